@@ -1,0 +1,35 @@
+# The same targets for people and CI: `make run` to use otbot, `make test` to check it.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+STAMP := $(VENV)/.installed
+# Tests keep their temporary files inside the workspace (git-ignored), never in the checkout's data.
+TMP := $(CURDIR)/.tmp
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# The CPU build of torch from this machine's disk first; unpinned torch pulls a CUDA build.
+	$(PIP) install -q -c constraints.txt torch==2.13.0
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/otbot ingest
+	# The chat app (`otbot serve`) comes with the app issue; until then run ends after indexing.
+
+test: install
+	mkdir -p $(TMP)
+	TMPDIR=$(TMP) GRADIO_TEMP_DIR=$(TMP)/gradio $(PY) -m pytest --basetemp=$(TMP)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check bot tests
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) $(TMP) .otbot

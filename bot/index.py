@@ -1,0 +1,243 @@
+"""The Chroma index: one collection of chunks and one of their sentences, both embedded by us.
+
+Chroma is always handed our embedding function (its default one would try to download a model)
+and one shared client `Settings` with telemetry off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from bot.embedding import Embedder, Vectors
+from bot.models import Chunk, Sentence
+
+_GET_PAGE = 5000
+
+
+@cache
+def chroma_settings() -> ChromaSettings:
+    """The one client Settings object: Chroma refuses two clients on one path with different ones."""
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+@register_embedding_function
+class OtbotEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma's view of our embedder, so Chroma never falls back to its downloading default."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "otbot"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_path": str(getattr(self.embedder, "model_path", self.embedder.name))}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> EmbeddingFunction[Documents]:
+        from bot.embedding import SentenceTransformerEmbedder
+
+        return OtbotEmbeddingFunction(SentenceTransformerEmbedder(config.get("model_path", "")))
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """What Chroma stores beside a chunk's text and vector (Chroma allows no None values)."""
+    return {
+        "source": chunk.source,
+        "title": chunk.title,
+        "publisher": chunk.publisher,
+        "date": chunk.date or "",
+        "url": chunk.url or "",
+        "section": chunk.section,
+        "setting": chunk.setting,
+        "position": chunk.position,
+        "sentences": json.dumps(
+            [
+                [s.text, s.kind, s.setting, s.label, s.row, s.announces_missing_list]
+                for s in chunk.sentences
+            ],
+            ensure_ascii=False,
+        ),
+    }
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    sentences = tuple(
+        Sentence(text=t, kind=k, setting=s, label=label, row=row, announces_missing_list=orphan)
+        for t, k, s, label, row, orphan in json.loads(str(meta["sentences"]))
+    )
+    return Chunk(
+        id=chunk_id,
+        source=str(meta["source"]),
+        title=str(meta["title"]),
+        publisher=str(meta["publisher"]),
+        date=str(meta["date"]) or None,
+        url=str(meta["url"]) or None,
+        section=str(meta["section"]),
+        setting=meta["setting"],
+        position=int(meta["position"]),
+        text=text,
+        sentences=sentences,
+    )
+
+
+@dataclass(frozen=True)
+class StoredSentences:
+    """Every stored sentence vector, grouped by chunk, for the answerer to score without a model call."""
+
+    chunk_ids: list[str]
+    offsets: dict[str, tuple[int, int]]  # chunk id -> (start, end) rows in `vectors`
+    vectors: Vectors
+
+
+class ChromaIndex:
+    """A persistent (or server) Chroma holding chunk vectors and sentence vectors."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        collection: str = "otbot",
+        host: str = "",
+        port: int = 8000,
+    ) -> None:
+        self.index_dir = index_dir
+        if host:
+            self.client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings())
+        else:
+            (index_dir / "chroma").mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(
+                path=str(index_dir / "chroma"), settings=chroma_settings()
+            )
+        # Chroma's own type hints are narrower than what it accepts; it is typed loosely here.
+        function: Any = OtbotEmbeddingFunction(embedder)
+        configuration: Any = {"hnsw": {"space": "cosine"}}
+        self.chunks: Any = self.client.get_or_create_collection(
+            f"{collection}-chunks",
+            embedding_function=function,
+            configuration=configuration,
+        )
+        self.sentences: Any = self.client.get_or_create_collection(
+            f"{collection}-sentences",
+            embedding_function=function,
+            configuration=configuration,
+        )
+
+    def count(self) -> int:
+        return self.chunks.count()
+
+    def _get_all(self, collection: Any, include: list[str]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {"ids": []}
+        for key in include:
+            out[key] = []
+        offset = 0
+        while True:
+            page = collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            out["ids"].extend(page["ids"])
+            for key in include:
+                out[key].extend(page[key] if page[key] is not None else [])
+            if len(page["ids"]) < _GET_PAGE:
+                return out
+            offset += _GET_PAGE
+
+    def stored_metadata(self) -> dict[str, dict[str, Any]]:
+        """Chunk id -> stored metadata, for every chunk in the index."""
+        page = self._get_all(self.chunks, ["metadatas"])
+        return dict(zip(page["ids"], page["metadatas"], strict=True))
+
+    def add(self, chunks: list[Chunk], chunk_vectors: Vectors, sentence_vectors: Vectors) -> None:
+        """Store chunks with their vectors; `sentence_vectors` follow the chunks' sentences in order."""
+        if not chunks:
+            return
+        self.chunks.upsert(
+            ids=[c.id for c in chunks],
+            documents=[c.text for c in chunks],
+            metadatas=[chunk_metadata(c) for c in chunks],
+            embeddings=chunk_vectors,
+        )
+        ids, documents, metadatas = [], [], []
+        for chunk in chunks:
+            for i, sentence in enumerate(chunk.sentences):
+                ids.append(f"{chunk.id}:{i}")
+                documents.append(sentence.text)
+                metadatas.append({"chunk_id": chunk.id, "source": chunk.source, "index": i})
+        if ids:
+            self.sentences.upsert(
+                ids=ids,
+                documents=documents,
+                metadatas=metadatas,
+                embeddings=sentence_vectors,
+            )
+
+    def update_metadata(self, chunks: list[Chunk]) -> None:
+        if chunks:
+            self.chunks.update(
+                ids=[c.id for c in chunks],
+                metadatas=[chunk_metadata(c) for c in chunks],
+            )
+
+    def delete(self, chunk_ids: Iterable[str]) -> None:
+        ids = list(chunk_ids)
+        if not ids:
+            return
+        self.chunks.delete(ids=ids)
+        for start in range(0, len(ids), 500):
+            self.sentences.delete(where={"chunk_id": {"$in": ids[start : start + 500]}})
+
+    def load_chunks(self) -> list[Chunk]:
+        """Every stored chunk, in article and reading order."""
+        page = self._get_all(self.chunks, ["documents", "metadatas"])
+        chunks = [
+            chunk_from_record(i, d, m)
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: (c.source, c.position))
+
+    def load_sentence_vectors(self) -> StoredSentences:
+        """All sentence vectors, grouped so a chunk's sentences are one contiguous block of rows."""
+        page = self._get_all(self.sentences, ["metadatas", "embeddings"])
+        rows = sorted(
+            range(len(page["ids"])),
+            key=lambda r: (page["metadatas"][r]["chunk_id"], page["metadatas"][r]["index"]),
+        )
+        dimension = len(page["embeddings"][0]) if rows else 0
+        vectors = np.zeros((len(rows), dimension), dtype=np.float32)
+        offsets: dict[str, tuple[int, int]] = {}
+        chunk_ids: list[str] = []
+        for position, row in enumerate(rows):
+            vectors[position] = page["embeddings"][row]
+            chunk = page["metadatas"][row]["chunk_id"]
+            start, _ = offsets.get(chunk, (position, position))
+            if chunk not in offsets:
+                chunk_ids.append(chunk)
+            offsets[chunk] = (start, position + 1)
+        return StoredSentences(chunk_ids, offsets, vectors)
+
+    def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
+        """Nearest chunks to a unit vector: (chunk id, cosine similarity), best first."""
+        count = self.count()
+        if count == 0:
+            return []
+        result = self.chunks.query(
+            query_embeddings=[vector], n_results=min(k, count), include=["distances"]
+        )
+        distances = result["distances"][0] if result["distances"] else []
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]

