@@ -6,10 +6,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from bot.answering import AnswerChain
+from bot.composing import AnswerPolicy
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.index import ChromaIndex
 from bot.ingest import IngestReport, ingest, read_manifest
+from bot.models import Answer, Mode
+from bot.prompts import load_wording
+from bot.retrieval import Library
+from bot.rewriting import Turn
+from bot.scope import load_glossary, load_scope
 from bot.settings import Settings
+
+MODES: tuple[Mode, ...] = ("candidate", "recruiter")
+
+
+class QuestionError(ValueError):
+    """A question the bot will not take (empty, too long, unknown mode, bad history)."""
 
 
 class Bot:
@@ -29,8 +42,46 @@ class Bot:
             port=self.settings.chroma_port,
         )
 
+    @cached_property
+    def chain(self) -> AnswerChain:
+        return AnswerChain(
+            Library(self.index),
+            self.embedder,
+            load_wording(self.settings.prompts_dir / "answer.toml"),
+            AnswerPolicy(relevance_floor=self.settings.relevance_floor),
+            load_scope(self.settings.prompts_dir / "scope.toml"),
+            load_glossary(self.settings.prompts_dir / "glossary.toml"),
+            k=self.settings.retrieval_k,
+        )
+
+    def ask(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        mode: str = "candidate",
+        request_id: object = None,
+    ) -> Answer:
+        """Answer one question from the articles, or refuse honestly with a recruiter handoff.
+
+        Raises `QuestionError` for an empty or over-long question or an unknown mode.
+        """
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError("the question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"the question is {len(question)} characters long; "
+                f"the limit is {self.settings.max_question_chars}"
+            )
+        if mode not in MODES:
+            raise QuestionError(f"unknown mode {mode!r} (expected candidate or recruiter)")
+        return self.chain.invoke(question.strip(), list(history or []), mode, request_id)  # type: ignore[arg-type]
+
+    def is_indexed(self) -> bool:
+        return self.index.count() > 0
+
     def ingest(self, corpus_dir: Path | None = None, show_progress: bool = True) -> IngestReport:
         """Bring the index in line with the corpus folder (incremental, idempotent)."""
+        self.__dict__.pop("chain", None)  # answers read the new index from the next question on
         return ingest(
             corpus_dir or self.settings.corpus_dir,
             self.index,

@@ -85,13 +85,16 @@ def _sentences(
                         setting if setting != "general" else context,
                         label=cell.header,
                         row=row,
+                        block=index,
                     )
                 )
             row += 1
             continue
         if block.kind == "list_item":
             own = setting_of(block.text)
-            result.append(Sentence(block.text, "list_item", own if own != "general" else context))
+            result.append(
+                Sentence(block.text, "list_item", own if own != "general" else context, block=index)
+            )
             continue
         if block.kind == "heading":
             continue
@@ -107,6 +110,7 @@ def _sentences(
                     else "sentence",
                     own if own != "general" else context,
                     announces_missing_list=index in orphans and last,
+                    block=index,
                 )
             )
         if block.kind == "lead_in":
@@ -126,9 +130,47 @@ def _overall(settings: list[Setting]) -> Setting:
     return "general"
 
 
+# Bump when what gets embedded changes shape, so every chunk is embedded again.
+EMBEDDING_SCHEME = "2"
+
+
 def chunk_id(source: str, embedding_text: str) -> str:
     """Deterministic id: a hash of the article path and exactly what gets embedded."""
-    return hashlib.sha256(f"{source}\n{embedding_text}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{EMBEDDING_SCHEME}\n{source}\n{embedding_text}".encode()).hexdigest()[
+        :24
+    ]
+
+
+def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
+    """The lead-in ("Advantages of school based OT:") that the list item at `index` belongs to.
+
+    With `whole`, the lead-in's full paragraph ("At Aequor, we ... Whether you're seeking:").
+    """
+    for position in range(index - 1, -1, -1):
+        sentence = chunk.sentences[position]
+        if sentence.kind == "lead_in":
+            if not whole:
+                return sentence.text
+            same = [s.text for s in chunk.sentences[: position + 1] if s.block == sentence.block]
+            return " ".join(same)
+        if sentence.kind != "list_item":
+            return ""
+    return ""
+
+
+def sentence_embedding_text(chunk: Chunk, index: int) -> str:
+    """What the model reads for one sentence: with the words that give it its meaning.
+
+    A list item is read with its lead-in, a table cell with its column header and the section.
+    Example: "Advantages of clinical/healthcare OT: Exposure to a wide variety of cases ..."
+    """
+    sentence = chunk.sentences[index]
+    if sentence.kind == "list_item":
+        lead = lead_in_of(chunk, index, whole=True)
+        return f"{lead} {sentence.text}" if lead else sentence.text
+    if sentence.kind == "table_cell":
+        return f"{chunk.section}. {sentence.label}: {sentence.text}"
+    return sentence.text
 
 
 def split(article: Article, max_words: int = 140) -> list[Chunk]:

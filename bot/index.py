@@ -71,7 +71,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "position": chunk.position,
         "sentences": json.dumps(
             [
-                [s.text, s.kind, s.setting, s.label, s.row, s.announces_missing_list]
+                [s.text, s.kind, s.setting, s.label, s.row, s.announces_missing_list, s.block]
                 for s in chunk.sentences
             ],
             ensure_ascii=False,
@@ -81,8 +81,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     sentences = tuple(
-        Sentence(text=t, kind=k, setting=s, label=label, row=row, announces_missing_list=orphan)
-        for t, k, s, label, row, orphan in json.loads(str(meta["sentences"]))
+        Sentence(t, k, s, label=label, row=row, announces_missing_list=orphan, block=block)
+        for t, k, s, label, row, orphan, block in json.loads(str(meta["sentences"]))
     )
     return Chunk(
         id=chunk_id,

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.chunking import split
+from bot.chunking import sentence_embedding_text, split
 from bot.embedding import Embedder, Vectors
 from bot.index import ChromaIndex, chunk_metadata
 from bot.loading import ArticleError, load_corpus
@@ -127,7 +127,7 @@ def ingest(
             i for i, meta in stored.items() if i not in wanted and meta.get("source") not in failed
         ]
 
-        sentences = [s.text for c in to_add for s in c.sentences]
+        sentences = [sentence_embedding_text(c, i) for c in to_add for i in range(len(c.sentences))]
         progress = _progress(len(to_add) + len(sentences), show_progress)
         chunk_vectors = _embed(embedder, [c.embedding_text for c in to_add], batch_size, progress)
         sentence_vectors = _embed(embedder, sentences, batch_size, progress)

@@ -68,6 +68,7 @@ class Sentence:
     label: str = ""  # table column header ("School-Based OT") for a table cell
     row: int | None = None  # index of the table row within the chunk, for side-by-side answers
     announces_missing_list: bool = False
+    block: int = -1  # index of the article block (paragraph, list item, row) it comes from
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,88 @@ class Chunk:
     def embedding_text(self) -> str:
         """What the embedding model reads: the text with its title and section for context."""
         return f"{self.title}\n{self.section}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of an answer comes from: a chunk and the exact words quoted from it."""
+
+    chunk_id: str
+    quote: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a statement: `context` (article words, e.g. a list's lead-in) then supported text."""
+
+    text: str
+    source: Source | None
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One point of an answer; each part carries its own source, so comparisons sit side by side."""
+
+    parts: tuple[Part, ...]
+    group: str = ""  # the section it came from, for grouping recruiter drafts
+    layout: Literal["sentences", "list", "row"] = "sentences"  # how the parts are joined
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer, with the exact supporting quote and the chunk it is in."""
+
+    n: int
+    title: str
+    publisher: str
+    source: str
+    section: str
+    quote: str
+    chunk: str
+    score: float
+    url: str | None = None
+
+
+Mode = Literal["candidate", "recruiter"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says to one question, whatever produced it."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...]
+    timings_ms: dict[str, float]
+    mode: Mode = "candidate"
+    standalone_question: str = ""
+    id: object = None
+
+    def to_json(self) -> dict[str, object]:
+        """The answer JSON contract (extra keys `mode` and `standalone_question` come last)."""
+        return {
+            "id": self.id,
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [
+                {
+                    "n": c.n,
+                    "title": c.title,
+                    "publisher": c.publisher,
+                    "source": c.source,
+                    "section": c.section,
+                    "quote": c.quote,
+                    "chunk": c.chunk,
+                    "score": round(c.score, 4),
+                    "url": c.url,
+                }
+                for c in self.citations
+            ],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "mode": self.mode,
+            "standalone_question": self.standalone_question,
+        }

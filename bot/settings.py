@@ -41,3 +41,18 @@ class Settings(BaseSettings):
         description="Upper bound of words per chunk; the model reads at most 256 tokens.",
     )
     embed_batch_size: int = Field(default=32, ge=1, description="Texts embedded per model call.")
+    retrieval_k: int = Field(default=6, ge=1, le=50, description="Chunks retrieved per question.")
+    relevance_floor: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Below this evidence score the bot refuses and hands off to a recruiter. Calibrated on "
+            "evals/questions.jsonl with `python scripts/calibrate.py`."
+        ),
+    )
+    max_question_chars: int = Field(default=2000, ge=1, description="Longest question accepted.")
+    prompts_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "prompts",
+        description="Folder of the wording templates (answer.toml).",
+    )

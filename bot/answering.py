@@ -1,0 +1,162 @@
+"""The answer chain (LangChain runnables): rewrite -> retrieve -> answer -> verify and render.
+
+The answerer step is swappable: the offline composer is the default; a generative model plugs in
+as another runnable that returns statements with sources, and verification treats both alike.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from bot.composing import AnswerPolicy, Composition, compose
+from bot.embedding import Embedder, Vectors
+from bot.models import Answer, Mode
+from bot.prompts import AnswerWording
+from bot.rendering import refusal, render
+from bot.retrieval import HybridRetriever, Library
+from bot.rewriting import Turn, rewrite
+from bot.scope import Glossary, OutOfScope, ScopePolicy
+from bot.verification import verify
+
+_YES_NO = re.compile(r"^\s*(do|does|did|is|are|can|could|will|would|should|has|have)\b", re.I)
+
+
+class QueryEmbedder:
+    """Embeds questions, remembering recent ones (the retriever and the composer share a vector)."""
+
+    def __init__(self, embedder: Embedder, size: int = 256) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+
+    def __call__(self, text: str) -> Vectors:
+        if text in self._cache:
+            self._cache.move_to_end(text)
+            return self._cache[text]
+        vector = self.embedder.embed([text])[0]
+        self._cache[text] = vector
+        if len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return vector
+
+
+@dataclass
+class _State:
+    question: str
+    history: list[Turn]
+    mode: Mode
+    id: object = None
+    standalone: str = ""
+    search_text: str = ""  # the standalone question with abbreviations spelt out
+    out_of_scope: OutOfScope | None = None
+    vector: Any = None
+    hits: list[Any] = field(default_factory=list)
+    composition: Composition | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class AnswerChain:
+    """Wires the chain once per loaded index; `invoke` answers one question."""
+
+    def __init__(
+        self,
+        library: Library,
+        embedder: Embedder,
+        wording: AnswerWording,
+        policy: AnswerPolicy,
+        scope: ScopePolicy,
+        glossary: Glossary,
+        k: int = 6,
+    ) -> None:
+        self.library = library
+        self.wording = wording
+        self.policy = policy
+        self.scope = scope
+        self.glossary = glossary
+        self.embed_query = QueryEmbedder(embedder)
+        self.retriever = HybridRetriever(library=library, embed_query=self.embed_query, k=k)
+        self.answerer: Runnable[_State, _State] = RunnableLambda(
+            self._compose, name="offline_answerer"
+        )
+        self.chain: Runnable[_State, Answer] = (
+            RunnableLambda(self._rewrite, name="rewrite")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | self.answerer
+            | RunnableLambda(self._verify_and_render, name="verify")
+        )
+
+    def invoke(
+        self, question: str, history: list[Turn], mode: Mode, request_id: object = None
+    ) -> Answer:
+        return self.chain.invoke(_State(question, history, mode, request_id))
+
+    def _rewrite(self, state: _State) -> _State:
+        started = time.perf_counter()
+        state.standalone = rewrite(state.question, state.history)
+        state.search_text = self.glossary.expand(state.standalone)
+        state.out_of_scope = self.scope.check(state.standalone)
+        state.timings["rewrite"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _retrieve(self, state: _State) -> _State:
+        started = time.perf_counter()
+        if state.out_of_scope is None:
+            state.vector = self.embed_query(state.search_text)
+            documents = self.retriever.invoke(state.search_text)
+            state.hits = [d.metadata["hit"] for d in documents]
+        state.timings["retrieve"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _compose(self, state: _State) -> _State:
+        started = time.perf_counter()
+        if state.out_of_scope is None:
+            state.composition = compose(
+                self.library,
+                state.standalone,
+                state.vector,
+                state.hits,
+                state.mode,
+                self.policy,
+                self.glossary,
+            )
+        else:
+            state.composition = Composition((), 0.0, True, False)
+        state.timings["answer"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _verify_and_render(self, state: _State) -> Answer:
+        started = time.perf_counter()
+        composition = state.composition
+        assert composition is not None
+        statements = verify(composition.statements, self.library.by_id)
+        if composition.refused or not statements:
+            topic = state.out_of_scope.handoff if state.out_of_scope else ""
+            text, citations, refused = refusal(state.mode, self.wording, topic), (), True
+        else:
+            text, citations = render(
+                statements,
+                state.mode,
+                composition.comparison,
+                bool(_YES_NO.match(state.standalone)),
+                self.wording,
+                self.library.by_id,
+            )
+            refused = False
+        state.timings["answer"] += (time.perf_counter() - started) * 1000
+        state.timings["total"] = sum(state.timings[k] for k in ("rewrite", "retrieve", "answer"))
+        return Answer(
+            question=state.question,
+            answer=text,
+            refused=refused,
+            citations=citations,
+            timings_ms={k: state.timings[k] for k in ("retrieve", "answer", "total")},
+            mode=state.mode,
+            standalone_question=state.standalone,
+            id=state.id,
+        )

@@ -1,0 +1,324 @@
+"""The offline answerer: compose an answer from the articles' own sentences.
+
+It scores every citable sentence of the retrieved chunks against the question (meaning, from the
+stored sentence vectors, and words, idf-weighted), decides whether the evidence is strong enough to
+answer at all, and picks a few non-redundant sentences: comparison rows side by side, list items
+with their lead-in. It never writes a claim of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.chunking import lead_in_of
+from bot.embedding import Vectors
+from bot.lexical import tokens
+from bot.models import Chunk, Mode, Part, Sentence, Source, Statement
+from bot.retrieval import Hit, Library, is_comparison
+from bot.scope import Glossary
+
+# Sentences that sell rather than inform are not answers.
+_CALL_TO_ACTION = re.compile(
+    r"^(contact us|explore|browse|apply|call|click|ready to|reach out|visit|learn more|sign up)\b",
+    re.IGNORECASE,
+)
+_ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)
+# A question asking for an amount is answered only by evidence that states one.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow (many|much|long|old)\b|\bwhat (percentage|percent|number|share)\b", re.IGNORECASE
+)
+_STATES_AMOUNT = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|hundreds?|"
+    r"thousands?|half|quarter)\b",
+    re.IGNORECASE,
+)
+EVIDENCE_SENTENCES = 5
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """How much evidence an answer needs and how long it may be (from settings)."""
+
+    relevance_floor: float = 0.5
+    lexical_weight: float = 0.5
+    keep_ratio: float = 0.82
+    max_points: dict[str, int] | None = None
+
+    def points(self, mode: Mode) -> int:
+        limits = self.max_points or {"candidate": 3, "recruiter": 7}
+        return limits[mode]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk: Chunk
+    index: int  # position of the sentence in chunk.sentences
+    sentence: Sentence
+    similarity: float
+    coverage: float
+    score: float
+    vector: Vectors
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The composer's result: the statements, and the evidence behind the answer/refuse decision."""
+
+    statements: tuple[Statement, ...]
+    relevance: float
+    refused: bool
+    comparison: bool
+    similarity: float = 0.0  # best sentence's cosine similarity with the question
+    coverage: float = 0.0  # share of the question's words found in the best evidence
+
+
+def citable(sentence: Sentence) -> bool:
+    """Can this sentence stand as a point of an answer?"""
+    text = sentence.text.strip()
+    return (
+        sentence.kind != "lead_in"
+        and not sentence.announces_missing_list
+        and not text.endswith("?")
+        and len(text.split()) >= 3
+        and not _CALL_TO_ACTION.match(text)
+    )
+
+
+@dataclass(frozen=True)
+class Term:
+    """A concept of the question: one word, or the words of a spelt-out abbreviation."""
+
+    words: tuple[str, ...]
+    weight: float
+
+
+def question_terms(library: Library, question: str, glossary: Glossary) -> list[Term]:
+    """The question's content words with idf weights; "SNF" counts as "skilled nursing facility"."""
+    terms = []
+    vocabulary = library.vocabulary
+    for word in vocabulary.terms(question):
+        long_form = glossary.acronyms.get(word) or glossary.acronyms.get(word + "s")
+        if long_form and word not in vocabulary:
+            words = tuple(vocabulary.terms(long_form))
+            weight = max((vocabulary.idf(w) for w in words), default=0.0)
+            terms.append(Term(words, weight))
+        else:
+            terms.append(Term((word,), vocabulary.idf(word)))
+    return terms
+
+
+def coverage(terms: list[Term], text_terms: set[str]) -> float:
+    """Share of the question's (idf-weighted) concepts that the text contains.
+
+    Example: terms school (weight 1) and salary (weight 5), text about schools -> 1/6
+    """
+    total = sum(t.weight for t in terms)
+    if total == 0:
+        return 0.0
+    found = sum(
+        t.weight * sum(w in text_terms for w in t.words) / len(t.words) for t in terms if t.words
+    )
+    return found / total
+
+
+def candidates_for(
+    library: Library, hits: list[Hit], terms: list[Term], vector: Vectors, policy: AnswerPolicy
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    centered_question = library.center(vector)
+    for rank, hit in enumerate(hits):
+        start, _ = library.sentence_rows.get(hit.chunk.id, (0, 0))
+        section_terms = set(tokens(hit.chunk.section))
+        for i, sentence in enumerate(hit.chunk.sentences):
+            if not citable(sentence):
+                continue
+            row = library.sentence_vectors[start + i]
+            similarity = float(row @ vector)
+            specific = float(library.centered[start + i] @ centered_question)
+            own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
+            cover = 0.8 * coverage(terms, own) + 0.2 * coverage(terms, own | section_terms)
+            penalty = 0.04 if _ANAPHORIC_START.match(sentence.text) else 0.0
+            score = specific + policy.lexical_weight * cover - 0.01 * rank - penalty
+            found.append(Candidate(hit.chunk, i, sentence, similarity, cover, score, row))
+    return sorted(found, key=lambda c: c.score, reverse=True)
+
+
+def relevance_of(best: Candidate | None, question_coverage: float) -> float:
+    """How well the evidence answers the question, in [0, 1]: meaning and words together."""
+    if best is None:
+        return 0.0
+    return 0.5 * max(best.similarity, 0.0) + 0.5 * question_coverage
+
+
+def _source(candidate_chunk: Chunk, sentence: Sentence, score: float) -> Source:
+    return Source(candidate_chunk.id, sentence.text, score)
+
+
+def _row_statement(chunk: Chunk, sentence: Sentence, score: float) -> Statement:
+    """A comparison-table row, both columns side by side, each cell cited."""
+    cells = [s for s in chunk.sentences if s.kind == "table_cell" and s.row == sentence.row]
+    parts = tuple(
+        Part(s.text, _source(chunk, s, score), context=f"{s.label}: " if s.label else "")
+        for s in cells
+    )
+    return Statement(parts, chunk.section, "row")
+
+
+def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
+    """Items of one list, led once by the list's lead-in."""
+    items = sorted(items)
+    lead = lead_in_of(chunk, items[0][0])
+    parts = tuple(
+        Part(
+            chunk.sentences[i].text,
+            _source(chunk, chunk.sentences[i], score),
+            context=f"{lead} " if lead and n == 0 else "",
+        )
+        for n, (i, score) in enumerate(items)
+    )
+    return Statement(parts, chunk.section, "list")
+
+
+def _sentence_statement(
+    chunk: Chunk, index: int, score: float, used: set[tuple[str, int]]
+) -> Statement:
+    """A sentence, with a neighbour from its paragraph when one refers to the other ("These ...")."""
+    sentences = chunk.sentences
+    indexes = [index]
+    before, after = index - 1, index + 1
+    if (
+        _ANAPHORIC_START.match(sentences[index].text)
+        and before >= 0
+        and sentences[before].block == sentences[index].block
+        and citable(sentences[before])
+    ):
+        indexes.insert(0, before)
+    elif (
+        after < len(sentences)
+        and sentences[after].block == sentences[index].block
+        and _ANAPHORIC_START.match(sentences[after].text)
+        and citable(sentences[after])
+    ):
+        indexes.append(after)
+    indexes = [i for i in indexes if (chunk.id, i) not in used or i == index]
+    used.update((chunk.id, i) for i in indexes)
+    parts = tuple(Part(sentences[i].text, _source(chunk, sentences[i], score)) for i in indexes)
+    return Statement(parts, chunk.section, "sentences")
+
+
+def _statements(chosen: list[Candidate]) -> list[Statement]:
+    """Turn chosen sentences into statements: rows whole, list items grouped under their lead-in."""
+    used: set[tuple[str, int]] = set()
+    lists: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    order: list[tuple[str, object]] = []
+    for candidate in chosen:
+        chunk, sentence = candidate.chunk, candidate.sentence
+        key = (chunk.id, candidate.index)
+        if key in used:
+            continue
+        if sentence.kind == "table_cell":
+            row_keys = [
+                (chunk.id, i)
+                for i, s in enumerate(chunk.sentences)
+                if s.kind == "table_cell" and s.row == sentence.row
+            ]
+            used.update(row_keys)
+            order.append(("row", _row_statement(chunk, sentence, candidate.score)))
+        elif sentence.kind == "list_item":
+            group = (chunk.id, lead_in_of(chunk, candidate.index))
+            if group not in lists:
+                lists[group] = []
+                order.append(("list", group))
+            lists[group].append((candidate.index, candidate.score))
+            used.add(key)
+        else:
+            order.append(
+                ("sentence", _sentence_statement(chunk, candidate.index, candidate.score, used))
+            )
+    result: list[Statement] = []
+    by_id = {c.chunk.id: c.chunk for c in chosen}
+    for kind, value in order:
+        if kind == "list":
+            chunk_id, _ = value  # type: ignore[misc]
+            result.append(_list_statement(by_id[chunk_id], lists[value]))  # type: ignore[index]
+        else:
+            result.append(value)  # type: ignore[arg-type]
+    return result
+
+
+def compose(
+    library: Library,
+    question: str,
+    vector: Vectors,
+    hits: list[Hit],
+    mode: Mode,
+    policy: AnswerPolicy,
+    glossary: Glossary,
+) -> Composition:
+    """Choose the sentences that answer `question`, or decide that the articles do not.
+
+    `vector` embeds the question with its abbreviations spelt out, as retrieval saw it.
+    """
+    comparison = is_comparison(question)
+    terms = question_terms(library, question, glossary)
+    ranked = candidates_for(library, hits, terms, vector, policy)
+    best = ranked[0] if ranked else None
+    evidence_terms: set[str] = set()
+    for candidate in ranked[:EVIDENCE_SENTENCES]:
+        lead = lead_in_of(candidate.chunk, candidate.index)
+        evidence_terms |= set(
+            tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
+        )
+    covered = coverage(terms, evidence_terms)
+    if _ASKS_AMOUNT.search(question):
+        ranked = [c for c in ranked if _STATES_AMOUNT.search(c.sentence.text)]
+        best = ranked[0] if ranked else None
+    relevance = relevance_of(best, covered)
+    similarity = best.similarity if best else 0.0
+    if best is None or relevance < policy.relevance_floor:
+        return Composition((), relevance, True, comparison, similarity, covered)
+
+    limit = policy.points(mode)
+    chosen: list[Candidate] = []
+    for candidate in ranked:
+        if len(chosen) >= limit:
+            break
+        if chosen and candidate.score < best.score * policy.keep_ratio:
+            break
+        if any(_redundant(candidate, other) for other in chosen):
+            continue
+        chosen.append(candidate)
+    if comparison:
+        chosen = _both_sides(chosen, ranked, best.score * 0.6)
+
+    statements = _statements(chosen)
+    if mode == "recruiter":
+        position = {c.chunk.id: (c.chunk.source, c.chunk.position) for c in chosen}
+        statements.sort(
+            key=lambda s: position[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
+        )
+    return Composition(tuple(statements), relevance, False, comparison, similarity, covered)
+
+
+def _redundant(a: Candidate, b: Candidate) -> bool:
+    if a.chunk.id == b.chunk.id and a.sentence.kind == b.sentence.kind == "table_cell":
+        return a.sentence.row == b.sentence.row
+    return float(np.dot(a.vector, b.vector)) > 0.9
+
+
+def _both_sides(chosen: list[Candidate], ranked: list[Candidate], floor: float) -> list[Candidate]:
+    """For a comparison, add the best sentence about a setting the answer does not cover yet."""
+    result = list(chosen)
+    covered = {c.sentence.setting for c in result}
+    if "both" in covered or any(c.sentence.kind == "table_cell" for c in result):
+        return result
+    for side in ("school", "clinical"):
+        if side in covered:
+            continue
+        extra = next((c for c in ranked if c.sentence.setting == side and c.score >= floor), None)
+        if extra is not None:
+            result.append(extra)
+    return result

@@ -1,0 +1,122 @@
+"""Lay verified statements out as the reader sees them, numbering citations as they appear."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from bot.models import Chunk, Citation, Mode, Statement
+from bot.prompts import AnswerWording
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+class _Numbering:
+    """Citation numbers in order of first appearance; one number per (chunk, quote)."""
+
+    def __init__(self, chunks: Mapping[str, Chunk]) -> None:
+        self.chunks = chunks
+        self.numbers: dict[tuple[str, str], int] = {}
+        self.citations: list[Citation] = []
+
+    def number(self, chunk_id: str, quote: str, score: float) -> int:
+        key = (chunk_id, quote)
+        if key not in self.numbers:
+            chunk = self.chunks[chunk_id]
+            n = len(self.citations) + 1
+            self.numbers[key] = n
+            self.citations.append(
+                Citation(
+                    n=n,
+                    title=chunk.title,
+                    publisher=chunk.publisher,
+                    source=chunk.source,
+                    section=chunk.section,
+                    quote=quote,
+                    chunk=chunk.text,
+                    score=score,
+                    url=chunk.url,
+                )
+            )
+        return self.numbers[key]
+
+
+def _statement_text(statement: Statement, numbering: _Numbering) -> str:
+    pieces = []
+    for part in statement.parts:
+        assert part.source is not None, "render only verified statements"
+        n = numbering.number(part.source.chunk_id, part.source.quote, part.source.score)
+        body = part.text.strip()
+        if statement.layout != "sentences":
+            body = body.rstrip(".")
+        pieces.append(f"{part.context}{body} [{n}]")
+    if statement.layout == "sentences":
+        return _cap(" ".join(pieces))
+    return _cap("; ".join(pieces)) + "."
+
+
+def render(
+    statements: tuple[Statement, ...],
+    mode: Mode,
+    comparison: bool,
+    yes_no: bool,
+    wording: AnswerWording,
+    chunks: Mapping[str, Chunk],
+) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text with [n] markers, and the citations those markers point to."""
+    numbering = _Numbering(chunks)
+    lines = [_statement_text(s, numbering) for s in statements]
+    if mode == "candidate":
+        lead = (
+            wording.candidate.lead_comparison
+            if comparison
+            else wording.candidate.lead_yes_no
+            if yes_no
+            else wording.candidate.lead
+        )
+        if comparison or any(s.layout == "row" for s in statements):
+            body = "\n".join(f"- {line}" for line in lines)
+            text = f"{lead}\n\n{body}"
+        else:
+            text = f"{lead} " + " ".join(lines)
+    else:
+        opening = wording.recruiter.opening_comparison if comparison else wording.recruiter.opening
+        out = [opening, ""]
+        current = None
+        for statement, line in zip(statements, lines, strict=True):
+            group = (
+                statement.group
+                if not statement.group.startswith(("Paragraph", "Introduction"))
+                else ""
+            )
+            if group and group != current:
+                out += ["", f"**{group}**"] if current is not None else [f"**{group}**"]
+                current = group
+            out.append(f"- {line}")
+        out += ["", wording.recruiter.closing, "", f"{wording.recruiter.sources_heading}:"]
+        for c in numbering.citations:
+            where = c.url or c.source
+            out.append(f"[{c.n}] {c.title} — {c.publisher}, section “{c.section}” ({where})")
+        text = "\n".join(out)
+    check_markers(text, numbering.citations)
+    return text, tuple(numbering.citations)
+
+
+def refusal(mode: Mode, wording: AnswerWording, topic_handoff: str = "") -> str:
+    """The honest "not covered" reply, with the topic's own line (if any) and the recruiter handoff."""
+    message = wording.refusal.candidate if mode == "candidate" else wording.refusal.recruiter
+    return " ".join(part for part in (message, topic_handoff, wording.refusal.handoff) if part)
+
+
+def check_markers(text: str, citations: list[Citation] | tuple[Citation, ...]) -> None:
+    """Every [n] in the text has a citation and every citation is used: nothing dangles."""
+    used = {int(n) for n in _MARKER.findall(text)}
+    numbers = {c.n for c in citations}
+    if used != numbers:
+        raise AssertionError(
+            f"citation markers {sorted(used)} do not match citations {sorted(numbers)}"
+        )

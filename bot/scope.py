@@ -1,0 +1,101 @@
+"""What the bot will not answer (scope policy) and how it widens abbreviations (glossary)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from bot.prompts import PromptError
+
+
+class _Topic(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    pattern: str
+    handoff: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        re.compile(value)
+        return value
+
+
+class _ScopeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    topic: list[_Topic]
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """A question the policy refuses, with the topic's own handoff line."""
+
+    topic: str
+    handoff: str
+
+
+class ScopePolicy:
+    """Topics refused whatever the articles say near them (prompts/scope.toml)."""
+
+    def __init__(self, topics: list[_Topic]) -> None:
+        self.topics = [(t, re.compile(t.pattern, re.IGNORECASE)) for t in topics]
+
+    def check(self, question: str) -> OutOfScope | None:
+        for topic, pattern in self.topics:
+            if pattern.search(question):
+                return OutOfScope(topic.name, topic.handoff)
+        return None
+
+
+class Glossary:
+    """Abbreviations and the words articles use for them (prompts/glossary.toml)."""
+
+    def __init__(self, acronyms: dict[str, str]) -> None:
+        self.acronyms = {k.lower(): v for k, v in acronyms.items()}
+        self._word = re.compile(r"[A-Za-z]+")
+
+    def expand(self, question: str) -> str:
+        """The question with the long form of each abbreviation appended.
+
+        Example: "Do OTs work in SNFs?" -> "Do OTs work in SNFs? (occupational therapists;
+        skilled nursing facilities)"
+        """
+        found = []
+        for word in self._word.findall(question):
+            long_form = self.acronyms.get(word.lower())
+            # Only upper-case uses are abbreviations ("IDEA"), not the word ("an idea").
+            written_as_abbreviation = word.isupper() or (word[:-1].isupper() and word.endswith("s"))
+            if long_form and written_as_abbreviation and long_form not in found:
+                found.append(long_form)
+        return f"{question} ({'; '.join(found)})" if found else question
+
+
+def _load(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PromptError(f"prompt file not found: {path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PromptError(f"{path}: not valid TOML: {error}") from None
+
+
+@cache
+def load_scope(path: Path) -> ScopePolicy:
+    try:
+        return ScopePolicy(_ScopeFile.model_validate(_load(path)).topic)
+    except ValueError as error:
+        raise PromptError(f"{path}: {error}") from None
+
+
+@cache
+def load_glossary(path: Path) -> Glossary:
+    data = _load(path).get("acronyms", {})
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise PromptError(f"{path}: [acronyms] must map abbreviations to text")
+    return Glossary({str(k): str(v) for k, v in data.items()})
