@@ -21,7 +21,8 @@ install: $(STAMP)
 
 run: install
 	$(VENV)/bin/otbot ingest
-	# The chat app (`otbot serve`) comes with the app issue; until then run ends after indexing.
+	# The chat app (`otbot serve`) comes with the app issue; until then run answers a sample.
+	$(VENV)/bin/otbot ask "Do school OTs get summers off?"
 
 test: install
 	mkdir -p $(TMP)
@@ -33,3 +34,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) $(TMP) .otbot
+
+bench: install
+	$(PY) scripts/bench.py

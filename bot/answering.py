@@ -16,7 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.composing import AnswerPolicy, Composition, compose
 from bot.embedding import Embedder, Vectors
-from bot.models import Answer, Mode
+from bot.models import Answer, Citation, Mode
 from bot.prompts import AnswerWording
 from bot.rendering import refusal, render
 from bot.retrieval import HybridRetriever, Library
@@ -35,6 +35,9 @@ class QueryEmbedder:
         self.size = size
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
 
+    def clear(self) -> None:
+        self._cache.clear()
+
     def __call__(self, text: str) -> Vectors:
         if text in self._cache:
             self._cache.move_to_end(text)
@@ -44,6 +47,19 @@ class QueryEmbedder:
         if len(self._cache) > self.size:
             self._cache.popitem(last=False)
         return vector
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the chain found for a question before wording an answer."""
+
+    standalone_question: str
+    relevance: float
+    similarity: float
+    coverage: float
+    out_of_scope: OutOfScope | None
+    hits: list[Any]
+    statements: tuple[Any, ...]
 
 
 @dataclass
@@ -96,6 +112,21 @@ class AnswerChain:
     ) -> Answer:
         return self.chain.invoke(_State(question, history, mode, request_id))
 
+    def evidence(self, question: str, history: list[Turn], mode: Mode = "candidate") -> Evidence:
+        """Run rewrite, retrieve and compose, and report the evidence (no wording)."""
+        state = self._compose(self._retrieve(self._rewrite(_State(question, history, mode))))
+        composition = state.composition
+        assert composition is not None
+        return Evidence(
+            state.standalone,
+            composition.relevance,
+            composition.similarity,
+            composition.coverage,
+            state.out_of_scope,
+            state.hits,
+            verify(composition.statements, self.library.by_id),
+        )
+
     def _rewrite(self, state: _State) -> _State:
         started = time.perf_counter()
         state.standalone = rewrite(state.question, state.history)
@@ -135,6 +166,7 @@ class AnswerChain:
         composition = state.composition
         assert composition is not None
         statements = verify(composition.statements, self.library.by_id)
+        citations: tuple[Citation, ...]
         if composition.refused or not statements:
             topic = state.out_of_scope.handoff if state.out_of_scope else ""
             text, citations, refused = refusal(state.mode, self.wording, topic), (), True

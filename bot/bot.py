@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from bot.answering import AnswerChain
+from bot.answering import AnswerChain, Evidence
 from bot.composing import AnswerPolicy
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.index import ChromaIndex
@@ -74,7 +74,11 @@ class Bot:
             )
         if mode not in MODES:
             raise QuestionError(f"unknown mode {mode!r} (expected candidate or recruiter)")
-        return self.chain.invoke(question.strip(), list(history or []), mode, request_id)  # type: ignore[arg-type]
+        return self.chain.invoke(question.strip(), list(history or []), mode, request_id)
+
+    def evidence(self, question: str, history: list[Turn] | None = None) -> Evidence:
+        """How strongly the articles support an answer (for calibration and coverage reports)."""
+        return self.chain.evidence(question, list(history or []))
 
     def is_indexed(self) -> bool:
         return self.index.count() > 0

@@ -10,11 +10,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.bot import Bot
 
 EXIT_USAGE = 2
 
@@ -71,6 +74,99 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if args.strict and report.errors else 0
 
 
+def _bot_with_index(settings: Settings) -> Bot:
+    from bot.bot import build_bot
+
+    bot = build_bot(settings)
+    if not bot.is_indexed():
+        raise UsageError(f"the index at {settings.index_dir} is empty: run `otbot ingest` first")
+    return bot
+
+
+def _parse_request(line: str) -> dict[str, Any]:
+    """One --jsonl request, checked field by field; raises ValueError with the reason."""
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(request, dict):
+        raise ValueError('expected a JSON object with a "question"')
+    history = request.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(t, dict)
+        and t.get("role") in ("user", "assistant")
+        and isinstance(t.get("content"), str)
+        for t in history
+    ):
+        raise ValueError(
+            '"history" must be a list of {"role": "user"|"assistant", "content": "..."}'
+        )
+    return request
+
+
+def _human(answer: Any) -> str:
+    lines = [answer.answer]
+    if answer.citations and answer.mode == "candidate":
+        lines += ["", "Sources:"]
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.title} — {c.publisher}, “{c.section}”: “{c.quote}”")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.bot import QuestionError
+    from bot.rewriting import Turn
+
+    settings = _settings(args)
+    if (args.question is None) == (args.jsonl is None):
+        raise UsageError("give either a QUESTION or --jsonl FILE")
+    if args.question is not None:
+        question = args.question
+        if not question.strip():
+            raise UsageError("the question is empty")
+        if len(question) > settings.max_question_chars:
+            raise UsageError(
+                f"the question is {len(question)} characters long; the limit is "
+                f"{settings.max_question_chars}"
+            )
+        bot = _bot_with_index(settings)
+        try:
+            answer = bot.ask(question, mode=args.mode)
+        except QuestionError as error:
+            raise UsageError(str(error)) from None
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else _human(answer))
+        return 0
+
+    if args.jsonl == "-":
+        stream = sys.stdin
+    else:
+        path = Path(args.jsonl)
+        if not path.is_file():
+            raise UsageError(f"--jsonl file not found: {path}")
+        stream = path.open(encoding="utf-8")
+    bot = _bot_with_index(settings)
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            request_id: object = None
+            try:
+                request = _parse_request(line)
+                request_id = request.get("id")
+                history = [Turn(t["role"], t["content"]) for t in request.get("history") or []]
+                answer = bot.ask(
+                    request.get("question"),  # type: ignore[arg-type]  # ask() rejects non-text
+                    history,
+                    mode=request.get("mode") or args.mode,
+                    request_id=request_id,
+                )
+                out: dict[str, Any] = answer.to_json()
+            except (ValueError, QuestionError) as error:
+                out = {"id": request_id, "line": number, "error": str(error)}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="otbot",
@@ -83,6 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print a JSON summary")
     ingest.add_argument("--strict", action="store_true", help="exit 1 if any file was skipped")
     ingest.set_defaults(handler=cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer a question from the articles, with citations")
+    _common(ask)
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument("--mode", choices=("candidate", "recruiter"), default="candidate")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help="answer one JSON request per line of FILE ('-' for stdin), one JSON answer per line",
+    )
+    ask.set_defaults(handler=cmd_ask)
     return parser
 
 

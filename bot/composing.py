@@ -42,8 +42,8 @@ EVIDENCE_SENTENCES = 5
 class AnswerPolicy:
     """How much evidence an answer needs and how long it may be (from settings)."""
 
-    relevance_floor: float = 0.5
-    lexical_weight: float = 0.5
+    relevance_floor: float = 0.575
+    lexical_weight: float = 1.0
     keep_ratio: float = 0.82
     max_points: dict[str, int] | None = None
 
@@ -101,8 +101,10 @@ def question_terms(library: Library, question: str, glossary: Glossary) -> list[
     vocabulary = library.vocabulary
     for word in vocabulary.terms(question):
         long_form = glossary.acronyms.get(word) or glossary.acronyms.get(word + "s")
-        if long_form and word not in vocabulary:
-            words = tuple(vocabulary.terms(long_form))
+        if long_form:
+            # An abbreviation is covered by its long form; a sentence with both defines it.
+            spelt = tuple(w for w in vocabulary.terms(long_form) if w != word)
+            words = spelt if word not in vocabulary else (word, *spelt)
             weight = max((vocabulary.idf(w) for w in words), default=0.0)
             terms.append(Term(words, weight))
         else:
@@ -213,39 +215,32 @@ def _statements(chosen: list[Candidate]) -> list[Statement]:
     """Turn chosen sentences into statements: rows whole, list items grouped under their lead-in."""
     used: set[tuple[str, int]] = set()
     lists: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    order: list[tuple[str, object]] = []
+    slots: list[Statement | tuple[str, str]] = []  # a statement, or the key of a list to build
+    chunks = {c.chunk.id: c.chunk for c in chosen}
     for candidate in chosen:
         chunk, sentence = candidate.chunk, candidate.sentence
-        key = (chunk.id, candidate.index)
-        if key in used:
+        if (chunk.id, candidate.index) in used:
             continue
         if sentence.kind == "table_cell":
-            row_keys = [
+            used.update(
                 (chunk.id, i)
                 for i, s in enumerate(chunk.sentences)
                 if s.kind == "table_cell" and s.row == sentence.row
-            ]
-            used.update(row_keys)
-            order.append(("row", _row_statement(chunk, sentence, candidate.score)))
-        elif sentence.kind == "list_item":
-            group = (chunk.id, lead_in_of(chunk, candidate.index))
-            if group not in lists:
-                lists[group] = []
-                order.append(("list", group))
-            lists[group].append((candidate.index, candidate.score))
-            used.add(key)
-        else:
-            order.append(
-                ("sentence", _sentence_statement(chunk, candidate.index, candidate.score, used))
             )
-    result: list[Statement] = []
-    by_id = {c.chunk.id: c.chunk for c in chosen}
-    for kind, value in order:
-        if kind == "list":
-            chunk_id, _ = value  # type: ignore[misc]
-            result.append(_list_statement(by_id[chunk_id], lists[value]))  # type: ignore[index]
+            slots.append(_row_statement(chunk, sentence, candidate.score))
+        elif sentence.kind == "list_item":
+            key = (chunk.id, lead_in_of(chunk, candidate.index))
+            if key not in lists:
+                lists[key] = []
+                slots.append(key)
+            lists[key].append((candidate.index, candidate.score))
+            used.add((chunk.id, candidate.index))
         else:
-            result.append(value)  # type: ignore[arg-type]
+            slots.append(_sentence_statement(chunk, candidate.index, candidate.score, used))
+    result = [
+        _list_statement(chunks[slot[0]], lists[slot]) if isinstance(slot, tuple) else slot
+        for slot in slots
+    ]
     return result
 
 
@@ -266,6 +261,9 @@ def compose(
     terms = question_terms(library, question, glossary)
     ranked = candidates_for(library, hits, terms, vector, policy)
     best = ranked[0] if ranked else None
+    if _ASKS_AMOUNT.search(question):
+        ranked = [c for c in ranked if _STATES_AMOUNT.search(c.sentence.text)]
+        best = ranked[0] if ranked else None
     evidence_terms: set[str] = set()
     for candidate in ranked[:EVIDENCE_SENTENCES]:
         lead = lead_in_of(candidate.chunk, candidate.index)
@@ -273,9 +271,6 @@ def compose(
             tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
         )
     covered = coverage(terms, evidence_terms)
-    if _ASKS_AMOUNT.search(question):
-        ranked = [c for c in ranked if _STATES_AMOUNT.search(c.sentence.text)]
-        best = ranked[0] if ranked else None
     relevance = relevance_of(best, covered)
     similarity = best.similarity if best else 0.0
     if best is None or relevance < policy.relevance_floor:
@@ -293,6 +288,7 @@ def compose(
         chosen.append(candidate)
     if comparison:
         chosen = _both_sides(chosen, ranked, best.score * 0.6)
+    chosen = _whole_lists(chosen, ranked, terms)
 
     statements = _statements(chosen)
     if mode == "recruiter":
@@ -301,6 +297,31 @@ def compose(
             key=lambda s: position[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
         )
     return Composition(tuple(statements), relevance, False, comparison, similarity, covered)
+
+
+def _whole_lists(
+    chosen: list[Candidate], ranked: list[Candidate], terms: list[Term]
+) -> list[Candidate]:
+    """When a list's lead-in is what the question asks about ("key responsibilities in schools"),
+    answer with the whole list rather than the one item that scored best."""
+    result = list(chosen)
+    present = {(c.chunk.id, c.index) for c in result}
+    for candidate in chosen:
+        if candidate.sentence.kind != "list_item":
+            continue
+        lead = lead_in_of(candidate.chunk, candidate.index, whole=True)
+        if not lead or coverage(terms, set(tokens(lead))) < 0.5:
+            continue
+        for other in ranked:
+            same_list = (
+                other.chunk.id == candidate.chunk.id
+                and other.sentence.kind == "list_item"
+                and lead_in_of(other.chunk, other.index, whole=True) == lead
+            )
+            if same_list and (other.chunk.id, other.index) not in present:
+                result.append(other)
+                present.add((other.chunk.id, other.index))
+    return result
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

@@ -46,6 +46,7 @@ class _Numbering:
 
 
 def _statement_text(statement: Statement, numbering: _Numbering) -> str:
+    """One statement as text; a list of three or more items becomes a lead-in and bullets."""
     pieces = []
     for part in statement.parts:
         assert part.source is not None, "render only verified statements"
@@ -53,10 +54,18 @@ def _statement_text(statement: Statement, numbering: _Numbering) -> str:
         body = part.text.strip()
         if statement.layout != "sentences":
             body = body.rstrip(".")
-        pieces.append(f"{part.context}{body} [{n}]")
+        pieces.append((part.context, f"{body} [{n}]"))
     if statement.layout == "sentences":
-        return _cap(" ".join(pieces))
-    return _cap("; ".join(pieces)) + "."
+        return _cap(" ".join(context + body for context, body in pieces))
+    if statement.layout == "list" and len(pieces) >= 3:
+        lead = pieces[0][0].strip()
+        items = "\n".join(f"- {_cap(body)}" for _, body in pieces)
+        return f"{_cap(lead)}\n{items}" if lead else items
+    return _cap("; ".join(context + body for context, body in pieces)) + "."
+
+
+def _is_block(text: str) -> bool:
+    return "\n" in text
 
 
 def render(
@@ -78,7 +87,9 @@ def render(
             if yes_no
             else wording.candidate.lead
         )
-        if comparison or any(s.layout == "row" for s in statements):
+        if any(_is_block(line) for line in lines):
+            text = "\n\n".join([lead, *lines])
+        elif comparison or any(s.layout == "row" for s in statements):
             body = "\n".join(f"- {line}" for line in lines)
             text = f"{lead}\n\n{body}"
         else:
@@ -96,7 +107,7 @@ def render(
             if group and group != current:
                 out += ["", f"**{group}**"] if current is not None else [f"**{group}**"]
                 current = group
-            out.append(f"- {line}")
+            out.append(line if _is_block(line) else f"- {line}")
         out += ["", wording.recruiter.closing, "", f"{wording.recruiter.sources_heading}:"]
         for c in numbering.citations:
             where = c.url or c.source

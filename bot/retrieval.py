@@ -51,7 +51,7 @@ def is_comparison(question: str) -> bool:
 
 
 def _settings_named(question: str) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for part in re.split(r"\b(?:vs\.?|versus|or|and|compared to|than)\b", question, flags=re.I):
         setting = setting_of(part)
         if setting in ("school", "clinical"):
@@ -177,7 +177,7 @@ def _cover_both_settings(
     """Make sure a comparison sees evidence about schools and about clinics."""
     result = list(chosen)
     for side in ("school", "clinical"):
-        wanted: set[Setting] = {side, "both"}  # type: ignore[arg-type]
+        wanted: set[Setting] = {side, "both"}
         if any(library.by_id[c].setting in wanted for c in result):
             continue
         extra = next(

@@ -44,3 +44,31 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, corpus: Path) -> Settings:
     return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def seed_bot(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """A Bot over the shipped corpus, indexed once for the session (real model, real Chroma)."""
+    from bot.bot import Bot
+
+    root = tmp_path_factory.mktemp("seed")
+    target = root / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, target)
+    seeded = Bot(Settings(corpus_dir=target, index_dir=root / "index"), embedder)
+    seeded.ingest(show_progress=False)
+    return seeded
+
+
+def load_eval_items() -> list[dict]:
+    import json
+
+    path = ROOT / "evals" / "questions.jsonl"
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def history_of(item: dict):
+    from bot.rewriting import Turn
+
+    return [Turn(t["role"], t["content"]) for t in item.get("history", [])]

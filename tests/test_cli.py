@@ -51,3 +51,48 @@ def test_env_settings_are_used_when_options_are_absent(
     assert main(["ingest", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["articles"] == 2
     assert (tmp_path / "from-env" / "articles.json").is_file()
+
+
+def test_ask_json_and_bad_questions(seed_bot, capsys):
+    index = str(seed_bot.settings.index_dir)
+    assert main(["ask", "--index", index, "--json", "Do school OTs get summers off?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (
+        data["refused"] is False and data["citations"][0]["quote"] in data["citations"][0]["chunk"]
+    )
+    assert main(["ask", "--index", index, "   "]) == 2
+    assert "the question is empty" in capsys.readouterr().err
+    assert main(["ask", "--index", index, "x" * 2001]) == 2
+    assert "limit is 2000" in capsys.readouterr().err
+
+
+def test_ask_jsonl_answers_in_order_and_reports_bad_lines(seed_bot, tmp_path: Path, capsys):
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "question": "What does IEP mean?"}),
+                "not json",
+                json.dumps({"id": "c", "question": ""}),
+                json.dumps(
+                    {
+                        "id": "d",
+                        "question": "and in clinics?",
+                        "history": [{"role": "user", "content": "Do school OTs get summers off?"}],
+                        "mode": "recruiter",
+                    }
+                ),
+            ]
+        )
+    )
+    assert main(["ask", "--index", str(seed_bot.settings.index_dir), "--jsonl", str(requests)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("id") for line in lines] == ["a", None, "c", "d"]
+    assert "error" in lines[1] and lines[1]["line"] == 2
+    assert lines[2]["error"] == "the question is empty"
+    assert lines[3]["mode"] == "recruiter" and not lines[3]["refused"]
+
+
+def test_ask_on_an_empty_index_says_what_to_do(tmp_path: Path, capsys):
+    assert main(["ask", "--index", str(tmp_path / "none"), "What does IEP mean?"]) == 2
+    assert "run `otbot ingest` first" in capsys.readouterr().err
