@@ -42,7 +42,7 @@ EVIDENCE_SENTENCES = 5
 class AnswerPolicy:
     """How much evidence an answer needs and how long it may be (from settings)."""
 
-    relevance_floor: float = 0.575
+    relevance_floor: float = 0.565
     lexical_weight: float = 1.0
     keep_ratio: float = 0.82
     max_points: dict[str, int] | None = None

@@ -23,7 +23,7 @@ STOP_WORDS = frozenset(
     our ours ourselves out over own same she should so some such than that the their theirs
     them themselves then there these they this those through to too under until up very was
     we were what when where which while who whom why will with would you your yours yourself
-    yourselves im i'm i’m it's it’s you're you’re don't don’t doesn't let lets get gets got
+    yourselves im i'm it's you're don doesn didn isn aren wasn weren won wouldn shouldn couldn let lets get gets got
     tell know want wanted like please thanks thank hi hello hey okay ok kind sort really
     much many may might must shall us one ones thing things something anything way ways lot
     lots go going
@@ -38,7 +38,8 @@ QUESTION_WORDS = frozenset(
     define definition want wants need needs think say says said talk talking info
     information question questions tell told help example examples typical usually generally
     general per new grad grads candidate candidates whether come comes wondering wonder
-    curious asking draft reply someone
+    curious asking draft reply someone good bad better best great right easier harder easy hard
+    nice worth
     """.split()
 )
 # Variants of one domain word, mapped to one form. Spelling variants and plain synonyms only:
@@ -110,17 +111,20 @@ def _stem_cached(word: str) -> str:
     return stem(word)
 
 
+_CONTRACTION = re.compile(r"'(s|re|ll|ve|d|m|t)$")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words with contractions and possessives cut off ("what's" -> "what")."""
+    return [_CONTRACTION.sub("", w) for w in _TOKEN.findall(text.lower().replace("’", "'"))]
+
+
 def tokens(text: str) -> list[str]:
     """Content tokens of a text, stemmed, in order.
 
     Example: "Do school OTs get summers off?" -> ["school", "ot", "summer"]
     """
-    words = _TOKEN.findall(text.lower().replace("’", "'"))
-    return [
-        _stem_cached(w)
-        for w in words
-        if w not in STOP_WORDS and w.replace("'", "") not in STOP_WORDS
-    ]
+    return [_stem_cached(w) for w in words_of(text) if w not in STOP_WORDS]
 
 
 class Vocabulary:
@@ -160,9 +164,7 @@ class Vocabulary:
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
-        words = [
-            w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in QUESTION_WORDS
-        ]
+        words = [w for w in words_of(text) if w not in QUESTION_WORDS]
         return list(dict.fromkeys(self.correct(t) for t in tokens(" ".join(words))))
 
 

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1, description="Texts embedded per model call.")
     retrieval_k: int = Field(default=6, ge=1, le=50, description="Chunks retrieved per question.")
     relevance_floor: float = Field(
-        default=0.575,
+        default=0.565,
         ge=0.0,
         le=1.0,
         description=(
