@@ -16,7 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.composing import AnswerPolicy, Composition, compose
 from bot.embedding import Embedder, Vectors
-from bot.models import Answer, Citation, Mode
+from bot.models import Answer, Citation, Detail, Mode
 from bot.prompts import AnswerWording
 from bot.rendering import refusal, render
 from bot.retrieval import HybridRetriever, Library
@@ -68,6 +68,8 @@ class _State:
     history: list[Turn]
     mode: Mode
     id: object = None
+    tone: str | None = None
+    detail: Detail = "standard"
     standalone: str = ""
     search_text: str = ""  # the standalone question with abbreviations spelt out
     out_of_scope: OutOfScope | None = None
@@ -108,9 +110,15 @@ class AnswerChain:
         )
 
     def invoke(
-        self, question: str, history: list[Turn], mode: Mode, request_id: object = None
+        self,
+        question: str,
+        history: list[Turn],
+        mode: Mode,
+        request_id: object = None,
+        tone: str | None = None,
+        detail: Detail = "standard",
     ) -> Answer:
-        return self.chain.invoke(_State(question, history, mode, request_id))
+        return self.chain.invoke(_State(question, history, mode, request_id, tone, detail))
 
     def evidence(self, question: str, history: list[Turn], mode: Mode = "candidate") -> Evidence:
         """Run rewrite, retrieve and compose, and report the evidence (no wording)."""
@@ -155,6 +163,7 @@ class AnswerChain:
                 state.mode,
                 self.policy,
                 self.glossary,
+                state.detail,
             )
         else:
             state.composition = Composition((), 0.0, True, False)
@@ -178,6 +187,7 @@ class AnswerChain:
                 bool(_YES_NO.match(state.standalone)),
                 self.wording,
                 self.library.by_id,
+                state.tone,
             )
             refused = False
         state.timings["answer"] += (time.perf_counter() - started) * 1000

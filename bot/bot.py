@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -9,9 +11,11 @@ from typing import Any
 from bot.answering import AnswerChain, Evidence
 from bot.composing import AnswerPolicy
 from bot.embedding import Embedder, SentenceTransformerEmbedder
+from bot.feedback import FeedbackStore
 from bot.index import ChromaIndex
 from bot.ingest import IngestReport, ingest, read_manifest
-from bot.models import Answer, Mode
+from bot.loading import ArticleError, read_article
+from bot.models import Answer, Detail, Mode
 from bot.prompts import load_wording
 from bot.retrieval import Library
 from bot.rewriting import Turn
@@ -19,6 +23,7 @@ from bot.scope import load_glossary, load_scope
 from bot.settings import Settings
 
 MODES: tuple[Mode, ...] = ("candidate", "recruiter")
+DETAILS: tuple[Detail, ...] = ("short", "standard", "detailed")
 
 
 class QuestionError(ValueError):
@@ -54,15 +59,24 @@ class Bot:
             k=self.settings.retrieval_k,
         )
 
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        return FeedbackStore(self.settings.index_dir / "feedback.sqlite3")
+
     def ask(
         self,
         question: str,
         history: list[Turn] | None = None,
         mode: str = "candidate",
         request_id: object = None,
+        tone: str | None = None,
+        detail: Detail = "standard",
+        record_refusal: bool = False,
     ) -> Answer:
         """Answer one question from the articles, or refuse honestly with a recruiter handoff.
 
+        `tone` and `detail` shape recruiter drafts; with `record_refusal`, a refused question is
+        remembered for the content team's coverage report.
         Raises `QuestionError` for an empty or over-long question or an unknown mode.
         """
         if not isinstance(question, str) or not question.strip():
@@ -74,7 +88,56 @@ class Bot:
             )
         if mode not in MODES:
             raise QuestionError(f"unknown mode {mode!r} (expected candidate or recruiter)")
-        return self.chain.invoke(question.strip(), list(history or []), mode, request_id)
+        answer = self.chain.invoke(
+            question.strip(), list(history or []), mode, request_id, tone, detail
+        )
+        if record_refusal and answer.refused:
+            self.feedback.record_refusal(answer.question)
+        return answer
+
+    def draft(
+        self, text: str, tone: str | None = None, detail: Detail = "standard"
+    ) -> list[Answer]:
+        """Recruiter drafts for one or several questions (one per line)."""
+        questions = [line.strip() for line in text.splitlines() if line.strip()]
+        if not questions:
+            raise QuestionError("paste at least one question")
+        return [self.ask(q, mode="recruiter", tone=tone, detail=detail) for q in questions]
+
+    def rate(self, answer: dict[str, Any], liked: bool) -> None:
+        """Store a thumbs up or down on an answer (its JSON form)."""
+        self.feedback.record_feedback(answer, liked)
+
+    def admin_enabled(self) -> bool:
+        return bool(self.settings.admin_password)
+
+    def check_admin(self, user: str, password: str) -> bool:
+        """Constant-time check of the content admin's credentials; always False when unset."""
+        if not self.admin_enabled():
+            return False
+        user_ok = hmac.compare_digest(user.encode(), self.settings.admin_user.encode())
+        password_ok = hmac.compare_digest(password.encode(), self.settings.admin_password.encode())
+        return user_ok and password_ok
+
+    def add_article(self, name: str, content: bytes) -> IngestReport:
+        """Add (or replace) one article in the corpus and index it at once.
+
+        The file is checked before it is written: a bad file raises `ArticleError` and changes
+        nothing, so what is already stored is never lost.
+        """
+        filename = Path(name.replace("\\", "/")).name
+        if not filename or filename.startswith((".", "_")):
+            raise ArticleError(name, "invalid file name (it must not start with '.' or '_')")
+        with tempfile.TemporaryDirectory() as scratch:
+            trial = Path(scratch) / filename
+            trial.write_bytes(content)
+            read_article(trial, Path(scratch))  # raises ArticleError with the reason
+        corpus = self.settings.corpus_dir
+        corpus.mkdir(parents=True, exist_ok=True)
+        partial = corpus / f".{filename}.upload"
+        partial.write_bytes(content)
+        partial.replace(corpus / filename)
+        return self.ingest(show_progress=False)
 
     def evidence(self, question: str, history: list[Turn] | None = None) -> Evidence:
         """How strongly the articles support an answer (for calibration and coverage reports)."""

@@ -167,6 +167,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.bot import build_bot
+
+    overrides = _settings(args)
+    settings = overrides.model_copy(
+        update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    )
+    bot = build_bot(settings)
+    if not bot.is_indexed():
+        if not settings.corpus_dir.is_dir():
+            raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
+        report = bot.ingest()
+        print(f"indexed {report.articles} articles ({report.chunks} chunks)")
+    bot.ask("What does a school-based OT do?")  # load the model and index before the first visitor
+    from bot.app import serve
+
+    print(f"otbot app on http://{settings.host}:{settings.port}")
+    serve(bot, settings.host, settings.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="otbot",
@@ -191,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer one JSON request per line of FILE ('-' for stdin), one JSON answer per line",
     )
     ask.set_defaults(handler=cmd_ask)
+
+    serve = commands.add_parser("serve", help="run the chat app (candidate chat, drafts, content)")
+    _common(serve)
+    serve.add_argument("--host", help="address to listen on (env OTBOT_HOST; default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (env OTBOT_PORT; default 7860)")
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

@@ -16,8 +16,8 @@ import numpy as np
 from bot.chunking import lead_in_of
 from bot.embedding import Vectors
 from bot.lexical import tokens
-from bot.models import Chunk, Mode, Part, Sentence, Source, Statement
-from bot.retrieval import Hit, Library, is_comparison
+from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
+from bot.retrieval import Hit, Library, is_comparison, settings_named
 from bot.scope import Glossary
 
 # Sentences that sell rather than inform are not answers.
@@ -45,11 +45,13 @@ class AnswerPolicy:
     relevance_floor: float = 0.565
     lexical_weight: float = 1.0
     keep_ratio: float = 0.82
+    other_setting_penalty: float = 0.2
     max_points: dict[str, int] | None = None
 
-    def points(self, mode: Mode) -> int:
+    def points(self, mode: Mode, detail: Detail = "standard") -> int:
+        """How many points an answer may make: candidates get a few, recruiters more."""
         limits = self.max_points or {"candidate": 3, "recruiter": 7}
-        return limits[mode]
+        return {"short": 3, "standard": limits[mode], "detailed": 10}[detail]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,12 @@ class Candidate:
     coverage: float
     score: float
     vector: Vectors
+    penalty: float = 0.0  # taken off `score` for being about the other setting
+
+    @property
+    def evidence_score(self) -> float:
+        """The score before the setting penalty: how well the sentence speaks to the question."""
+        return self.score + self.penalty
 
 
 @dataclass(frozen=True)
@@ -127,8 +135,18 @@ def coverage(terms: list[Term], text_terms: set[str]) -> float:
 
 
 def candidates_for(
-    library: Library, hits: list[Hit], terms: list[Term], vector: Vectors, policy: AnswerPolicy
+    library: Library,
+    hits: list[Hit],
+    terms: list[Term],
+    vector: Vectors,
+    policy: AnswerPolicy,
+    other_setting: str | None = None,
 ) -> list[Candidate]:
+    """Every citable sentence of the hits, scored against the question, best first.
+
+    `other_setting` is the setting the question is not about ("school" when it asks about
+    clinics); sentences only about that setting are pushed down.
+    """
     found: list[Candidate] = []
     centered_question = library.center(vector)
     for rank, hit in enumerate(hits):
@@ -143,8 +161,17 @@ def candidates_for(
             own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
             cover = 0.8 * coverage(terms, own) + 0.2 * coverage(terms, own | section_terms)
             penalty = 0.04 if _ANAPHORIC_START.match(sentence.text) else 0.0
-            score = specific + policy.lexical_weight * cover - 0.01 * rank - penalty
-            found.append(Candidate(hit.chunk, i, sentence, similarity, cover, score, row))
+            off_topic = 0.0
+            if (
+                other_setting
+                and sentence.setting == other_setting
+                and sentence.kind != "table_cell"
+            ):
+                off_topic = policy.other_setting_penalty
+            score = specific + policy.lexical_weight * cover - 0.01 * rank - penalty - off_topic
+            found.append(
+                Candidate(hit.chunk, i, sentence, similarity, cover, score, row, off_topic)
+            )
     return sorted(found, key=lambda c: c.score, reverse=True)
 
 
@@ -252,6 +279,7 @@ def compose(
     mode: Mode,
     policy: AnswerPolicy,
     glossary: Glossary,
+    detail: Detail = "standard",
 ) -> Composition:
     """Choose the sentences that answer `question`, or decide that the articles do not.
 
@@ -259,24 +287,29 @@ def compose(
     """
     comparison = is_comparison(question)
     terms = question_terms(library, question, glossary)
-    ranked = candidates_for(library, hits, terms, vector, policy)
-    best = ranked[0] if ranked else None
+    named = settings_named(question)
+    other = None
+    if len(named) == 1 and not comparison:
+        other = "clinical" if "school" in named else "school"
+    ranked = candidates_for(library, hits, terms, vector, policy, other)
     if _ASKS_AMOUNT.search(question):
         ranked = [c for c in ranked if _STATES_AMOUNT.search(c.sentence.text)]
-        best = ranked[0] if ranked else None
+    best = ranked[0] if ranked else None
+    # Whether the articles speak to the question does not depend on which setting it named.
+    evidence = sorted(ranked, key=lambda c: c.evidence_score, reverse=True)
     evidence_terms: set[str] = set()
-    for candidate in ranked[:EVIDENCE_SENTENCES]:
+    for candidate in evidence[:EVIDENCE_SENTENCES]:
         lead = lead_in_of(candidate.chunk, candidate.index)
         evidence_terms |= set(
             tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
         )
     covered = coverage(terms, evidence_terms)
-    relevance = relevance_of(best, covered)
-    similarity = best.similarity if best else 0.0
+    relevance = relevance_of(evidence[0] if evidence else None, covered)
+    similarity = evidence[0].similarity if evidence else 0.0
     if best is None or relevance < policy.relevance_floor:
         return Composition((), relevance, True, comparison, similarity, covered)
 
-    limit = policy.points(mode)
+    limit = policy.points(mode, detail)
     chosen: list[Candidate] = []
     for candidate in ranked:
         if len(chosen) >= limit:

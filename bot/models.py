@@ -136,6 +136,7 @@ class Citation:
 
 
 Mode = Literal["candidate", "recruiter"]
+Detail = Literal["short", "standard", "detailed"]
 
 
 @dataclass(frozen=True)

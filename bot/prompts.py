@@ -5,13 +5,18 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+DEFAULT_TONE = "friendly"
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class _Strict(BaseModel):
+    """A prompt file's table: unknown keys are mistakes, values never change after loading."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -21,11 +26,25 @@ class CandidateWording(_Strict):
     lead_yes_no: str
 
 
-class RecruiterWording(_Strict):
+class ToneWording(_Strict):
     opening: str
     opening_comparison: str
-    sources_heading: str
     closing: str
+
+
+class RecruiterWording(_Strict):
+    sources_heading: str
+    tones: dict[str, ToneWording]
+
+    @model_validator(mode="after")
+    def _has_default_tone(self) -> RecruiterWording:
+        if DEFAULT_TONE not in self.tones:
+            raise ValueError(f"a [recruiter.tones.{DEFAULT_TONE}] table is required")
+        return self
+
+    def tone(self, name: str | None) -> ToneWording:
+        """The wording of a tone; unknown or missing names fall back to the default tone."""
+        return self.tones.get(name or DEFAULT_TONE, self.tones[DEFAULT_TONE])
 
 
 class RefusalWording(_Strict):
@@ -48,6 +67,19 @@ class AnswerWording(_Strict):
     settings: SettingNames
 
 
+class AppWording(_Strict):
+    """What the web app says outside the answers (prompts/app.toml)."""
+
+    title: str
+    disclosure: str
+    placeholder: str
+    examples: list[str]
+    followup_clinical: str
+    followup_school: str
+    recruiter_intro: str
+    content_intro: str
+
+
 class PromptError(Exception):
     """A prompt file that is missing or does not have the expected fields."""
 
@@ -55,9 +87,19 @@ class PromptError(Exception):
 @cache
 def load_wording(path: Path = PROMPTS_DIR / "answer.toml") -> AnswerWording:
     """Read and validate the answer wording; a broken file names the file and the field."""
+    return _load(path, AnswerWording)
+
+
+@cache
+def load_app_wording(path: Path = PROMPTS_DIR / "app.toml") -> AppWording:
+    """Read and validate the app's wording."""
+    return _load(path, AppWording)
+
+
+def _load(path: Path, model: type[_Model]) -> _Model:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return AnswerWording.model_validate(data)
+        return model.model_validate(data)
     except FileNotFoundError:
         raise PromptError(f"prompt file not found: {path}") from None
     except tomllib.TOMLDecodeError as error:

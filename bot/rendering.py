@@ -75,6 +75,7 @@ def render(
     yes_no: bool,
     wording: AnswerWording,
     chunks: Mapping[str, Chunk],
+    tone: str | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text with [n] markers, and the citations those markers point to."""
     numbering = _Numbering(chunks)
@@ -95,7 +96,8 @@ def render(
         else:
             text = f"{lead} " + " ".join(lines)
     else:
-        opening = wording.recruiter.opening_comparison if comparison else wording.recruiter.opening
+        voice = wording.recruiter.tone(tone)
+        opening = voice.opening_comparison if comparison else voice.opening
         out = [opening, ""]
         current = None
         for statement, line in zip(statements, lines, strict=True):
@@ -108,7 +110,7 @@ def render(
                 out += ["", f"**{group}**"] if current is not None else [f"**{group}**"]
                 current = group
             out.append(line if _is_block(line) else f"- {line}")
-        out += ["", wording.recruiter.closing, "", f"{wording.recruiter.sources_heading}:"]
+        out += ["", voice.closing, "", f"{wording.recruiter.sources_heading}:"]
         for c in numbering.citations:
             where = c.url or c.source
             out.append(f"[{c.n}] {c.title} — {c.publisher}, section “{c.section}” ({where})")

@@ -46,11 +46,12 @@ class Hit:
 
 def is_comparison(question: str) -> bool:
     """Does the question ask to compare settings ("school vs clinical ...")?"""
-    named = _settings_named(question)
+    named = settings_named(question)
     return len(named) == 2 or bool(_COMPARISON.search(question))
 
 
-def _settings_named(question: str) -> set[str]:
+def settings_named(question: str) -> set[str]:
+    """The practice settings a question names: {"school"}, {"clinical"}, both or none."""
     found: set[str] = set()
     for part in re.split(r"\b(?:vs\.?|versus|or|and|compared to|than)\b", question, flags=re.I):
         setting = setting_of(part)

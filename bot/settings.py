@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         ),
     )
     max_question_chars: int = Field(default=2000, ge=1, description="Longest question accepted.")
+    admin_user: str = Field(default="admin", description="User name for the app's content admin.")
+    admin_password: str = Field(
+        default="",
+        description="Password for the app's content admin; empty hides the admin tab entirely.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `otbot serve` listens on.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port `otbot serve` listens on.")
     prompts_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "prompts",
         description="Folder of the wording templates (answer.toml).",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS = ROOT / "corpus"
+# One upload folder for the whole session: an app started by a fixture checks uploads against it.
+os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(tempfile.gettempdir()) / "otbot-gradio"))
 SEED_SCHOOL_VS_CLINIC = "000_0cf32c824c74ae83.txt"
 SEED_SCHOOLS = "001_b929a526930e0778.txt"
 
@@ -22,7 +26,6 @@ def _data_dirs_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test writes into the checkout: every data directory points into tmp_path."""
     monkeypatch.setenv("OTBOT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("OTBOT_CORPUS_DIR", str(tmp_path / "corpus"))
-    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
 
 
 @pytest.fixture(scope="session")

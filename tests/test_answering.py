@@ -127,7 +127,7 @@ def test_never_answers_from_a_missing_list_or_furniture(seed_bot):
 def test_recruiter_draft_is_grouped_and_lists_sources(seed_bot):
     answer = seed_bot.ask("What are the advantages of school-based OT?", mode="recruiter")
     wording = load_wording()
-    assert answer.answer.startswith(wording.recruiter.opening)
+    assert answer.answer.startswith(wording.recruiter.tone("friendly").opening)
     assert f"{wording.recruiter.sources_heading}:" in answer.answer
     for citation in answer.citations:
         assert f"[{citation.n}] {citation.title}" in answer.answer
