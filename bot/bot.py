@@ -95,14 +95,15 @@ class Bot:
             self.feedback.record_refusal(answer.question)
         return answer
 
-    def draft(
-        self, text: str, tone: str | None = None, detail: Detail = "standard"
-    ) -> list[Answer]:
+    def draft(self, text: str, tone: str | None = None, detail: str = "standard") -> list[Answer]:
         """Recruiter drafts for one or several questions (one per line)."""
         questions = [line.strip() for line in text.splitlines() if line.strip()]
         if not questions:
             raise QuestionError("paste at least one question")
-        return [self.ask(q, mode="recruiter", tone=tone, detail=detail) for q in questions]
+        if detail not in DETAILS:
+            raise QuestionError(f"unknown length {detail!r} (expected {', '.join(DETAILS)})")
+        level: Detail = detail  # narrowed by the check above
+        return [self.ask(q, mode="recruiter", tone=tone, detail=level) for q in questions]
 
     def rate(self, answer: dict[str, Any], liked: bool) -> None:
         """Store a thumbs up or down on an answer (its JSON form)."""
