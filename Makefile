@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Tests keep their temporary files inside the workspace (git-ignored), never in the checkout's data.
 TMP := $(CURDIR)/.tmp
 
-.PHONY: install browser run test test-fast lint bench clean
+.PHONY: install browser run test test-fast eval lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ run: install
 test: install browser
 	mkdir -p $(TMP)
 	TMPDIR=$(TMP) GRADIO_TEMP_DIR=$(TMP)/gradio $(PY) -m pytest --basetemp=$(TMP)/pytest $(PYTEST_ARGS)
+	$(MAKE) eval
+
+# The golden-set evaluation against its thresholds (evals/thresholds.toml): fails on a regression.
+eval: install
+	mkdir -p $(TMP)
+	rm -rf $(TMP)/eval-index
+	$(VENV)/bin/otbot eval --corpus corpus --index $(TMP)/eval-index --report $(TMP)/eval-report.md \
+		--chart $(TMP)/eval-metrics.png > /dev/null
+	@sed -n '/^| Metric/,/^\*\*Thresholds/p' $(TMP)/eval-report.md
 
 # Everything but the browser and server tests.
 test-fast: install

@@ -15,6 +15,7 @@ from typing import Any
 import gradio as gr
 
 from bot.bot import Bot, QuestionError
+from bot.coverage import coverage_chart, read_question_bank, to_markdown
 from bot.loading import ArticleError
 from bot.presenting import articles_rows, chat_markdown, draft_markdown, follow_ups
 from bot.prompts import AppWording, load_app_wording
@@ -147,6 +148,19 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
             _articles(),
         )
 
+    def run_coverage(path: str | None, is_admin: bool):
+        if not is_admin:
+            return "Please log in first.", None
+        try:
+            questions = read_question_bank(Path(path)) if path else None
+            report = bot.coverage(questions)
+        except ValueError as error:
+            return f"Could not read the question bank: {error}", None
+        chart = coverage_chart(
+            report, Path(tempfile.mkdtemp(prefix="otbot-coverage-")) / "coverage.png"
+        )
+        return to_markdown(report), str(chart)
+
     def _articles():
         return gr.update(value=articles_rows(bot.articles()))
 
@@ -228,6 +242,16 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
                             elem_id="article-upload",
                         )
                         upload_status = gr.Markdown("")
+                        gr.Markdown("### Coverage report")
+                        bank_file = gr.File(
+                            label="Question bank (.txt or .csv; empty = the starter bank)",
+                            file_types=[".txt", ".csv"],
+                        )
+                        coverage_button = gr.Button("Run coverage report")
+                        coverage_chart_image = gr.Image(
+                            label="Coverage", type="filepath", interactive=False
+                        )
+                        coverage_report = gr.Markdown("", elem_id="coverage-report")
                     login_button.click(
                         login,
                         [user, password],
@@ -238,6 +262,12 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
                         upload,
                         [upload_file, is_admin],
                         [upload_status, table],
+                        api_visibility="private",
+                    )
+                    coverage_button.click(
+                        run_coverage,
+                        [bank_file, is_admin],
+                        [coverage_report, coverage_chart_image],
                         api_visibility="private",
                     )
 

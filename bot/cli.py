@@ -188,6 +188,75 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _indexed_bot(settings: Settings) -> Bot:
+    """A bot whose index reflects the corpus (ingesting first, incrementally)."""
+    from bot.bot import build_bot
+
+    if not settings.corpus_dir.is_dir():
+        raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
+    bot = build_bot(settings)
+    report = bot.ingest(show_progress=False)
+    for error in report.errors:
+        print(f"otbot: skipped {error}", file=sys.stderr)
+    return bot
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluation import below, evaluate, load_items, load_thresholds, to_json
+    from bot.reporting import eval_chart, eval_markdown
+
+    settings = _settings(args)
+    try:
+        items = load_items(args.questions)
+        thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
+    except (OSError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    bot = _indexed_bot(settings)
+    systems, failed = evaluate(bot, items, with_baselines=not args.no_baselines)
+    chart = args.chart or settings.index_dir / "eval-metrics.png"
+    eval_chart(systems, chart)
+    markdown = eval_markdown(systems, failed, thresholds, len(items), chart)
+    if args.report:
+        args.report.write_text(markdown, encoding="utf-8")
+    print(to_json(systems, failed, thresholds) if args.json else markdown)
+    missed = below(systems[0].metrics, thresholds)
+    for metric, (value, threshold) in missed.items():
+        print(f"otbot: {metric} = {value:.3f} is below its threshold {threshold}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from bot.coverage import (
+        Themes,
+        coverage,
+        coverage_chart,
+        read_question_bank,
+        to_csv,
+        to_markdown,
+    )
+
+    settings = _settings(args)
+    try:
+        questions = read_question_bank(args.questions)
+        themes = Themes.load(settings.prompts_dir / "themes.toml")
+    except (OSError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    bot = _indexed_bot(settings)
+    report = coverage(bot, questions, themes, include_app_log=args.include_app_log)
+    if args.csv:
+        args.csv.write_text(to_csv(report), encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(to_markdown(report), encoding="utf-8")
+    if args.chart:
+        coverage_chart(report, args.chart)
+    print(
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2)
+        if args.json
+        else to_markdown(report)
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="otbot",
@@ -218,6 +287,48 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (env OTBOT_HOST; default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (env OTBOT_PORT; default 7860)")
     serve.set_defaults(handler=cmd_serve)
+
+    evaluate = commands.add_parser("eval", help="score otbot and two baselines on the golden set")
+    _common(evaluate)
+    evaluate.add_argument(
+        "--questions", type=Path, default=Path("evals/questions.jsonl"), metavar="FILE"
+    )
+    evaluate.add_argument(
+        "--thresholds", type=Path, default=Path("evals/thresholds.toml"), metavar="FILE"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the JSON report")
+    evaluate.add_argument(
+        "--report", type=Path, metavar="FILE", help="also write the Markdown report"
+    )
+    evaluate.add_argument(
+        "--chart", type=Path, metavar="FILE", help="bar chart PNG (default INDEX/eval-metrics.png)"
+    )
+    evaluate.add_argument("--no-baselines", action="store_true", help="score otbot only")
+    evaluate.set_defaults(handler=cmd_eval)
+
+    cover = commands.add_parser(
+        "coverage", help="which questions the articles answer, and the gaps"
+    )
+    _common(cover)
+    cover.add_argument(
+        "--questions",
+        type=Path,
+        default=Path("evals/question_bank.txt"),
+        metavar="FILE",
+        help=".txt (one question a line) or .csv with a 'question' column",
+    )
+    cover.add_argument("--json", action="store_true", help="print the JSON report")
+    cover.add_argument("--csv", type=Path, metavar="FILE", help="also write the questions as CSV")
+    cover.add_argument(
+        "--markdown", type=Path, metavar="FILE", help="also write the Markdown report"
+    )
+    cover.add_argument("--chart", type=Path, metavar="FILE", help="also write a PNG chart")
+    cover.add_argument(
+        "--include-app-log",
+        action="store_true",
+        help="add the questions the app refused or got a thumbs down on",
+    )
+    cover.set_defaults(handler=cmd_coverage)
     return parser
 
 

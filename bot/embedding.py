@@ -73,3 +73,22 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+class LangChainEmbeddings:
+    """Our embedder seen as LangChain `Embeddings`, for LangChain vector stores (the baseline)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [list(map(float, v)) for v in self.embedder.embed(texts)]
+
+    def embed_query(self, text: str) -> list[float]:
+        return list(map(float, self.embedder.embed([text])[0]))
+
+    async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_documents(texts)
+
+    async def aembed_query(self, text: str) -> list[float]:
+        return self.embed_query(text)

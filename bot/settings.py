@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `otbot serve` listens on.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port `otbot serve` listens on.")
+    question_bank: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "evals" / "question_bank.txt",
+        description="Questions candidates ask, for the coverage report in the app.",
+    )
     prompts_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "prompts",
         description="Folder of the wording templates (answer.toml).",

@@ -162,3 +162,17 @@ def test_admin_tab_is_hidden_without_a_password(settings: Settings, embedder):
     demo = build_app(Bot(settings, embedder))
     labels = {getattr(block, "label", None) for block in demo.blocks.values()}
     assert "Recruiter drafts" in labels and "Content" not in labels
+
+
+@pytest.mark.slow
+def test_admin_runs_the_coverage_report(app_url: str, browser, tmp_path: Path):
+    page = browser.new_page(viewport={"width": 1100, "height": 1300})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Content").click()
+    page.get_by_label("User").fill("admin")
+    page.get_by_label("Password").fill("s3cret")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Run coverage report").click()
+    page.locator("#coverage-report", has_text="What to write next").wait_for(timeout=60_000)
+    assert "pay and salary" in page.locator("#coverage-report").inner_text()
+    page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
