@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -24,6 +24,8 @@ from bot.rewriting import Turn, rewrite
 from bot.scope import Glossary, OutOfScope, ScopePolicy
 from bot.verification import verify
 
+# How far above the answer floor the evidence must be to answer a policy topic.
+POLICY_MARGIN = 0.1
 _YES_NO = re.compile(r"^\s*(do|does|did|is|are|can|could|will|would|should|has|have)\b", re.I)
 
 
@@ -145,7 +147,7 @@ class AnswerChain:
 
     def _retrieve(self, state: _State) -> _State:
         started = time.perf_counter()
-        if state.out_of_scope is None:
+        if state.out_of_scope is None or state.out_of_scope.unless_covered:
             state.vector = self.embed_query(state.search_text)
             documents = self.retriever.invoke(state.search_text)
             state.hits = [d.metadata["hit"] for d in documents]
@@ -154,7 +156,7 @@ class AnswerChain:
 
     def _compose(self, state: _State) -> _State:
         started = time.perf_counter()
-        if state.out_of_scope is None:
+        if state.out_of_scope is None or state.out_of_scope.unless_covered:
             state.composition = compose(
                 self.library,
                 state.standalone,
@@ -167,6 +169,16 @@ class AnswerChain:
             )
         else:
             state.composition = Composition((), 0.0, True, False)
+        policy = state.out_of_scope
+        if policy is not None and policy.unless_covered and not state.composition.refused:
+            quotes = [
+                p.source.quote for s in state.composition.statements for p in s.parts if p.source
+            ]
+            strong = state.composition.relevance >= self.policy.relevance_floor + POLICY_MARGIN
+            if strong and policy.covered_by(quotes):
+                state.out_of_scope = None  # the articles do speak of this topic: answer
+            else:
+                state.composition = replace(state.composition, statements=(), refused=True)
         state.timings["answer"] = (time.perf_counter() - started) * 1000
         return state
 

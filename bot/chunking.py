@@ -131,7 +131,7 @@ def _overall(settings: list[Setting]) -> Setting:
 
 
 # Bump when what gets embedded changes shape, so every chunk is embedded again.
-EMBEDDING_SCHEME = "2"
+EMBEDDING_SCHEME = "3"
 
 
 def chunk_id(source: str, embedding_text: str) -> str:
@@ -145,6 +145,7 @@ def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
     """The lead-in ("Advantages of school based OT:") that the list item at `index` belongs to.
 
     With `whole`, the lead-in's full paragraph ("At Aequor, we ... Whether you're seeking:").
+    A list right under a heading ("Benefits of travel therapy") is led by that heading.
     """
     for position in range(index - 1, -1, -1):
         sentence = chunk.sentences[position]
@@ -155,7 +156,10 @@ def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
             return " ".join(same)
         if sentence.kind != "list_item":
             return ""
-    return ""
+    under_heading = chunk.text.startswith(f"{chunk.section}\n")
+    return (
+        f"{chunk.section}:" if under_heading and chunk.sentences[index].kind == "list_item" else ""
+    )
 
 
 def sentence_embedding_text(chunk: Chunk, index: int) -> str:

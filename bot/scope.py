@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -19,6 +20,7 @@ class _Topic(BaseModel):
     name: str
     pattern: str
     handoff: str
+    refuse: Literal["always", "unless_covered"] = "always"
 
     @field_validator("pattern")
     @classmethod
@@ -34,10 +36,23 @@ class _ScopeFile(BaseModel):
 
 @dataclass(frozen=True)
 class OutOfScope:
-    """A question the policy refuses, with the topic's own handoff line."""
+    """A question on a policy topic, with the topic's own handoff line.
+
+    With `unless_covered`, it may still be answered when the evidence itself speaks of the topic.
+    """
 
     topic: str
     handoff: str
+    unless_covered: bool = False
+    pattern: re.Pattern[str] | None = None
+
+    def covered_by(self, texts: list[str]) -> bool:
+        """Does any of these article sentences speak of the topic itself?"""
+        return (
+            self.unless_covered
+            and self.pattern is not None
+            and any(self.pattern.search(text) for text in texts)
+        )
 
 
 class ScopePolicy:
@@ -49,7 +64,9 @@ class ScopePolicy:
     def check(self, question: str) -> OutOfScope | None:
         for topic, pattern in self.topics:
             if pattern.search(question):
-                return OutOfScope(topic.name, topic.handoff)
+                return OutOfScope(
+                    topic.name, topic.handoff, topic.refuse == "unless_covered", pattern
+                )
         return None
 
 

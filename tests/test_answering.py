@@ -180,3 +180,59 @@ def test_bad_questions_are_rejected(seed_bot, question, reason):
 def test_unknown_mode_is_rejected(seed_bot):
     with pytest.raises(QuestionError, match="unknown mode"):
         seed_bot.ask("What does IEP mean?", mode="poet")
+
+
+TRAVEL_ARTICLE = """---
+title: Travel OT jobs
+publisher: Example Staffing
+date: 2026-02-10
+---
+# Travel OT jobs
+
+Travel occupational therapists take temporary contracts, usually 13 weeks long.
+
+## Benefits of travel therapy
+
+- Tax-free housing stipends when you work away from your tax home.
+- Higher weekly pay than many permanent roles.
+
+## Licensure
+
+You need a license in each state where you work, unless the state is part of the OT Licensure Compact.
+"""
+
+
+@pytest.fixture(scope="module")
+def travel_bot(tmp_path_factory, embedder):
+    """The seed corpus plus an article a content team added (Markdown, lists under headings)."""
+    import shutil
+
+    from bot.bot import Bot
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("travel")
+    shutil.copytree(SHIPPED_CORPUS, root / "corpus")
+    (root / "corpus" / "travel.md").write_text(TRAVEL_ARTICLE, encoding="utf-8")
+    bot = Bot(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), embedder)
+    bot.ingest(show_progress=False)
+    return bot
+
+
+def test_list_under_a_heading_is_answered_whole_with_the_heading(travel_bot):
+    answer = travel_bot.ask("What are the benefits of travel therapy?")
+    assert "Benefits of travel therapy:" in answer.answer
+    quotes = [c.quote for c in answer.citations]
+    assert "Tax-free housing stipends when you work away from your tax home." in quotes
+    assert "Higher weekly pay than many permanent roles." in quotes
+
+
+def test_policy_topics_are_answered_only_when_an_article_speaks_of_them(travel_bot):
+    covered = travel_bot.ask("Do I need a license in each state?")
+    assert not covered.refused
+    assert "license in each state" in covered.citations[0].quote
+    for question in (
+        "How do I get licensed in Texas?",
+        "What is the average salary of a travel OT?",
+    ):
+        assert travel_bot.ask(question).refused, question
+    assert travel_bot.ask("My son has autism, can OT help him?").refused

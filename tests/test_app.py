@@ -134,18 +134,24 @@ def test_recruiter_draft_in_a_real_browser(app_url: str, browser):
     assert page.get_by_role("button", name="Download as Markdown").is_visible()
 
 
+def content_tab(browser, app_url: str, password: str):
+    """A page on the Content tab, after a log-in attempt with `password`."""
+    page = browser.new_page(viewport={"width": 1100, "height": 1300})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Content").click()
+    page.get_by_label("User").fill("admin")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
 @pytest.mark.slow
 def test_admin_uploads_an_article_and_it_is_answered(
     app_url: str, app_bot: Bot, browser, tmp_path: Path
 ):
     article = tmp_path / "hand-therapy.md"
     article.write_text(NEW_ARTICLE, encoding="utf-8")
-    page = browser.new_page(viewport={"width": 1100, "height": 1300})
-    page.goto(app_url)
-    page.get_by_role("tab", name="Content").click()
-    page.get_by_label("User").fill("admin")
-    page.get_by_label("Password").fill("wrong")
-    page.get_by_role("button", name="Log in").click()
+    page = content_tab(browser, app_url, "wrong")
     page.get_by_text("Wrong user name or password.").wait_for(timeout=10_000)
     page.get_by_label("Password").fill("s3cret")
     page.get_by_role("button", name="Log in").click()
@@ -166,12 +172,7 @@ def test_admin_tab_is_hidden_without_a_password(settings: Settings, embedder):
 
 @pytest.mark.slow
 def test_admin_runs_the_coverage_report(app_url: str, browser, tmp_path: Path):
-    page = browser.new_page(viewport={"width": 1100, "height": 1300})
-    page.goto(app_url)
-    page.get_by_role("tab", name="Content").click()
-    page.get_by_label("User").fill("admin")
-    page.get_by_label("Password").fill("s3cret")
-    page.get_by_role("button", name="Log in").click()
+    page = content_tab(browser, app_url, "s3cret")
     page.get_by_role("button", name="Run coverage report").click()
     page.locator("#coverage-report", has_text="What to write next").wait_for(timeout=60_000)
     assert "pay and salary" in page.locator("#coverage-report").inner_text()
