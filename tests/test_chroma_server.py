@@ -1,0 +1,79 @@
+"""otbot against a real Chroma server (`chroma run`) on loopback instead of the embedded store."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.bot import Bot
+from bot.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    port = free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    process = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("chroma run did not start")
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_ingest_and_answer_through_a_chroma_server(
+    chroma_server: int, corpus: Path, tmp_path: Path, embedder
+):
+    settings = Settings(
+        corpus_dir=corpus,
+        index_dir=tmp_path / "data",
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server,
+    )
+    bot = Bot(settings, embedder)
+    first = bot.ingest(show_progress=False)
+    assert first.added == first.chunks > 0
+    assert not (tmp_path / "data" / "chroma").exists()  # vectors live in the server
+
+    again = Bot(settings, embedder).ingest(show_progress=False)
+    assert again.added == 0 and again.unchanged == first.chunks
+
+    answer = Bot(settings, embedder).ask("Do school OTs get summers off?")
+    assert not answer.refused and "summers off" in answer.citations[0].quote
+    shutil.rmtree(tmp_path / "data", ignore_errors=True)
