@@ -16,6 +16,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.composing import AnswerPolicy, Composition, compose
 from bot.embedding import Embedder, Vectors
+from bot.generating import GenerativeAnswerer
 from bot.models import Answer, Citation, Detail, Mode
 from bot.prompts import AnswerWording
 from bot.rendering import refusal, render
@@ -93,6 +94,7 @@ class AnswerChain:
         scope: ScopePolicy,
         glossary: Glossary,
         k: int = 6,
+        generator: GenerativeAnswerer | None = None,
     ) -> None:
         self.library = library
         self.wording = wording
@@ -101,9 +103,14 @@ class AnswerChain:
         self.glossary = glossary
         self.embed_query = QueryEmbedder(embedder)
         self.retriever = HybridRetriever(library=library, embed_query=self.embed_query, k=k)
+        self.generator = generator
         self.answerer: Runnable[_State, _State] = RunnableLambda(
             self._compose, name="offline_answerer"
         )
+        if generator is not None:
+            self.answerer = self.answerer | RunnableLambda(
+                self._generate, name="generative_answerer"
+            )
         self.chain: Runnable[_State, Answer] = (
             RunnableLambda(self._rewrite, name="rewrite")
             | RunnableLambda(self._retrieve, name="retrieve")
@@ -180,6 +187,24 @@ class AnswerChain:
             else:
                 state.composition = replace(state.composition, statements=(), refused=True)
         state.timings["answer"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _generate(self, state: _State) -> _State:
+        """Let the chat model word the answer from the composer's evidence, keeping only what
+        verification supports; on any failure the composer's answer stands."""
+        composition = state.composition
+        assert composition is not None and self.generator is not None
+        if composition.refused:
+            return state
+        started = time.perf_counter()
+        generation = self.generator.answer(state.standalone, composition.evidence, state.mode)
+        if generation.not_covered:
+            state.composition = replace(composition, statements=(), refused=True)
+        elif generation.statements:
+            verified = verify(generation.statements, self.library.by_id)
+            if verified:
+                state.composition = replace(composition, statements=verified)
+        state.timings["answer"] += (time.perf_counter() - started) * 1000
         return state
 
     def _verify_and_render(self, state: _State) -> Answer:

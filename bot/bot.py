@@ -13,6 +13,12 @@ from bot.composing import AnswerPolicy
 from bot.coverage import CoverageReport, Themes, coverage, read_question_bank
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.feedback import FeedbackStore
+from bot.generating import (
+    ChatModel,
+    GenerativeAnswerer,
+    OpenAICompatibleChat,
+    load_generation_wording,
+)
 from bot.index import ChromaIndex
 from bot.ingest import IngestReport, ingest, read_manifest
 from bot.loading import ArticleError, read_article
@@ -34,9 +40,20 @@ class QuestionError(ValueError):
 class Bot:
     """Indexes the corpus and answers from it. Parts are passed in by `build_bot`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, chat_model: ChatModel | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.chat_model = chat_model
+
+    @cached_property
+    def generator(self) -> GenerativeAnswerer | None:
+        """The optional generative answerer (only with a chat model)."""
+        if self.chat_model is None:
+            return None
+        wording = load_generation_wording(self.settings.prompts_dir / "generate.toml")
+        return GenerativeAnswerer(self.chat_model, wording)
 
     @cached_property
     def index(self) -> ChromaIndex:
@@ -58,6 +75,7 @@ class Bot:
             load_scope(self.settings.prompts_dir / "scope.toml"),
             load_glossary(self.settings.prompts_dir / "glossary.toml"),
             k=self.settings.retrieval_k,
+            generator=self.generator,
         )
 
     @cached_property
@@ -178,4 +196,11 @@ class Bot:
 def build_bot(settings: Settings) -> Bot:
     """The composition root: every part of the bot is created here and nowhere else."""
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
-    return Bot(settings, embedder)
+    chat_model = (
+        OpenAICompatibleChat(
+            settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
+        )
+        if settings.llm_url
+        else None
+    )
+    return Bot(settings, embedder, chat_model)

@@ -36,6 +36,7 @@ _STATES_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 EVIDENCE_SENTENCES = 5
+EVIDENCE_FOR_MODEL = 8
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Composition:
     comparison: bool
     similarity: float = 0.0  # best sentence's cosine similarity with the question
     coverage: float = 0.0  # share of the question's words found in the best evidence
+    evidence: tuple[Candidate, ...] = ()  # the best sentences, for a generative answerer
 
 
 def citable(sentence: Sentence) -> bool:
@@ -329,7 +331,15 @@ def compose(
         statements.sort(
             key=lambda s: position[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
         )
-    return Composition(tuple(statements), relevance, False, comparison, similarity, covered)
+    return Composition(
+        tuple(statements),
+        relevance,
+        False,
+        comparison,
+        similarity,
+        covered,
+        tuple(evidence[:EVIDENCE_FOR_MODEL]),
+    )
 
 
 def _whole_lists(

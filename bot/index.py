@@ -121,7 +121,10 @@ class ChromaIndex:
     ) -> None:
         self.index_dir = index_dir
         if host:
-            self.client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings())
+            # HttpClient writes the server address into the Settings it is given: never the shared one.
+            self.client = chromadb.HttpClient(
+                host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
+            )
         else:
             (index_dir / "chroma").mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(

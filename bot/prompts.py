@@ -87,16 +87,17 @@ class PromptError(Exception):
 @cache
 def load_wording(path: Path = PROMPTS_DIR / "answer.toml") -> AnswerWording:
     """Read and validate the answer wording; a broken file names the file and the field."""
-    return _load(path, AnswerWording)
+    return load_prompt_file(path, AnswerWording)
 
 
 @cache
 def load_app_wording(path: Path = PROMPTS_DIR / "app.toml") -> AppWording:
     """Read and validate the app's wording."""
-    return _load(path, AppWording)
+    return load_prompt_file(path, AppWording)
 
 
-def _load(path: Path, model: type[_Model]) -> _Model:
+def load_prompt_file(path: Path, model: type[_Model]) -> _Model:
+    """Read a TOML prompt file into its model; errors name the file and the field."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return model.model_validate(data)

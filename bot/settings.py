@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `otbot serve` listens on.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port `otbot serve` listens on.")
+    llm_url: str = Field(
+        default="",
+        description=(
+            "Base URL of an OpenAI-compatible chat model (e.g. http://127.0.0.1:8000/v1) to word "
+            "answers; empty keeps the offline composer, which needs no model."
+        ),
+    )
+    llm_model: str = Field(default="", description="Model name sent to the chat model.")
+    llm_api_key: str = Field(default="", description="Bearer token for the chat model, if any.")
+    llm_timeout: float = Field(
+        default=20.0, gt=0, description="Seconds to wait for the chat model."
+    )
     question_bank: Path = Field(
         default=Path(__file__).resolve().parent.parent / "evals" / "question_bank.txt",
         description="Questions candidates ask, for the coverage report in the app.",
