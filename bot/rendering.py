@@ -94,7 +94,7 @@ def render(
             body = "\n".join(f"- {line}" for line in lines)
             text = f"{lead}\n\n{body}"
         else:
-            text = f"{lead} " + " ".join(lines)
+            text = f"{lead}\n\n" + " ".join(lines)
     else:
         voice = wording.recruiter.tone(tone)
         opening = voice.opening_comparison if comparison else voice.opening
