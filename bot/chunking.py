@@ -146,7 +146,10 @@ def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
 
     With `whole`, the lead-in's full paragraph ("At Aequor, we ... Whether you're seeking:").
     A list right under a heading ("Benefits of travel therapy") is led by that heading.
+    Anything but a list item has no lead-in.
     """
+    if chunk.sentences[index].kind != "list_item":
+        return ""
     for position in range(index - 1, -1, -1):
         sentence = chunk.sentences[position]
         if sentence.kind == "lead_in":

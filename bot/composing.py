@@ -99,10 +99,26 @@ def citable(sentence: Sentence) -> bool:
 
 @dataclass(frozen=True)
 class Term:
-    """A concept of the question: one word, or the words of a spelt-out abbreviation."""
+    """A concept of the question: a word, or an abbreviation with its long form ("SNF")."""
 
-    words: tuple[str, ...]
+    word: str
     weight: float
+    long_form: tuple[str, ...] = ()  # the words of the spelt-out abbreviation
+    known: bool = True  # does the corpus itself use `word`?
+
+    def credit(self, text_terms: set[str]) -> float:
+        """How much of this concept a text carries, in [0, 1].
+
+        An abbreviation the corpus never uses counts only when most of its long form is there; one
+        it does use counts half for itself and half for its long form, so a defining sentence
+        ("Individualized Education Programs (IEPs)") beats a passing mention.
+        """
+        if not self.long_form:
+            return float(self.word in text_terms)
+        spelt = sum(w in text_terms for w in self.long_form) / len(self.long_form)
+        if not self.known:
+            return 1.0 if spelt >= 0.75 else 0.0
+        return 0.5 * (self.word in text_terms) + 0.5 * spelt
 
 
 def question_terms(library: Library, question: str, glossary: Glossary) -> list[Term]:
@@ -112,13 +128,11 @@ def question_terms(library: Library, question: str, glossary: Glossary) -> list[
     for word in vocabulary.terms(question):
         long_form = glossary.acronyms.get(word) or glossary.acronyms.get(word + "s")
         if long_form:
-            # An abbreviation is covered by its long form; a sentence with both defines it.
             spelt = tuple(w for w in vocabulary.terms(long_form) if w != word)
-            words = spelt if word not in vocabulary else (word, *spelt)
-            weight = max((vocabulary.idf(w) for w in words), default=0.0)
-            terms.append(Term(words, weight))
+            weight = max((vocabulary.idf(w) for w in (word, *spelt)), default=0.0)
+            terms.append(Term(word, weight, spelt, word in vocabulary))
         else:
-            terms.append(Term((word,), vocabulary.idf(word)))
+            terms.append(Term(word, vocabulary.idf(word)))
     return terms
 
 
@@ -130,10 +144,7 @@ def coverage(terms: list[Term], text_terms: set[str]) -> float:
     total = sum(t.weight for t in terms)
     if total == 0:
         return 0.0
-    found = sum(
-        t.weight * sum(w in text_terms for w in t.words) / len(t.words) for t in terms if t.words
-    )
-    return found / total
+    return sum(t.weight * t.credit(text_terms) for t in terms) / total
 
 
 def candidates_for(

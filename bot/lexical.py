@@ -68,7 +68,6 @@ _CANONICAL = {
     "holidays": "holiday",
     "hospitals": "hospital",
     "advantages": "advantage",
-    "benefits": "advantage",
     "pros": "advantage",
     "perks": "advantage",
     "upsides": "advantage",
