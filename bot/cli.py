@@ -74,7 +74,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if args.strict and report.errors else 0
 
 
-def _bot_with_index(settings: Settings) -> Bot:
+def _bot_requiring_index(settings: Settings) -> Bot:
     from bot.bot import build_bot
 
     bot = build_bot(settings)
@@ -129,7 +129,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 f"the question is {len(question)} characters long; the limit is "
                 f"{settings.max_question_chars}"
             )
-        bot = _bot_with_index(settings)
+        bot = _bot_requiring_index(settings)
         try:
             answer = bot.ask(question, mode=args.mode)
         except QuestionError as error:
@@ -144,7 +144,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageError(f"--jsonl file not found: {path}")
         stream = path.open(encoding="utf-8")
-    bot = _bot_with_index(settings)
+    bot = _bot_requiring_index(settings)
     with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
