@@ -7,6 +7,7 @@ as another runnable that returns statements with sources, and verification treat
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -37,18 +38,22 @@ class QueryEmbedder:
         self.embedder = embedder
         self.size = size
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()  # the app answers several visitors at once
 
     def clear(self) -> None:
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
     def __call__(self, text: str) -> Vectors:
-        if text in self._cache:
-            self._cache.move_to_end(text)
-            return self._cache[text]
+        with self._lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
         vector = self.embedder.embed([text])[0]
-        self._cache[text] = vector
-        if len(self._cache) > self.size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > self.size:
+                self._cache.popitem(last=False)
         return vector
 
 

@@ -37,6 +37,8 @@ _STATES_AMOUNT = re.compile(
 )
 EVIDENCE_SENTENCES = 5
 EVIDENCE_FOR_MODEL = 8
+# Words rarer than this (idf) name what a question is about; commoner ones ("school", "OT") don't.
+SPECIFIC_IDF = 2.0
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ STOP_WORDS = frozenset(
     yourselves im i'm it's you're don doesn didn isn aren wasn weren won wouldn shouldn couldn let lets get gets got
     tell know want wanted like please thanks thank hi hello hey okay ok kind sort really
     much many may might must shall us one ones thing things something anything way ways lot
-    lots go going
+    lots go going without within across among via upon onto toward towards around else
     """.split()
 )
 # Words that shape a question rather than name its topic: left out when judging whether the
@@ -123,7 +123,11 @@ def tokens(text: str) -> list[str]:
 
     Example: "Do school OTs get summers off?" -> ["school", "ot", "summer"]
     """
-    return [_stem_cached(w) for w in words_of(text) if w not in STOP_WORDS]
+    return [
+        _stem_cached(w)
+        for w in words_of(text)
+        if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())  # "r u" shorthand carries nothing
+    ]
 
 
 class Vocabulary:
