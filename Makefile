@@ -20,10 +20,11 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Headless Chromium for the end-to-end tests, from Debian (Playwright's own browser download
-# cannot work offline). Needs root, as on CI; skipped when already there.
+# cannot work offline). Skipped when already there; needs root (CI) or sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@command -v chromium >/dev/null 2>&1 && test -x /usr/bin/chromium || \
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 run: install
 	$(VENV)/bin/otbot ingest
