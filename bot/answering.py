@@ -68,6 +68,7 @@ class Evidence:
     out_of_scope: OutOfScope | None
     hits: list[Any]
     statements: tuple[Any, ...]
+    passages: tuple[Any, ...] = ()  # the best-scoring sentences, answer or not
 
 
 @dataclass
@@ -147,6 +148,7 @@ class AnswerChain:
             state.out_of_scope,
             state.hits,
             verify(composition.statements, self.library.by_id),
+            composition.evidence,
         )
 
     def _rewrite(self, state: _State) -> _State:

@@ -98,7 +98,9 @@ class Bot:
         remembered for the content team's coverage report.
         Raises `QuestionError` for an empty or over-long question or an unknown mode.
         """
-        if not isinstance(question, str) or not question.strip():
+        if not isinstance(question, str):
+            raise QuestionError('"question" must be text')
+        if not question.strip():
             raise QuestionError("the question is empty")
         if len(question) > self.settings.max_question_chars:
             raise QuestionError(

@@ -59,6 +59,8 @@ class AnswerPolicy:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A sentence of a retrieved chunk, scored against the question."""
+
     chunk: Chunk
     index: int  # position of the sentence in chunk.sentences
     sentence: Sentence
@@ -322,7 +324,15 @@ def compose(
     relevance = relevance_of(evidence[0] if evidence else None, covered)
     similarity = evidence[0].similarity if evidence else 0.0
     if best is None or relevance < policy.relevance_floor:
-        return Composition((), relevance, True, comparison, similarity, covered)
+        return Composition(
+            (),
+            relevance,
+            True,
+            comparison,
+            similarity,
+            covered,
+            tuple(evidence[:EVIDENCE_FOR_MODEL]),
+        )
 
     limit = policy.points(mode, detail)
     chosen: list[Candidate] = []

@@ -116,15 +116,14 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
     evidence = bot.evidence(question)
     floor = bot.settings.relevance_floor
     statements = evidence.statements
-    best = statements[0].parts[0] if statements else None
-    chunk = bot.chain.library.by_id.get(best.source.chunk_id) if best and best.source else None
-    if chunk is None and evidence.hits:
-        chunk = evidence.hits[0].chunk
-    passage = (
-        best.source.quote
-        if best and best.source
-        else (chunk.sentences[0].text if chunk and chunk.sentences else "")
-    )
+    if statements and statements[0].parts[0].source:
+        source = statements[0].parts[0].source
+        chunk = bot.chain.library.by_id.get(source.chunk_id)
+        passage = source.quote
+    elif evidence.passages:
+        chunk, passage = evidence.passages[0].chunk, evidence.passages[0].sentence.text
+    else:
+        chunk, passage = None, ""
     if evidence.out_of_scope is not None:
         status: Status = "not_covered"
     elif evidence.relevance >= floor and statements:
