@@ -288,5 +288,10 @@ def serve(bot: Bot, host: str, port: int) -> None:
     """Run the app until interrupted."""
     demo = build_app(bot)
     demo.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, show_error=True, css=CSS, footer_links=["api"]
+        server_name=host,
+        server_port=port,
+        show_error=True,
+        css=CSS,
+        footer_links=["api"],
+        max_file_size="5mb",  # the same limit the corpus reader applies
     )
