@@ -24,6 +24,8 @@ class Parsed:
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _MD_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|[-*+])\s+(.+)$")
 _MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SETEXT = re.compile(r"^\s*(=+|-{2,})\s*$")
+_MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
@@ -82,20 +84,32 @@ def parse_markdown(body: str) -> Parsed:
                 blocks.append(Block("lead_in" if text.endswith(":") else "paragraph", text))
             paragraph.clear()
 
+    def add_heading(text: str, level: int) -> None:
+        text = strip_inline_markdown(text)
+        if level == 1 and "title" not in meta and not blocks:
+            meta["title"] = text
+        else:
+            blocks.append(Block("heading", text))
+
     i = 0
     while i < len(lines):
         line = lines[i]
         heading = _MD_HEADING.match(line)
+        underline = _MD_SETEXT.match(lines[i + 1]) if i + 1 < len(lines) else None
         item = _MD_ITEM.match(line)
-        if not line.strip():
+        if not line.strip() or _MD_RULE.match(line) or line.lstrip().startswith("```"):
             flush()
         elif heading:
             flush()
-            text = strip_inline_markdown(heading.group(2))
-            if len(heading.group(1)) == 1 and "title" not in meta and not blocks:
-                meta["title"] = text
-            else:
-                blocks.append(Block("heading", text))
+            add_heading(heading.group(2), len(heading.group(1)))
+        elif underline and not paragraph and not item:
+            add_heading(line.strip(), 1 if underline.group(1).startswith("=") else 2)
+            i += 2
+            continue
+        elif line[:1].isspace() and not paragraph and blocks and blocks[-1].kind == "list_item":
+            previous = blocks[-1]  # a list item's continuation line
+            text = f"{previous.text} {strip_inline_markdown(line)}"
+            blocks[-1] = Block("list_item", text, number=previous.number)
         elif "|" in line and i + 1 < len(lines) and _MD_TABLE_SEPARATOR.match(lines[i + 1]):
             flush()
             headers = _table_cells(line)

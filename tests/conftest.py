@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def seed_bot(tmp_path_factory: pytest.TempPathFactory, embedder):
     seeded = Bot(Settings(corpus_dir=target, index_dir=root / "index"), embedder)
     seeded.ingest(show_progress=False)
     return seeded
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def load_eval_items() -> list[dict]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from bot.app import CSS, build_app
 from bot.bot import Bot
 from bot.settings import Settings
-from tests.conftest import SHIPPED_CORPUS
+from tests.conftest import SHIPPED_CORPUS, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 NEW_ARTICLE = """---
@@ -25,12 +24,6 @@ date: 2026-01-15
 Certified hand therapists treat injuries of the hand, wrist and elbow after surgery or trauma.
 Most hand therapy happens in outpatient orthopedic clinics.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -80,3 +80,32 @@ Advantages:
 
 def test_strip_inline_markdown():
     assert strip_inline_markdown("See **IEP** [goals](http://x) ![img](a.png)") == "See IEP goals"
+
+
+def test_markdown_setext_headings_rules_and_wrapped_list_items():
+    body = """Travel OT basics
+================
+
+Intro paragraph about travel therapy.
+
+Pay and housing
+---------------
+
+- Housing stipends are common when you
+  work away from your tax home.
+- Contracts last about 13 weeks.
+
+***
+
+Closing words.
+"""
+    parsed = parse_markdown(body)
+    assert parsed.meta == {"title": "Travel OT basics"}
+    kinds = [(b.kind, b.text) for b in parsed.blocks]
+    assert kinds == [
+        ("paragraph", "Intro paragraph about travel therapy."),
+        ("heading", "Pay and housing"),
+        ("list_item", "Housing stipends are common when you work away from your tax home."),
+        ("list_item", "Contracts last about 13 weeks."),
+        ("paragraph", "Closing words."),
+    ]
