@@ -19,7 +19,8 @@ _TAIL_MARKERS = re.compile(
     r"^(get the latest updates|related (posts|articles|stories|reading)|recent posts|"
     r"popular posts|you (may|might) also like|more (articles|posts|from)|read next|"
     r"(subscribe|sign up)( to| for)?( our)? (newsletter|updates|blog)|"
-    r"join our (newsletter|mailing list)|share this( post| article)?:?|leave a (comment|reply))\b",
+    r"join our (newsletter|mailing list)|share this( post| article)?:?|leave a (comment|reply)|"
+    r"previous (post|article)|next (post|article)|comments? \(\d+\)|\d+ comments?)\b",
     re.IGNORECASE,
 )
 # Lines that are furniture wherever they stand.
@@ -27,9 +28,14 @@ _FURNITURE_LINES = re.compile(
     r"^(share( on)?( facebook| twitter| linkedin| x| email)?|tweet|print|email|copy link|"
     r"back to top|read more|click here|skip to (main )?content|"
     r"you'll be the first to know.*|you will be the first to know.*|"
+    r"(posted|published|written) (on|by|in) .{0,60}|"
+    r"(tags|categories|category|filed under|topics): .{0,120}|(\d+ )?min(ute)? read|"
+    r"we use cookies.*|accept( all)? cookies|"
     r"(facebook|twitter|linkedin|instagram|pinterest)( \| (facebook|twitter|linkedin|instagram))*)$",
     re.IGNORECASE,
 )
+# An author line ("By Jane Doe | March 3, 2025"): case matters, so "By working in schools" stays.
+_BYLINE = re.compile(r"^By [A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}( [|•·-] .{0,40})?$")
 _SHORT_TAIL_WORDS = 20
 
 # A one-sentence paragraph with one of these announces a list; without the list, it is a gap.
@@ -71,7 +77,7 @@ def drop_furniture(blocks: list[Block]) -> list[Block]:
             if _word_count(text) <= _SHORT_TAIL_WORDS and block.kind != "table_row":
                 continue
             in_tail = False
-        if _FURNITURE_LINES.match(text):
+        if _FURNITURE_LINES.match(text) or _BYLINE.match(text):
             continue
         kept.append(block)
     return kept

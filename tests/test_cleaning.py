@@ -73,3 +73,18 @@ def test_empty_section_is_a_gap():
     ]
     cleaned = clean("a.md", blocks, "2025-01-01")
     assert [(g.kind, g.text) for g in cleaned.gaps] == [("empty_section", "Salary")]
+
+
+def test_bylines_tags_and_cookie_lines_are_furniture():
+    blocks = [
+        Block("paragraph", "By Jane Doe | March 3, 2025"),
+        Block("paragraph", "5 min read"),
+        Block("paragraph", "By working in schools, OTs see students grow."),
+        Block("paragraph", "Tags: school OT, IEP, careers"),
+        Block("paragraph", "We use cookies to improve your experience."),
+        Block("heading", "Previous Post"),
+        Block("paragraph", "Ten tips for travel OTs"),
+    ]
+    assert [b.text for b in drop_furniture(blocks)] == [
+        "By working in schools, OTs see students grow."
+    ]
