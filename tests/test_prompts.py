@@ -29,3 +29,9 @@ def test_glossary_expands_only_abbreviations():
     glossary = load_glossary(PROMPTS_DIR / "glossary.toml")
     assert glossary.expand("I have an idea") == "I have an idea"
     assert "Individuals with Disabilities" in glossary.expand("What is IDEA?")
+
+
+def test_glossary_phrases_add_the_topic_words_to_the_search():
+    glossary = load_glossary(PROMPTS_DIR / "glossary.toml")
+    assert "responsibilities" in glossary.expand("What does a school OT do?")
+    assert glossary.expand("Where do school OTs work?") == "Where do school OTs work?"
