@@ -20,7 +20,7 @@ import statistics
 import time
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -365,7 +365,3 @@ def to_json(
         ensure_ascii=False,
         indent=2,
     )
-
-
-def record_as_dict(record: Record) -> dict[str, Any]:
-    return asdict(record)

@@ -87,9 +87,6 @@ class Library:
         self.bm25 = BM25Okapi(self.chunk_tokens) if self.chunks else None
         self.vocabulary = Vocabulary(s.text for c in self.chunks for s in c.sentences)
 
-    def __len__(self) -> int:
-        return len(self.chunks)
-
     def center(self, vector: Vectors) -> Vectors:
         """A question vector centred like the sentence vectors."""
         return _unit_rows((vector - self.mean)[None, :])[0]
