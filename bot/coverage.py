@@ -14,7 +14,7 @@ import io
 import re
 import tomllib
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -160,17 +160,10 @@ def coverage(
     results = []
     for question, origin in asked:
         result = assess(bot, question, origin)
-        theme = themes.of(question) if result.status != "covered" else None
-        results.append(
-            QuestionCoverage(
-                **{
-                    **asdict(result),
-                    "theme": theme.name
-                    if theme
-                    else ("" if result.status == "covered" else OTHER_THEME),
-                }
-            )
-        )
+        if result.status != "covered":
+            theme = themes.of(question)
+            result = replace(result, theme=theme.name if theme else OTHER_THEME)
+        results.append(result)
 
     answered_by: dict[str, list[str]] = defaultdict(list)
     for result in results:

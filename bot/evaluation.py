@@ -132,6 +132,11 @@ def statements(answer: str) -> list[str]:
     return units
 
 
+def _claim(segment: str) -> str:
+    """The words a [n] vouches for: its segment without punctuation or a "Label: " prefix."""
+    return segment.strip(" ;:.-\n").split(": ")[-1]
+
+
 def _citation_scores(
     record: Record, articles: dict[str, str], templates: list[str]
 ) -> tuple[int, int, int, int]:
@@ -148,7 +153,7 @@ def _citation_scores(
             total += 1
             continue
         quote, source = citation
-        claim = segment.strip(" ;:.-\n").split(": ")[-1]
+        claim = _claim(segment)
         total += 1
         in_article = normalise(quote) in articles.get(source, "")
         if in_article and supports(quote, claim, threshold=0.5):
@@ -158,7 +163,7 @@ def _citation_scores(
     for unit in units:
         for segment, number in _SEGMENT.findall(unit):
             citation = record.citations.get(int(number))
-            claim = segment.strip(" ;:.-").split(": ")[-1]
+            claim = _claim(segment)
             if citation and supports(citation[0], claim, threshold=0.5):
                 supported += 1
                 break

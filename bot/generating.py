@@ -19,10 +19,10 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from bot.composing import Candidate
-from bot.lexical import tokens
 from bot.models import Mode, Part, Source, Statement
 from bot.prompts import load_prompt_file
 from bot.sentences import split_sentences
+from bot.verification import support
 
 _MARKER = re.compile(r"\s*\[S(\d+)\]")
 
@@ -132,11 +132,6 @@ class GenerativeAnswerer:
         sources = [evidence[n - 1] for n in numbers if 1 <= n <= len(evidence)]
         if not text or not sources:
             return None
-        best = max(sources, key=lambda c: _overlap(c, text))
+        best = max(sources, key=lambda c: support(c.sentence.text, text))
         source = Source(best.chunk.id, best.sentence.text, best.score)
         return Statement((Part(text, source),), best.chunk.section, "sentences")
-
-
-def _overlap(candidate: Candidate, text: str) -> float:
-    claimed = set(tokens(text))
-    return len(claimed & set(tokens(candidate.sentence.text))) / max(1, len(claimed))

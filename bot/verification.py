@@ -17,15 +17,25 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
 
 
+def support(quote: str, text: str) -> float:
+    """Share of the content words of `text` that `quote` carries (1.0 for a text with none).
+
+    Example: support("Works with patients of all ages", "Works with all ages") -> 1.0
+    """
+    claimed = set(tokens(text))
+    if not claimed:
+        return 1.0
+    return len(claimed & set(tokens(quote))) / len(claimed)
+
+
 def supports(quote: str, text: str, threshold: float = 0.6) -> bool:
     """Does `quote` carry most of the content words of `text`?
 
     Example: supports("Works with patients of all ages", "Works with patients of all ages") -> True
     """
-    claimed = set(tokens(text))
-    if not claimed:
+    if not tokens(text):
         return bool(normalise(quote))
-    return len(claimed & set(tokens(quote))) / len(claimed) >= threshold
+    return support(quote, text) >= threshold
 
 
 def _verified_part(part: Part, chunks: Mapping[str, Chunk]) -> Part | None:
