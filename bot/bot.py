@@ -195,9 +195,14 @@ class Bot:
         return list(read_manifest(self.settings.index_dir)["articles"])
 
 
-def build_bot(settings: Settings) -> Bot:
-    """The composition root: every part of the bot is created here and nowhere else."""
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
+    """The composition root: every part of the bot is created here and nowhere else.
+
+    `embedder` lets several bots (one per corpus, in the evaluation) share one loaded model.
+    """
+    embedder = embedder or SentenceTransformerEmbedder(
+        settings.embedding_model, settings.embed_batch_size
+    )
     chat_model = (
         OpenAICompatibleChat(
             settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout

@@ -202,6 +202,7 @@ def _indexed_bot(settings: Settings) -> Bot:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evalsets import load_sets, load_test_thresholds, test_below
     from bot.evaluation import below, evaluate, load_items, load_thresholds, to_json
     from bot.reporting import eval_chart, eval_markdown
 
@@ -209,20 +210,60 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         items = load_items(args.questions)
         thresholds = load_thresholds(args.thresholds) if args.thresholds.is_file() else {}
-    except (OSError, ValueError) as error:
+        test_thresholds = (
+            load_test_thresholds(args.thresholds) if args.thresholds.is_file() else {}
+        )
+        sets = [] if args.no_sets else load_sets(args.sets)
+    except (OSError, ValueError, KeyError) as error:
         raise UsageError(str(error)) from None
     bot = _indexed_bot(settings)
     systems, failed = evaluate(bot, items, with_baselines=not args.no_baselines)
     chart = args.chart or settings.index_dir / "eval-metrics.png"
     eval_chart(systems, chart)
     markdown = eval_markdown(systems, failed, thresholds, len(items), chart)
+    generalization = _run_sets(bot, settings, sets, not args.no_baselines) if sets else None
+    if generalization is not None:
+        from bot.evalsets import markdown as sets_markdown
+
+        markdown += "\n" + sets_markdown(generalization, test_thresholds)
     if args.report:
         args.report.write_text(markdown, encoding="utf-8")
-    print(to_json(systems, failed, thresholds) if args.json else markdown)
+    if args.json:
+        report = json.loads(to_json(systems, failed, thresholds))
+        if generalization is not None:
+            report["generalization"] = generalization.to_json(test_thresholds)
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(markdown)
     missed = below(systems[0].metrics, thresholds)
+    if generalization is not None:
+        missed |= {f"test {k}": v for k, v in test_below(generalization, test_thresholds).items()}
     for metric, (value, threshold) in missed.items():
-        print(f"otbot: {metric} = {value:.3f} is below its threshold {threshold}", file=sys.stderr)
+        print(f"otbot: {metric} = {value:.3f} misses its threshold {threshold}", file=sys.stderr)
     return 1 if missed else 0
+
+
+def _run_sets(bot: Bot, settings: Settings, sets: list[Any], baselines: bool) -> Any:
+    """Dev, test and external sets, each against its own articles, in a scratch folder."""
+    from bot.baselines import PlainLangChain
+    from bot.bot import build_bot
+    from bot.evalsets import run_sets
+
+    work = settings.index_dir / "evalsets"
+
+    def make_bot(corpus: Path, index: Path) -> Bot:
+        return build_bot(settings.model_copy(update={"corpus_dir": corpus, "index_dir": index}), bot.embedder)
+
+    def plain(corpus: Path) -> PlainLangChain:
+        return PlainLangChain(corpus, bot.embedder)
+
+    return run_sets(
+        sets,
+        make_bot,
+        work,
+        plain if baselines else None,
+        log=lambda line: print(f"otbot: {line}", file=sys.stderr),
+    )
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -304,6 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--chart", type=Path, metavar="FILE", help="bar chart PNG (default INDEX/eval-metrics.png)"
     )
     evaluate.add_argument("--no-baselines", action="store_true", help="score otbot only")
+    evaluate.add_argument(
+        "--sets",
+        type=Path,
+        default=Path("evals/sets.toml"),
+        metavar="FILE",
+        help="dev/test and external question sets, each with its articles",
+    )
+    evaluate.add_argument(
+        "--no-sets", action="store_true", help="only the golden set (no dev/test/external table)"
+    )
     evaluate.set_defaults(handler=cmd_eval)
 
     cover = commands.add_parser(

@@ -171,7 +171,8 @@ def read_article(path: Path, corpus_dir: Path) -> Article:
         else:
             plain = parse_plain_text(body)
             blocks = plain.blocks
-            found = {k: v for k, v in (("date", plain.date), ("title", plain.title)) if v} | found
+            header = (("date", plain.date), ("title", plain.title), ("publisher", plain.author))
+            found = {k: v for k, v in header if v} | found
     meta = found | _sidecar_meta(path, source)
 
     article_date = meta.get("date")

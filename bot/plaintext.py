@@ -28,6 +28,29 @@ class PlainText:
     date: str | None
     title: str | None
     blocks: list[Block]
+    author: str | None = None
+
+
+# A byline as sites print it: "By Dana Whitfield | March 3, 2026", "Written by Gavin Ostrander",
+# "Posted on Feb 2, 2026 by Ana Ruiz". Names are two to four capitalised words.
+_NAME = r"(?P<name>[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,3}(?:,\s*[A-Z/]{2,}(?:/[A-Z])?)?)"
+_BYLINE = re.compile(
+    rf"^(?i:(?:(?:written|posted|published)\s+)?by)\s+{_NAME}\s*(?:[|·•,–—-]\s*(?P<date>.+))?$"
+    rf"|^(?i:(?:posted|published)(?:\s+on)?)\s+(?P<date2>.+?)\s+(?i:by)\s+(?P<name2>[A-Z].+)$"
+)
+
+
+def parse_byline(line: str) -> tuple[str, str | None] | None:
+    """The author (and ISO date, if given) of a byline line, or None for any other line.
+
+    Example: "By Dana Whitfield | March 3, 2026" -> ("Dana Whitfield", "2026-03-03")
+    """
+    match = _BYLINE.match(line.strip())
+    if not match or len(line.split()) > 12:
+        return None
+    name = (match.group("name") or match.group("name2") or "").strip()
+    when = match.group("date") or match.group("date2")
+    return name, parse_date(when) if when else None
 
 
 def parse_date(line: str) -> str | None:
@@ -159,14 +182,28 @@ def parse_plain_text(text: str) -> PlainText:
     i = 0
     while i < len(lines) and not lines[i].strip():
         i += 1
-    date = parse_date(lines[i]) if i < len(lines) else None
-    if date:
-        i += 1
-    title = None
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    if i < len(lines) and is_heading_like(lines[i]) and (date or _followed_by_prose(lines, i)):
-        title = lines[i].strip()
+    # The header: a date line, a title line and a byline, in the orders sites print them.
+    date: str | None = None
+    title: str | None = None
+    author: str | None = None
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        byline = parse_byline(line) if author is None else None
+        if date is None and parse_date(line):
+            date = parse_date(line)
+        elif byline is not None:
+            author, date = byline[0], date or byline[1]
+        elif (
+            title is None
+            and is_heading_like(line)
+            and (date or author or _followed_by_byline(lines, i) or _followed_by_prose(lines, i))
+        ):
+            title = line.strip()
+        else:
+            break
         i += 1
 
     blocks: list[Block] = []
@@ -192,7 +229,12 @@ def parse_plain_text(text: str) -> PlainText:
         else:
             blocks.append(Block("paragraph", stripped))
         i += 1
-    return PlainText(date=date, title=title, blocks=blocks)
+    return PlainText(date=date, title=title, blocks=blocks, author=author)
+
+
+def _followed_by_byline(lines: list[str], i: int) -> bool:
+    following = next((line for line in lines[i + 1 :] if line.strip()), "")
+    return parse_byline(following) is not None
 
 
 def _has_content_after(lines: list[str], i: int) -> bool:
