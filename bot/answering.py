@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.composing import AnswerPolicy, Composition, compose
@@ -22,7 +23,7 @@ from bot.models import Answer, Citation, Detail, Mode
 from bot.prompts import AnswerWording
 from bot.rendering import refusal, render
 from bot.retrieval import HybridRetriever, Library
-from bot.rewriting import Turn, rewrite
+from bot.rewriting import Turn, rewrite, strip_framing
 from bot.scope import Glossary, OutOfScope, ScopePolicy
 from bot.verification import verify
 
@@ -69,6 +70,7 @@ class Evidence:
     hits: list[Any]
     statements: tuple[Any, ...]
     passages: tuple[Any, ...] = ()  # the best-scoring sentences, answer or not
+    signals: dict[str, float] | None = None  # what the answer/refuse decision weighed
 
 
 @dataclass
@@ -108,6 +110,7 @@ class AnswerChain:
         self.scope = scope
         self.glossary = glossary
         self.embed_query = QueryEmbedder(embedder)
+        self.embed_word = QueryEmbedder(embedder, size=4096)
         self.retriever = HybridRetriever(library=library, embed_query=self.embed_query, k=k)
         self.generator = generator
         self.answerer: Runnable[_State, _State] = RunnableLambda(
@@ -149,11 +152,18 @@ class AnswerChain:
             state.hits,
             verify(composition.statements, self.library.by_id),
             composition.evidence,
+            composition.signals,
         )
+
+    def embed_words(self, words: list[str]) -> Vectors:
+        """Vectors of single words (remembered: the same few recur across questions)."""
+        return np.stack([self.embed_word(word) for word in words])
 
     def _rewrite(self, state: _State) -> _State:
         started = time.perf_counter()
-        state.standalone = rewrite(state.question, state.history)
+        # The question as understood: framing cut, follow-up made standalone, typos corrected.
+        standalone = rewrite(strip_framing(state.question), state.history)
+        state.standalone = self.library.vocabulary.correct_text(standalone)
         state.search_text = self.glossary.expand(state.standalone)
         state.out_of_scope = self.scope.check(state.standalone)
         state.timings["rewrite"] = (time.perf_counter() - started) * 1000
@@ -180,6 +190,7 @@ class AnswerChain:
                 self.policy,
                 self.glossary,
                 state.detail,
+                self.embed_words,
             )
         else:
             state.composition = Composition((), 0.0, True, False)

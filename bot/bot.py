@@ -24,6 +24,7 @@ from bot.ingest import IngestReport, ingest, read_manifest
 from bot.loading import ArticleError, read_article
 from bot.models import Answer, Detail, Mode
 from bot.prompts import load_wording
+from bot.refusal import load_refusal_model
 from bot.retrieval import Library
 from bot.rewriting import Turn
 from bot.scope import load_glossary, load_scope
@@ -68,10 +69,13 @@ class Bot:
     @cached_property
     def chain(self) -> AnswerChain:
         return AnswerChain(
-            Library(self.index),
+            Library(self.index, self.embedder.words()),
             self.embedder,
             load_wording(self.settings.prompts_dir / "answer.toml"),
-            AnswerPolicy(relevance_floor=self.settings.relevance_floor),
+            AnswerPolicy(
+                relevance_floor=self.settings.relevance_floor,
+                decision=load_refusal_model(self.settings.prompts_dir / "refusal.toml"),
+            ),
             load_scope(self.settings.prompts_dir / "scope.toml"),
             load_glossary(self.settings.prompts_dir / "glossary.toml"),
             k=self.settings.retrieval_k,

@@ -202,7 +202,7 @@ def _indexed_bot(settings: Settings) -> Bot:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evalsets import load_sets, load_test_thresholds, test_below
+    from bot.evalsets import load_sets, load_test_thresholds, below_thresholds
     from bot.evaluation import below, evaluate, load_items, load_thresholds, to_json
     from bot.reporting import eval_chart, eval_markdown
 
@@ -237,9 +237,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(markdown)
     missed = below(systems[0].metrics, thresholds)
     if generalization is not None:
-        missed |= {f"test {k}": v for k, v in test_below(generalization, test_thresholds).items()}
+        missed |= {f"test {k}": v for k, v in below_thresholds(generalization, test_thresholds).items()}
     for metric, (value, threshold) in missed.items():
-        print(f"otbot: {metric} = {value:.3f} misses its threshold {threshold}", file=sys.stderr)
+        print(f"otbot: {metric} = {value:.3f} is below its threshold {threshold}", file=sys.stderr)
     return 1 if missed else 0
 
 

@@ -8,8 +8,10 @@ with their lead-in. It never writes a claim of its own.
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from bot.chunking import lead_in_of
 from bot.embedding import Vectors
 from bot.lexical import tokens
 from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
+from bot.refusal import RefusalModel
 from bot.retrieval import Hit, Library, is_comparison, settings_named
 from bot.scope import Glossary
 
@@ -45,7 +48,8 @@ SPECIFIC_IDF = 2.0
 class AnswerPolicy:
     """How much evidence an answer needs and how long it may be (from settings)."""
 
-    relevance_floor: float = 0.565
+    relevance_floor: float = 0.5
+    decision: RefusalModel = field(default_factory=RefusalModel)
     lexical_weight: float = 1.0
     keep_ratio: float = 0.82
     other_setting_penalty: float = 0.2
@@ -69,6 +73,7 @@ class Candidate:
     score: float
     vector: Vectors
     penalty: float = 0.0  # taken off `score` for being about the other setting
+    specific: float = 0.0  # centred similarity: what this sentence says beyond the corpus theme
 
     @property
     def evidence_score(self) -> float:
@@ -87,6 +92,7 @@ class Composition:
     similarity: float = 0.0  # best sentence's cosine similarity with the question
     coverage: float = 0.0  # share of the question's words found in the best evidence
     evidence: tuple[Candidate, ...] = ()  # the best sentences, for a generative answerer
+    signals: dict[str, float] | None = None  # what the answer/refuse decision was made from
 
 
 def citable(sentence: Sentence) -> bool:
@@ -187,7 +193,9 @@ def candidates_for(
                 off_topic = policy.other_setting_penalty
             score = specific + policy.lexical_weight * cover - 0.01 * rank - penalty - off_topic
             found.append(
-                Candidate(hit.chunk, i, sentence, similarity, cover, score, row, off_topic)
+                Candidate(
+                    hit.chunk, i, sentence, similarity, cover, score, row, off_topic, specific
+                )
             )
     return sorted(found, key=lambda c: c.score, reverse=True)
 
@@ -297,8 +305,12 @@ def compose(
     policy: AnswerPolicy,
     glossary: Glossary,
     detail: Detail = "standard",
+    embed_words: Callable[[list[str]], Vectors] | None = None,
 ) -> Composition:
     """Choose the sentences that answer `question`, or decide that the articles do not.
+
+    `embed_words` embeds the question's words the corpus never uses, to tell a word that means
+    what the evidence says ("perks" beside "advantages") from one it does not ("Texas").
 
     `vector` embeds the question with its abbreviations spelt out, as retrieval saw it.
     """
@@ -321,7 +333,8 @@ def compose(
             tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
         )
     covered = coverage(terms, evidence_terms)
-    relevance = relevance_of(evidence[0] if evidence else None, covered)
+    signals = evidence_signals(library, terms, evidence, evidence_terms, hits, embed_words)
+    relevance = policy.decision.probability(signals)
     similarity = evidence[0].similarity if evidence else 0.0
     if best is None or relevance < policy.relevance_floor:
         return Composition(
@@ -332,6 +345,7 @@ def compose(
             similarity,
             covered,
             tuple(evidence[:EVIDENCE_FOR_MODEL]),
+            signals,
         )
 
     limit = policy.points(mode, detail)
@@ -362,7 +376,53 @@ def compose(
         similarity,
         covered,
         tuple(evidence[:EVIDENCE_FOR_MODEL]),
+        signals,
     )
+
+
+def evidence_signals(
+    library: Library,
+    terms: list[Term],
+    evidence: list[Candidate],
+    evidence_terms: set[str],
+    hits: list[Hit],
+    embed_words: Callable[[list[str]], Vectors] | None = None,
+) -> dict[str, float]:
+    """The measurements the answer/refuse decision weighs, each roughly in [0, 1].
+
+    - similarity: cosine of the question and its best sentence (meaning);
+    - specific: the same after removing what all sentences share (is it about *this* sentence?);
+    - coverage: idf-weighted share of the question's words found in the best sentences;
+    - known_coverage: the same over words the corpus uses at all (typos and chit-chat aside);
+    - unknown: weight share of question words the corpus never uses (a city, a test, a figure);
+    - missing: the rarest corpus word of the question that the evidence lacks, as idf / max idf;
+    - chunk: cosine of the question and its best chunk;
+    - unmatched: weight share of the never-used words whose meaning is not in the best sentences
+      (each word's best cosine with them, below 1).
+    """
+    top = evidence[0] if evidence else None
+    top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)
+    known = [t for t in terms if t.known and t.word in library.vocabulary]
+    unknown_weight = sum(t.weight for t in terms if t not in known)
+    total = sum(t.weight for t in terms) or 1.0
+    missing = [t.weight for t in known if t.credit(evidence_terms) < 0.5]
+    strangers = [t for t in terms if t not in known]
+    unmatched = unknown_weight
+    if strangers and embed_words is not None and evidence:
+        word_vectors = embed_words([t.word for t in strangers])
+        sentences = np.stack([c.vector for c in evidence[:EVIDENCE_SENTENCES]])
+        closeness = np.clip((word_vectors @ sentences.T).max(axis=1), 0.0, 1.0)
+        unmatched = sum(t.weight * (1 - float(c)) for t, c in zip(strangers, closeness, strict=True))
+    return {
+        "unmatched": unmatched / total,
+        "similarity": max(top.similarity, 0.0) if top else 0.0,
+        "specific": max(top.specific, 0.0) if top else 0.0,
+        "coverage": coverage(terms, evidence_terms),
+        "known_coverage": coverage(known, evidence_terms) if known else 0.0,
+        "unknown": unknown_weight / total,
+        "missing": max(missing, default=0.0) / top_idf,
+        "chunk": max((h.dense for h in hits), default=0.0),
+    }
 
 
 def _whole_lists(

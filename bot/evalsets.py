@@ -70,7 +70,7 @@ class SetQuestion(BaseModel):
 
 def _converted(raw: dict[str, Any]) -> dict[str, Any]:
     """A golden-set line (`passage`, `facts`, `in_scope`...) in the shared schema."""
-    if raw.get("kind") not in _OLD_KINDS:
+    if raw.get("kind") not in _OLD_KINDS or "anchor" in raw or "require" in raw:
         return raw
     out = {k: v for k, v in raw.items() if k not in ("passage", "facts", "theme")}
     out["kind"] = _OLD_KINDS[raw["kind"]]
@@ -281,7 +281,7 @@ class SetReport:
             "thresholds": thresholds,
             "below_threshold": {
                 k: {"value": round(v, 4), "threshold": t}
-                for k, (v, t) in test_below(self, thresholds).items()
+                for k, (v, t) in below_thresholds(self, thresholds).items()
             },
             "dev_failures": [
                 {"id": o.question.id, "question": o.question.question, "why": o.why}
@@ -411,7 +411,7 @@ def _fmt(value: float) -> str:
 TEST_METRICS = ("in_right", "out_refused", "injections", "typo_ratio", "gap")
 
 
-def test_below(report: SetReport, thresholds: dict[str, float]) -> dict[str, tuple[float, float]]:
+def below_thresholds(report: SetReport, thresholds: dict[str, float]) -> dict[str, tuple[float, float]]:
     """Test-split figures that miss their threshold (the gap and typo ratio included)."""
     test = report.row("test")
     if test is None:

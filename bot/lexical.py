@@ -1,7 +1,8 @@
-"""Words as the lexical side of retrieval sees them: lower-cased, stop words out, lightly stemmed.
+"""Words as the lexical side of retrieval sees them: lower-cased, stop words out, Snowball-stemmed.
 
-Acronyms survive ("IEPs" -> "iep"), and a few spelling variants of the same domain word meet
-("kids"/"children"/"child" -> "child"), so BM25 and the answerability check find them.
+Acronyms survive ("IEPs" -> "iep"), everyday variants of one word meet ("kids"/"children" ->
+"child"), and misspelt words are corrected against the corpus's own words (rapidfuzz), so BM25
+and the answerability check find them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+
+import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
@@ -29,80 +34,45 @@ STOP_WORDS = frozenset(
     lots go going without within across among via upon onto toward towards around else
     """.split()
 )
-# Words that shape a question rather than name its topic: left out when judging whether the
-# articles cover what was asked.
+# Words that shape a question rather than name its topic (asking, comparing, judging, who is
+# asking): general English, left out when judging whether the articles cover what was asked.
 QUESTION_WORDS = frozenset(
     """
-    ask asks asked compare compared comparing comparison differ differs difference
-    differences different vs versus check explain describe mean means meaning stand stands
-    define definition want wants need needs think say says said talk talking info
-    information question questions tell told help example examples typical usually generally
-    general per new grad grads candidate candidates whether come comes wondering wonder
-    curious asking draft reply someone good bad better best great right easier harder easy hard
-    nice worth
+    ask asks asked asking compare compared comparing comparison differ differs difference
+    differences different vs versus check explain describe mean means meaning define definition
+    want wants need needs think say says said talk talking info information question questions
+    tell told help example examples typical typically usually generally general whether come
+    comes wondering wonder curious draft drafting reply replying respond someone good bad
+    better best great right easier harder easy hard nice worth actually basically really
+    normal kinda sorta stuff honestly anyone somebody everyone
     """.split()
 )
-# Variants of one domain word, mapped to one form. Spelling variants and plain synonyms only:
-# nothing that would make an uncovered topic (pay vs. salary) look covered.
+# Everyday synonyms and spelling variants of one word, mapped to the form articles use. Only
+# variants a reader would call the same word (British/American spelling, kid/child): a topic
+# that differs in meaning (pay vs. salary) must never look covered.
 _CANONICAL = {
-    "kids": "child",
     "kid": "child",
+    "kids": "child",
     "children": "child",
-    "childrens": "child",
-    "child's": "child",
     "paediatric": "pediatric",
-    "paediatrics": "pediatric",
-    "pediatrics": "pediatric",
-    "peds": "pediatric",
-    "clinics": "clinic",
-    "clinical": "clinic",
-    "ot": "ot",
-    "ots": "ot",
-    "therapist": "therapist",
-    "therapists": "therapist",
-    "occupational": "occupational",
-    "seniors": "senior",
-    "elderly": "senior",
-    "geriatric": "geriatrics",
-    "summers": "summer",
-    "holidays": "holiday",
-    "hospitals": "hospital",
-    "advantages": "advantage",
-    "pros": "advantage",
-    "perks": "advantage",
-    "upsides": "advantage",
-    "older": "senior",
-    "elder": "senior",
-    "switch": "transition",
-    "switching": "transition",
-    "transitioning": "transition",
-    "transitions": "transition",
-    "move": "transition",
+    "paediatrics": "pediatrics",
 }
+_STEMMER = Stemmer.Stemmer("english")
 
 
 def stem(word: str) -> str:
-    """A light stemmer: enough for plurals and simple verb forms.
+    """The Snowball (Porter 2) stem of a word, after everyday variants are unified.
 
-    Example: "IEPs" -> "iep", "collaborating" -> "collaborat", "therapies" -> "therapy"
+    Example: "IEPs" -> "iep", "collaborating" -> "collabor", "geriatrics" -> "geriatr"
     """
     word = word.lower().replace("’", "'")
-    if word in _CANONICAL:
-        return _CANONICAL[word]
+    word = _CANONICAL.get(word, word)
     if word.endswith("'s"):
         word = word[:-2]
-    if len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    # Acronyms and short words keep their form apart from a plural "s" ("IEPs", "OTs", "SNFs").
+    if len(word) <= 4 and word.endswith("s") and len(word) > 2:
+        return word[:-1]
+    return str(_STEMMER.stemWord(word))
 
 
 @lru_cache(maxsize=65536)
@@ -131,14 +101,26 @@ def tokens(text: str) -> list[str]:
 
 
 class Vocabulary:
-    """Document frequencies over a set of texts, for idf weights of question terms."""
+    """Document frequencies over a set of texts, for idf weights and spelling correction.
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    `english` holds words known to be spelt right (the embedding model's word list): they are
+    never "corrected" into a corpus word, so "Texas" stays Texas and a near miss stays a miss.
+    """
+
+    def __init__(self, texts: Iterable[str], english: frozenset[str] = frozenset()) -> None:
         self.document_count = 0
         self.frequency: Counter[str] = Counter()
+        self.surface: Counter[str] = Counter()  # words as written, for correcting a question
         for text in texts:
             self.document_count += 1
+            words = words_of(text)
+            self.surface.update(w for w in words if len(w) >= 4 and w.isalpha())
             self.frequency.update(set(tokens(text)))
+        self.english = english
+        # Stems too ("goal" of "goals"), so a misspelt singular finds a corpus plural.
+        stems = Counter({_stem_cached(w): n for w, n in self.surface.items()})
+        self._forms = stems + self.surface
+        self._choices = list(self._forms)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest weight."""
@@ -148,46 +130,49 @@ class Vocabulary:
     def __contains__(self, term: object) -> bool:
         return term in self.frequency
 
-    def correct(self, term: str) -> str:
-        """The corpus word a misspelt term most likely means, or the term itself.
+    def correct(self, word: str) -> str:
+        """The corpus word a misspelt word most likely means, or the word itself.
 
-        Example (corpus has "goal" and "school"): "gaol" -> "goal", "schol" -> "school"
+        Only words that are neither in the corpus nor known English are corrected, to a corpus
+        word within one edit (two for words of six letters or more; a swap counts as one).
+        Example (corpus has "elementary"): "elementry" -> "elementary"; "texas" -> "texas"
         """
-        if term in self.frequency or len(term) < 4 or term.isdigit():
-            return term
-        limit = 1 if len(term) < 8 else 2
-        best: tuple[int, int, str] | None = None
-        for known, count in self.frequency.items():
-            if abs(len(known) - len(term)) > limit or len(known) < 4:
-                continue
-            distance = edit_distance(term, known, limit)
-            if distance <= limit and (best is None or (distance, -count) < best[:2]):
-                best = (distance, -count, known)
-        return best[2] if best else term
+        return self._correct(word.lower())
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one Vocabulary per loaded index, kept for its life
+    def _correct(self, word: str) -> str:
+        if (
+            len(word) < 4
+            or not word.isalpha()
+            or word in self._forms
+            or word in self.english
+            or word in STOP_WORDS
+        ):
+            return word
+        limit = 1 if len(word) < 6 else 2
+        found = process.extract(
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
+        )
+        if not found:
+            return word
+        # Nearest first, then the word the corpus uses most.
+        best = min(found, key=lambda f: (f[1], -self._forms[f[0]]))
+        return str(best[0])
+
+    def correct_text(self, text: str) -> str:
+        """`text` with each misspelt word replaced by its correction, everything else kept.
+
+        Example: "can i specalize in neuro?" -> "can i specialize in neuro?"
+        """
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            fixed = self._correct(word.lower())
+            return word if fixed == word.lower() else fixed
+
+        return re.sub(r"[A-Za-z]+", fix, text)
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
-        words = [w for w in words_of(text) if w not in QUESTION_WORDS]
-        return list(dict.fromkeys(self.correct(t) for t in tokens(" ".join(words))))
-
-
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Optimal-string-alignment distance (a swap of two neighbours costs 1), capped at limit + 1.
-
-    Example: edit_distance("gaol", "goal") -> 1
-    """
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+        words = [w for w in words_of(self.correct_text(text)) if w not in QUESTION_WORDS]
+        return list(dict.fromkeys(tokens(" ".join(words))))

@@ -65,7 +65,7 @@ def settings_named(question: str) -> set[str]:
 class Library:
     """Everything retrieval and answering read per chunk and per sentence, held in memory."""
 
-    def __init__(self, index: ChromaIndex) -> None:
+    def __init__(self, index: ChromaIndex, english: frozenset[str] = frozenset()) -> None:
         self.index = index
         self.chunks: list[Chunk] = index.load_chunks()
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
@@ -85,7 +85,9 @@ class Library:
             self._row_chunk[start:end] = chunk_id
         self.chunk_tokens = [tokens(f"{c.title} {c.section} {c.text}") for c in self.chunks]
         self.bm25 = BM25Okapi(self.chunk_tokens) if self.chunks else None
-        self.vocabulary = Vocabulary(s.text for c in self.chunks for s in c.sentences)
+        self.vocabulary = Vocabulary(
+            (s.text for c in self.chunks for s in c.sentences), english=english
+        )
 
     def center(self, vector: Vectors) -> Vectors:
         """A question vector centred like the sentence vectors."""

@@ -44,6 +44,48 @@ _SETTING_WORDS = {
 _SETTING_PHRASE = {"school": "school", "clinical": "clinical"}
 
 
+# Who is asking and why, around the question itself: "recruiter here:", "drafting a reply to a
+# candidate - she wants to know if ...", "parent question:", "what should I tell her?". These are
+# the ways any asker frames a question, not topics, so they are cut before matching.
+_ASKER = (
+    r"(?:recruiter|parent|mom|dad|candidate|applicant|client|student|new grad|teacher|"
+    r"caregiver|family member|therapist|ot|cota|ota)s?"
+)
+_FRAME_PREFIX = re.compile(
+    rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:[^:\-–—?]{{0,90}}?\b(?:{_ASKER}|draft\w*|repl\w*|writ\w*|"
+    r"respond\w*|ask\w*|question)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*",
+    re.IGNORECASE,
+)
+_FRAME_VERB = re.compile(
+    rf"^(?:(?:so|and|but)\s+)?(?:(?:the|a|my|our|this|one)\s+)?(?:{_ASKER}|she|he|they|someone)"
+    r"(?:'s| is| was)?\s+(?:asks?|asked|asking|wants to know|would like to know|wonders|"
+    r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether|what|how))?[\s,:]*",
+    re.IGNORECASE,
+)
+_FRAME_SUFFIX = re.compile(
+    r"[\s.,;]*(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
+    r"\b[^?]*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_framing(question: str) -> str:
+    """The question without the asker's framing; unchanged when nothing is framing.
+
+    Example: "recruiter here: candidate asks whether school OTs get summers off. what should i
+    tell her?" -> "whether school OTs get summers off."
+    """
+    text = question.strip()
+    for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
+        cut = _FRAME_PREFIX.sub("", text, count=1)
+        cut = _FRAME_VERB.sub("", cut, count=1)
+        if cut == text:
+            break
+        text = cut
+    text = _FRAME_SUFFIX.sub("", text)
+    return text if len(tokens(text)) >= 1 else question.strip()
+
+
 def last_user_question(history: list[Turn]) -> str | None:
     for turn in reversed(history):
         if turn.role == "user" and turn.content.strip():

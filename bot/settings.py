@@ -43,12 +43,13 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=32, ge=1, description="Texts embedded per model call.")
     retrieval_k: int = Field(default=6, ge=1, le=50, description="Chunks retrieved per question.")
     relevance_floor: float = Field(
-        default=0.565,
+        default=0.5,
         ge=0.0,
         le=1.0,
         description=(
-            "Below this evidence score the bot refuses and hands off to a recruiter. Calibrated on "
-            "evals/questions.jsonl with `python scripts/calibrate.py`."
+            "Below this probability that the articles answer the question, the bot refuses and "
+            "hands off to a recruiter. The model behind it (prompts/refusal.toml) is calibrated "
+            "on the dev split with `python scripts/calibrate.py`."
         ),
     )
     max_question_chars: int = Field(default=2000, ge=1, description="Longest question accepted.")

@@ -103,6 +103,7 @@ def test_eval_cli_json_and_threshold_exit(seed_bot, tmp_path: Path, capsys):
     questions = small_golden_set(tmp_path)
     common = [
         "eval",
+        "--no-sets",
         "--corpus",
         str(seed_bot.settings.corpus_dir),
         "--index",

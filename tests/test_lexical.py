@@ -1,10 +1,12 @@
-from bot.lexical import Vocabulary, edit_distance, stem, tokens
+from bot.lexical import Vocabulary, stem, tokens
 
 
-def test_stem_and_tokens():
+def test_snowball_stems_meet_across_word_forms():
     assert stem("IEPs") == "iep"
-    assert stem("therapies") == "therapy"
+    assert stem("therapies") == stem("therapy")
     assert stem("settings") == stem("setting")
+    assert stem("geriatric") == stem("geriatrics")
+    assert stem("collaborating") == stem("collaborate")
     assert tokens("Do school OTs get summers off?") == ["school", "ot", "summer"]
     assert tokens("kids and children") == ["child", "child"]
 
@@ -17,11 +19,21 @@ def test_vocabulary_corrects_misspellings_against_the_corpus():
     assert vocabulary.terms("what are IEP gaols in schol OT") == ["iep", "goal", "school", "ot"]
 
 
+def test_known_english_words_are_never_corrected_into_corpus_words():
+    # "goat" is one edit from the corpus word "goal", but it is a real word: a near miss stays one.
+    vocabulary = Vocabulary(["IEP goals are set in schools."], english=frozenset({"goat"}))
+    assert vocabulary.correct("goat") == "goat"
+    assert vocabulary.correct("gaol") == "goal"
+
+
+def test_correct_text_keeps_everything_but_the_misspelt_words():
+    vocabulary = Vocabulary(["Elementary schools need occupational therapists."])
+    assert (
+        vocabulary.correct_text("Are OT jobs only in elementry schools?")
+        == "Are OT jobs only in elementary schools?"
+    )
+
+
 def test_idf_is_highest_for_unknown_words():
     vocabulary = Vocabulary(["school OT", "school calendar", "clinic OT"])
     assert vocabulary.idf("salary") > vocabulary.idf("calendar") > vocabulary.idf("school")
-
-
-def test_edit_distance_counts_a_swap_as_one():
-    assert edit_distance("gaol", "goal") == 1
-    assert edit_distance("school", "clinic", limit=2) == 3

@@ -1,0 +1,52 @@
+"""The answer/refuse decision: a logistic model over evidence signals, calibrated on dev.
+
+No single score separates "the articles answer this" from a near miss: a paraphrase shares few
+words but much meaning, a near miss ("...in Texas?") shares most words but lacks the one that
+matters. `scripts/calibrate.py` fits weights for several signals (see
+`composing.evidence_signals`) on the dev split only and writes them to `prompts/refusal.toml`;
+the probability it gives is compared with `Settings.relevance_floor`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.prompts import PromptError
+
+SIGNALS = (
+    "unmatched",
+    "similarity", "specific", "coverage", "known_coverage", "unknown", "missing", "chunk")
+
+
+@dataclass(frozen=True)
+class RefusalModel:
+    """P(answerable) = sigmoid(bias + sum(weight * signal)). The defaults weigh meaning and words
+    equally, as the single evidence score did before calibration."""
+
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"similarity": 6.0, "coverage": 6.0}
+    )
+    bias: float = -6.8
+
+    def probability(self, signals: dict[str, float]) -> float:
+        z = self.bias + sum(w * signals.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def load_refusal_model(path: Path) -> RefusalModel:
+    """The calibrated model of prompts/refusal.toml; the default one when the file is absent."""
+    if not path.is_file():
+        return RefusalModel()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        bias = float(data["bias"])
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+        raise PromptError(f"{path}: not a refusal model ({error})") from None
+    unknown = set(weights) - set(SIGNALS)
+    if unknown:
+        raise PromptError(f"{path}: unknown signals {sorted(unknown)} (known: {', '.join(SIGNALS)})")
+    return RefusalModel(weights, bias)
