@@ -202,7 +202,7 @@ def _indexed_bot(settings: Settings) -> Bot:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evalsets import load_sets, load_test_thresholds, below_thresholds
+    from bot.evalsets import below_thresholds, load_sets, load_test_thresholds
     from bot.evaluation import below, evaluate, load_items, load_thresholds, to_json
     from bot.reporting import eval_chart, eval_markdown
 

@@ -336,10 +336,8 @@ def run_sets(
             for s in group:
                 log(f"eval: {s.name} ({s.questions.name}) against {len(corpus)} folder(s)")
                 for q in s.load():
-                    rows = [s.name] if s.external else [q.split or "dev"]
-                    outcome = _answer(bot, q, baseline)
-                    for row in rows:
-                        outcomes.setdefault(row, []).append(outcome)
+                    row = s.name if s.external else (q.split or "dev")
+                    outcomes.setdefault(row, []).append(_answer(bot, q, baseline))
                     if q.split == "test" and q.in_scope and typos:
                         slipped = q.model_copy(
                             update={"question": with_typos(q.question, typos, q.id)}
@@ -351,8 +349,7 @@ def run_sets(
             if baseline is not None:
                 baseline.close()
     order = ["dev", "test", "test + 2 typos"] + [s.name for s in sets if s.external]
-    rows = [figures(name, outcomes[name]) for name in order if name in outcomes]
-    return SetReport(rows, outcomes)
+    return SetReport([figures(name, outcomes[name]) for name in order if name in outcomes], outcomes)
 
 
 def _answer(bot: Bot, q: SetQuestion, baseline: PlainLangChain | None) -> Outcome:

@@ -4,12 +4,12 @@ from pathlib import Path
 from bot.evalsets import (
     EvalSet,
     SetQuestion,
+    below_thresholds,
     judge,
     load_questions,
     load_sets,
     run_sets,
     split_of,
-    below_thresholds,
     with_typos,
 )
 from bot.models import Answer, Citation
