@@ -93,7 +93,10 @@ def test_candidate_chat_in_a_real_browser(app_url: str, app_bot: Bot, browser, t
     page.keyboard.press("Enter")
     card = page.locator("#chat blockquote").first
     card.wait_for(timeout=30_000)
-    assert "summers off" in card.inner_text()
+    from playwright.sync_api import expect
+
+    # The reply is revealed in pieces: wait for the quote to be whole, not just for the card.
+    expect(card).to_contain_text("summers off", timeout=30_000)
 
     page.get_by_role("button", name="And in clinics?").click()
     page.locator("#chat blockquote", has_text="Year-round").first.wait_for(timeout=30_000)
