@@ -46,16 +46,24 @@ class QueryEmbedder:
             self._cache.clear()
 
     def __call__(self, text: str) -> Vectors:
+        return self.many([text])[0]
+
+    def many(self, texts: list[str]) -> Vectors:
+        """Vectors of several texts; those not remembered are embedded in one model call."""
         with self._lock:
-            if text in self._cache:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in known:
                 self._cache.move_to_end(text)
-                return self._cache[text]
-        vector = self.embedder.embed([text])[0]
-        with self._lock:
-            self._cache[text] = vector
-            if len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return vector
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = dict(zip(missing, self.embedder.embed(missing), strict=True))
+            with self._lock:
+                for text, vector in fresh.items():
+                    self._cache[text] = vector
+                    if len(self._cache) > self.size:
+                        self._cache.popitem(last=False)
+            known |= fresh
+        return np.stack([known[t] for t in texts])
 
 
 @dataclass(frozen=True)
@@ -155,10 +163,6 @@ class AnswerChain:
             composition.signals,
         )
 
-    def embed_words(self, words: list[str]) -> Vectors:
-        """Vectors of single words (remembered: the same few recur across questions)."""
-        return np.stack([self.embed_word(word) for word in words])
-
     def _rewrite(self, state: _State) -> _State:
         started = time.perf_counter()
         # The question as understood: framing cut, follow-up made standalone, typos corrected.
@@ -190,7 +194,7 @@ class AnswerChain:
                 self.policy,
                 self.glossary,
                 state.detail,
-                self.embed_words,
+                self.embed_word.many,
             )
         else:
             state.composition = Composition((), 0.0, True, False)

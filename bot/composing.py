@@ -200,13 +200,6 @@ def candidates_for(
     return sorted(found, key=lambda c: c.score, reverse=True)
 
 
-def relevance_of(best: Candidate | None, question_coverage: float) -> float:
-    """How well the evidence answers the question, in [0, 1]: meaning and words together."""
-    if best is None:
-        return 0.0
-    return 0.5 * max(best.similarity, 0.0) + 0.5 * question_coverage
-
-
 def _source(candidate_chunk: Chunk, sentence: Sentence, score: float) -> Source:
     return Source(candidate_chunk.id, sentence.text, score)
 
@@ -403,10 +396,10 @@ def evidence_signals(
     top = evidence[0] if evidence else None
     top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)
     known = [t for t in terms if t.known and t.word in library.vocabulary]
-    unknown_weight = sum(t.weight for t in terms if t not in known)
+    strangers = [t for t in terms if t not in known]
+    unknown_weight = sum(t.weight for t in strangers)
     total = sum(t.weight for t in terms) or 1.0
     missing = [t.weight for t in known if t.credit(evidence_terms) < 0.5]
-    strangers = [t for t in terms if t not in known]
     unmatched = unknown_weight
     if strangers and embed_words is not None and evidence:
         word_vectors = embed_words([t.word for t in strangers])

@@ -14,6 +14,7 @@ to choose a rule, a word or a threshold.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 import shutil
@@ -81,8 +82,6 @@ def _converted(raw: dict[str, Any]) -> dict[str, Any]:
 
 def load_questions(path: Path) -> list[SetQuestion]:
     """Read a JSONL question set; a bad line is reported with its number."""
-    import json
-
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -296,10 +295,7 @@ class SetReport:
         return typos.in_right / test.in_right if test and typos and test.in_right else float("nan")
 
 
-Asker = Callable[[SetQuestion], "Answer"]
-
-
-def _materialise(corpus: tuple[Path, ...], work: Path) -> Path:
+def materialise(corpus: tuple[Path, ...], work: Path) -> Path:
     """One folder holding the articles of every corpus folder (later folders win on a name)."""
     key = hashlib.sha256("|".join(str(c) for c in corpus).encode()).hexdigest()[:12]
     target = work / key / "corpus"
@@ -327,7 +323,7 @@ def run_sets(
         by_corpus.setdefault(s.corpus, []).append(s)
     outcomes: dict[str, list[Outcome]] = {}
     for corpus, group in by_corpus.items():
-        folder = _materialise(corpus, work)
+        folder = materialise(corpus, work)
         bot = make_bot(folder, folder.parent / "index")
         bot.ingest(show_progress=False)
         bot.ask("What does a school-based OT do?")  # warm up: timings are of a loaded bot

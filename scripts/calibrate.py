@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.bot import build_bot  # noqa: E402
-from bot.evalsets import _materialise, judge, load_sets  # noqa: E402
+from bot.evalsets import judge, load_sets, materialise  # noqa: E402
 from bot.refusal import SIGNALS  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
@@ -37,7 +37,7 @@ def collect(sets_path: Path, work: Path) -> tuple[np.ndarray, np.ndarray, list[s
     for s in load_sets(sets_path):
         if s.external:
             continue
-        folder = _materialise(s.corpus, work)
+        folder = materialise(s.corpus, work)
         settings = Settings(corpus_dir=folder, index_dir=folder.parent / "index", relevance_floor=0.0)
         bot = build_bot(settings, shared.embedder if shared else None)
         shared = shared or bot

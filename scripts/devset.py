@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.bot import build_bot  # noqa: E402
+from bot.bot import Bot, build_bot  # noqa: E402
 from bot.evalsets import load_sets, markdown, run_sets  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
@@ -27,10 +27,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write every dev outcome as JSON lines")
     args = parser.parse_args()
     sets = [s for s in load_sets(args.sets) if not (args.no_external and s.external)]
-    shared = build_bot(Settings(index_dir=args.work / "unused"))
+    bots: list[Bot] = []
 
-    def make_bot(corpus: Path, index: Path):  # type: ignore[no-untyped-def]
-        return build_bot(Settings(corpus_dir=corpus, index_dir=index), shared.embedder)
+    def make_bot(corpus: Path, index: Path) -> Bot:
+        """One bot per corpus, all sharing the first one's loaded model."""
+        shared = bots[0].embedder if bots else None
+        bots.append(build_bot(Settings(corpus_dir=corpus, index_dir=index), shared))
+        return bots[-1]
 
     report = run_sets(sets, make_bot, args.work, typos=2, log=lambda m: print(m, file=sys.stderr))
     print(markdown(report, {}))
