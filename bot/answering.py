@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from bot.composing import AnswerPolicy, Composition, compose
+from bot.composing import AnswerPolicy, Composition, Passage, compose, score_evidence
 from bot.embedding import Embedder, Vectors
 from bot.generating import GenerativeAnswerer
 from bot.models import Answer, Citation, Detail, Mode
@@ -162,6 +162,17 @@ class AnswerChain:
             composition.evidence,
             composition.signals,
         )
+
+    def passages(self, question: str, history: list[Turn], mode: Mode = "candidate") -> list[Passage]:
+        """The candidate passages for a question, best first, with the ranker's features (for
+        calibration); empty when the scope policy refuses it outright."""
+        state = self._retrieve(self._rewrite(_State(question, history, mode)))
+        if state.vector is None:
+            return []
+        _, _, passages = score_evidence(
+            self.library, state.standalone, state.vector, state.hits, self.policy, self.glossary
+        )
+        return passages
 
     def _rewrite(self, state: _State) -> _State:
         started = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering import AnswerChain, Evidence
-from bot.composing import AnswerPolicy
+from bot.composing import DEFAULT_RANKER, AnswerPolicy
 from bot.coverage import CoverageReport, Themes, coverage, read_question_bank
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.feedback import FeedbackStore
@@ -24,7 +24,7 @@ from bot.ingest import IngestReport, ingest, read_manifest
 from bot.loading import ArticleError, read_article
 from bot.models import Answer, Detail, Mode
 from bot.prompts import load_wording
-from bot.refusal import load_refusal_model
+from bot.refusal import PASSAGE_FEATURES, load_refusal_model
 from bot.retrieval import Library
 from bot.rewriting import Turn
 from bot.scope import load_glossary, load_scope
@@ -75,6 +75,9 @@ class Bot:
             AnswerPolicy(
                 relevance_floor=self.settings.relevance_floor,
                 decision=load_refusal_model(self.settings.prompts_dir / "refusal.toml"),
+                ranker=load_refusal_model(
+                    self.settings.prompts_dir / "ranking.toml", PASSAGE_FEATURES, DEFAULT_RANKER
+                ),
             ),
             load_scope(self.settings.prompts_dir / "scope.toml"),
             load_glossary(self.settings.prompts_dir / "glossary.toml"),

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -34,14 +35,21 @@ _ASKS_AMOUNT = re.compile(
     r"\bhow (many|much|long|old)\b|\bwhat (percentage|percent|number|share)\b", re.IGNORECASE
 )
 _STATES_AMOUNT = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|hundreds?|"
+    r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|hundreds?|"
     r"thousands?|half|quarter)\b",
     re.IGNORECASE,
 )
 EVIDENCE_SENTENCES = 5
 EVIDENCE_FOR_MODEL = 8
 # Words rarer than this (idf) name what a question is about; commoner ones ("school", "OT") don't.
-SPECIFIC_IDF = 2.0
+# Before calibration (prompts/ranking.toml), passages rank by meaning plus words, as sentences did.
+DEFAULT_RANKER = RefusalModel(
+    {"specific": 1.0, "coverage": 0.5, "passage_coverage": 0.5, "rank": -0.05,
+     "anaphoric": -0.04, "other_setting": -0.2},
+    0.0,
+)
+# For a comparison, a passage on the side not yet covered joins within this much of the best logit.
+COMPARISON_MARGIN = 1.0
 
 
 @dataclass(frozen=True)
@@ -50,15 +58,20 @@ class AnswerPolicy:
 
     relevance_floor: float = 0.5
     decision: RefusalModel = field(default_factory=RefusalModel)
+    ranker: RefusalModel = field(default_factory=lambda: DEFAULT_RANKER)
     lexical_weight: float = 1.0
-    keep_ratio: float = 0.82
+    keep_ratio: float = 0.5  # a passage joins the answer if at least this share as likely as the best
     other_setting_penalty: float = 0.2
-    max_points: dict[str, int] | None = None
 
     def points(self, mode: Mode, detail: Detail = "standard") -> int:
-        """How many points an answer may make: candidates get a few, recruiters more."""
-        limits = self.max_points or {"candidate": 3, "recruiter": 7}
-        return {"short": 3, "standard": limits[mode], "detailed": 10}[detail]
+        """How many passages an answer may quote: candidates get a few, recruiters more."""
+        return {"short": 1, "standard": 3 if mode == "candidate" else 5, "detailed": 8}[detail]
+
+    def words(self, mode: Mode, detail: Detail = "standard") -> int:
+        """About how many article words an answer may quote (the first passage always shows)."""
+        if mode == "candidate":
+            return {"short": 40, "standard": 120, "detailed": 250}[detail]
+        return {"short": 60, "standard": 200, "detailed": 450}[detail]
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ class Candidate:
     vector: Vectors
     penalty: float = 0.0  # taken off `score` for being about the other setting
     specific: float = 0.0  # centred similarity: what this sentence says beyond the corpus theme
+    rank: int = 0  # rank of its chunk among the retrieved hits
 
     @property
     def evidence_score(self) -> float:
@@ -194,7 +208,7 @@ def candidates_for(
             score = specific + policy.lexical_weight * cover - 0.01 * rank - penalty - off_topic
             found.append(
                 Candidate(
-                    hit.chunk, i, sentence, similarity, cover, score, row, off_topic, specific
+                    hit.chunk, i, sentence, similarity, cover, score, row, off_topic, specific, rank
                 )
             )
     return sorted(found, key=lambda c: c.score, reverse=True)
@@ -229,64 +243,194 @@ def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
     return Statement(parts, chunk.section, "list")
 
 
-def _sentence_statement(
-    chunk: Chunk, index: int, score: float, used: set[tuple[str, int]]
-) -> Statement:
-    """A sentence, with a neighbour from its paragraph when one refers to the other ("These ...")."""
-    sentences = chunk.sentences
-    indexes = [index]
-    before, after = index - 1, index + 1
-    if (
-        _ANAPHORIC_START.match(sentences[index].text)
-        and before >= 0
-        and sentences[before].block == sentences[index].block
-        and citable(sentences[before])
-    ):
-        indexes.insert(0, before)
-    elif (
-        after < len(sentences)
-        and sentences[after].block == sentences[index].block
-        and _ANAPHORIC_START.match(sentences[after].text)
-        and citable(sentences[after])
-    ):
-        indexes.append(after)
-    indexes = [i for i in indexes if (chunk.id, i) not in used or i == index]
-    used.update((chunk.id, i) for i in indexes)
-    parts = tuple(Part(sentences[i].text, _source(chunk, sentences[i], score)) for i in indexes)
+PassageKind = Literal["row", "list", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit an answer is made of: a paragraph, a whole list with its lead-in, or a table row.
+
+    Scored as a whole: the meaning of its best sentence, and the share of the question's words the
+    passage carries together (a list's lead-in names its subject, its items the specifics).
+    """
+
+    chunk: Chunk
+    kind: PassageKind
+    members: tuple[Candidate, ...]  # its citable sentences that were scored, best first
+    score: float  # the ranker's logit
+    features: dict[str, float] = field(default_factory=dict)  # what the ranker weighed
+
+    @property
+    def text(self) -> str:
+        """Its sentences as the article has them, with a list's lead-in."""
+        lead = lead_in_of(self.chunk, self.best.index, whole=True) if self.kind == "list" else ""
+        body = " ".join(self.chunk.sentences[m.index].text for m in sorted(
+            self.members, key=lambda m: m.index))
+        return f"{lead} {body}".strip()
+
+    @property
+    def best(self) -> Candidate:
+        return self.members[0]
+
+    @property
+    def key(self) -> tuple[str, PassageKind, int]:
+        return (self.chunk.id, self.kind, _unit_of(self.chunk, self.best.index, self.kind))
+
+
+def _kind_of(sentence: Sentence) -> PassageKind:
+    if sentence.kind == "table_cell":
+        return "row"
+    return "list" if sentence.kind == "list_item" else "paragraph"
+
+
+def _unit_of(chunk: Chunk, index: int, kind: PassageKind) -> int:
+    """Which row, list or paragraph of the chunk the sentence at `index` belongs to."""
+    sentence = chunk.sentences[index]
+    if kind == "row":
+        return sentence.row if sentence.row is not None else -1
+    if kind == "paragraph":
+        return sentence.block
+    start = index  # a list is named by its first item
+    while start > 0 and chunk.sentences[start - 1].kind == "list_item":
+        start -= 1
+    return start
+
+
+def passages_of(
+    library: Library,
+    ranked: list[Candidate],
+    terms: list[Term],
+    hits: list[Hit],
+    vector: Vectors,
+    ranker: RefusalModel,
+) -> list[Passage]:
+    """Group scored sentences into passages and rank them with the calibrated ranker."""
+    groups: dict[tuple[str, PassageKind, int], list[Candidate]] = {}
+    for candidate in ranked:
+        kind = _kind_of(candidate.sentence)
+        unit = _unit_of(candidate.chunk, candidate.index, kind)
+        groups.setdefault((candidate.chunk.id, kind, unit), []).append(candidate)
+    top_lexical = max((h.lexical for h in hits), default=0.0) or 1.0
+    passages = []
+    for (_, kind, _), members in groups.items():
+        features = passage_features(library, kind, members, terms, hits, vector, top_lexical)
+        passages.append(
+            Passage(members[0].chunk, kind, tuple(members), ranker.logit(features), features)
+        )
+    return sorted(passages, key=lambda p: p.score, reverse=True)
+
+
+def passage_features(
+    library: Library,
+    kind: PassageKind,
+    members: list[Candidate],
+    terms: list[Term],
+    hits: list[Hit],
+    vector: Vectors,
+    top_lexical: float = 1.0,
+) -> dict[str, float]:
+    """What the passage ranker weighs for one passage, each roughly in [0, 1].
+
+    Meaning (its best and mean sentence similarity, a list's lead-in), words (the question's
+    idf-weighted words in its best sentence, in the whole passage, in its section heading), the
+    retrieval evidence for its chunk, its shape (row, list, paragraph; size; a sentence that
+    leans on the one before), and how much of it is about the setting the question did not name.
+    """
+    best = members[0]
+    chunk = best.chunk
+    words: set[str] = set()
+    for m in members:
+        words |= set(tokens(f"{m.sentence.label} {m.sentence.text}"))
+    lead_similarity = 0.0
+    if kind == "list":
+        words |= set(tokens(lead_in_of(chunk, best.index, whole=True)))
+        lead = _lead_index(chunk, best.index)
+        if lead is not None:
+            start, _ = library.sentence_rows.get(chunk.id, (0, 0))
+            lead_similarity = max(0.0, float(library.sentence_vectors[start + lead] @ vector))
+    section = set(tokens(chunk.section))
+    similarities = sorted((m.similarity for m in members), reverse=True)[:3]
+    hit = hits[best.rank] if best.rank < len(hits) else None
+    return {
+        "specific": max(m.specific for m in members),
+        "similarity": similarities[0],
+        "mean_similarity": sum(similarities) / len(similarities),
+        "lead_similarity": lead_similarity,
+        "coverage": best.coverage,
+        "passage_coverage": 0.8 * coverage(terms, words) + 0.2 * coverage(terms, words | section),
+        "section_coverage": coverage(terms, section),
+        "rank": best.rank / max(1, len(hits) - 1),
+        "chunk": hit.dense if hit else 0.0,
+        "lexical": hit.lexical / top_lexical if hit else 0.0,
+        "row": float(kind == "row"),
+        "list": float(kind == "list"),
+        "other_setting": sum(m.penalty > 0 for m in members) / len(members),
+        "anaphoric": float(bool(_ANAPHORIC_START.match(best.sentence.text))),
+        "size": math.log1p(len(members)) / math.log(10),
+    }
+
+
+def _lead_index(chunk: Chunk, index: int) -> int | None:
+    """The position of the lead-in sentence of the list item at `index`, if it has one."""
+    for position in range(index - 1, -1, -1):
+        kind = chunk.sentences[position].kind
+        if kind == "lead_in":
+            return position
+        if kind != "list_item":
+            return None
+    return None
+
+
+def _passage_statement(passage: Passage, budget: int) -> Statement:
+    """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
+    a paragraph's best sentences in order. Sentences are added best first while they fit
+    `budget` words; the best one always shows."""
+    chunk, best = passage.chunk, passage.best
+    if passage.kind == "row":
+        return _row_statement(chunk, best.sentence, best.score)
+    kept: list[Candidate] = []
+    for member in passage.members:
+        words = len(member.sentence.text.split())
+        if kept and words > budget:
+            break
+        kept.append(member)
+        budget -= words
+    if passage.kind == "list":
+        return _list_statement(chunk, [(m.index, m.score) for m in kept])
+    parts = tuple(
+        Part(chunk.sentences[m.index].text, _source(chunk, m.sentence, m.score))
+        for m in sorted(kept, key=lambda m: m.index)
+    )
     return Statement(parts, chunk.section, "sentences")
 
 
-def _statements(chosen: list[Candidate]) -> list[Statement]:
-    """Turn chosen sentences into statements: rows whole, list items grouped under their lead-in."""
-    used: set[tuple[str, int]] = set()
-    lists: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    slots: list[Statement | tuple[str, str]] = []  # a statement, or the key of a list to build
-    chunks = {c.chunk.id: c.chunk for c in chosen}
-    for candidate in chosen:
-        chunk, sentence = candidate.chunk, candidate.sentence
-        if (chunk.id, candidate.index) in used:
-            continue
-        if sentence.kind == "table_cell":
-            used.update(
-                (chunk.id, i)
-                for i, s in enumerate(chunk.sentences)
-                if s.kind == "table_cell" and s.row == sentence.row
-            )
-            slots.append(_row_statement(chunk, sentence, candidate.score))
-        elif sentence.kind == "list_item":
-            key = (chunk.id, lead_in_of(chunk, candidate.index))
-            if key not in lists:
-                lists[key] = []
-                slots.append(key)
-            lists[key].append((candidate.index, candidate.score))
-            used.add((chunk.id, candidate.index))
-        else:
-            slots.append(_sentence_statement(chunk, candidate.index, candidate.score, used))
-    result = [
-        _list_statement(chunks[slot[0]], lists[slot]) if isinstance(slot, tuple) else slot
-        for slot in slots
-    ]
-    return result
+def score_evidence(
+    library: Library,
+    question: str,
+    vector: Vectors,
+    hits: list[Hit],
+    policy: AnswerPolicy,
+    glossary: Glossary,
+) -> tuple[list[Term], list[Candidate], list[Passage]]:
+    """The question's terms, every citable sentence of the hits scored, and the passages ranked.
+
+    A question naming one setting is not answered from passages only about the other; a question
+    asking for an amount keeps only sentences that state one the question did not already give.
+    """
+    terms = question_terms(library, question, glossary)
+    named = settings_named(question)
+    other = None
+    if len(named) == 1 and not is_comparison(question):
+        other = "clinical" if "school" in named else "school"
+    ranked = candidates_for(library, hits, terms, vector, policy, other)
+    if _ASKS_AMOUNT.search(question):
+        given = _amounts(question)
+        ranked = [c for c in ranked if _amounts(c.sentence.text) - given]
+    passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
+    if other:
+        # A question about one setting is not answered from what is said only of the other.
+        passages = [p for p in passages if p.features["other_setting"] < 1.0] or passages
+    return terms, ranked, passages
 
 
 def compose(
@@ -308,15 +452,7 @@ def compose(
     `vector` embeds the question with its abbreviations spelt out, as retrieval saw it.
     """
     comparison = is_comparison(question)
-    terms = question_terms(library, question, glossary)
-    named = settings_named(question)
-    other = None
-    if len(named) == 1 and not comparison:
-        other = "clinical" if "school" in named else "school"
-    ranked = candidates_for(library, hits, terms, vector, policy, other)
-    if _ASKS_AMOUNT.search(question):
-        ranked = [c for c in ranked if _STATES_AMOUNT.search(c.sentence.text)]
-    best = ranked[0] if ranked else None
+    terms, ranked, passages = score_evidence(library, question, vector, hits, policy, glossary)
     # Whether the articles speak to the question does not depend on which setting it named.
     evidence = sorted(ranked, key=lambda c: c.evidence_score, reverse=True)
     evidence_terms: set[str] = set()
@@ -327,9 +463,10 @@ def compose(
         )
     covered = coverage(terms, evidence_terms)
     signals = evidence_signals(library, terms, evidence, evidence_terms, hits, embed_words)
+    signals["passage"] = _sigmoid(passages[0].score) if passages else 0.0
     relevance = policy.decision.probability(signals)
     similarity = evidence[0].similarity if evidence else 0.0
-    if best is None or relevance < policy.relevance_floor:
+    if not passages or relevance < policy.relevance_floor:
         return Composition(
             (),
             relevance,
@@ -341,25 +478,31 @@ def compose(
             signals,
         )
 
-    limit = policy.points(mode, detail)
-    chosen: list[Candidate] = []
-    for candidate in ranked:
+    limit, budget = policy.points(mode, detail), policy.words(mode, detail)
+    top = passages[0]
+    chosen: list[Passage] = []
+    for passage in passages:
         if len(chosen) >= limit:
             break
-        if chosen and candidate.score < best.score * policy.keep_ratio:
+        if chosen and _sigmoid(passage.score) < _sigmoid(top.score) * policy.keep_ratio:
             break
-        if any(_redundant(candidate, other) for other in chosen):
+        if any(_redundant(passage.best, other.best) for other in chosen):
             continue
-        chosen.append(candidate)
+        chosen.append(passage)
     if comparison:
-        chosen = _both_sides(chosen, ranked, best.score * 0.6)
-    chosen = _whole_lists(chosen, ranked, terms)
-
-    statements = _statements(chosen)
+        chosen = _both_sides(chosen, passages, top.score - COMPARISON_MARGIN)
+    statements: list[Statement] = []
+    for passage in chosen:
+        statement = _passage_statement(passage, budget)
+        words = sum(len(part.text.split()) for part in statement.parts)
+        if statements and words > budget:
+            continue
+        statements.append(statement)
+        budget -= words
     if mode == "recruiter":
-        position = {c.chunk.id: (c.chunk.source, c.chunk.position) for c in chosen}
+        order = {p.chunk.id: (p.chunk.source, p.chunk.position) for p in chosen}
         statements.sort(
-            key=lambda s: position[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
+            key=lambda s: order[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
         )
     return Composition(
         tuple(statements),
@@ -391,7 +534,10 @@ def evidence_signals(
     - missing: the rarest corpus word of the question that the evidence lacks, as idf / max idf;
     - chunk: cosine of the question and its best chunk;
     - unmatched: weight share of the never-used words whose meaning is not in the best sentences
-      (each word's best cosine with them, below 1).
+      (each word's best cosine with them, below 1);
+    - unmet: the same for corpus words of the question that the best sentences lack.
+
+    `compose` adds "passage": the passage ranker's probability for the best passage.
     """
     top = evidence[0] if evidence else None
     top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)
@@ -399,13 +545,16 @@ def evidence_signals(
     strangers = [t for t in terms if t not in known]
     unknown_weight = sum(t.weight for t in strangers)
     total = sum(t.weight for t in terms) or 1.0
-    missing = [t.weight for t in known if t.credit(evidence_terms) < 0.5]
-    unmatched = unknown_weight
-    if strangers and embed_words is not None and evidence:
-        word_vectors = embed_words([t.word for t in strangers])
+    absent = [t for t in known if t.credit(evidence_terms) < 0.5]
+    missing = [t.weight for t in absent]
+    unmatched, unmet = unknown_weight, sum(missing)
+    if (strangers or absent) and embed_words is not None and evidence:
+        # How close each word's meaning comes to the evidence (a synonym is close, a city is not).
+        word_vectors = embed_words([t.word for t in strangers + absent])
         sentences = np.stack([c.vector for c in evidence[:EVIDENCE_SENTENCES]])
         closeness = np.clip((word_vectors @ sentences.T).max(axis=1), 0.0, 1.0)
-        unmatched = sum(t.weight * (1 - float(c)) for t, c in zip(strangers, closeness, strict=True))
+        far = [t.weight * (1 - float(c)) for t, c in zip(strangers + absent, closeness, strict=True)]
+        unmatched, unmet = sum(far[: len(strangers)]), sum(far[len(strangers) :])
     return {
         "unmatched": unmatched / total,
         "similarity": max(top.similarity, 0.0) if top else 0.0,
@@ -415,32 +564,8 @@ def evidence_signals(
         "unknown": unknown_weight / total,
         "missing": max(missing, default=0.0) / top_idf,
         "chunk": max((h.dense for h in hits), default=0.0),
+        "unmet": unmet / total,
     }
-
-
-def _whole_lists(
-    chosen: list[Candidate], ranked: list[Candidate], terms: list[Term]
-) -> list[Candidate]:
-    """When a list's lead-in is what the question asks about ("key responsibilities in schools"),
-    answer with the whole list rather than the one item that scored best."""
-    result = list(chosen)
-    present = {(c.chunk.id, c.index) for c in result}
-    for candidate in chosen:
-        if candidate.sentence.kind != "list_item":
-            continue
-        lead = lead_in_of(candidate.chunk, candidate.index, whole=True)
-        if not lead or coverage(terms, set(tokens(lead))) < 0.5:
-            continue
-        for other in ranked:
-            same_list = (
-                other.chunk.id == candidate.chunk.id
-                and other.sentence.kind == "list_item"
-                and lead_in_of(other.chunk, other.index, whole=True) == lead
-            )
-            if same_list and (other.chunk.id, other.index) not in present:
-                result.append(other)
-                present.add((other.chunk.id, other.index))
-    return result
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:
@@ -449,16 +574,27 @@ def _redundant(a: Candidate, b: Candidate) -> bool:
     return float(np.dot(a.vector, b.vector)) > 0.9
 
 
-def _both_sides(chosen: list[Candidate], ranked: list[Candidate], floor: float) -> list[Candidate]:
-    """For a comparison, add the best sentence about a setting the answer does not cover yet."""
+def _both_sides(chosen: list[Passage], ranked: list[Passage], floor: float) -> list[Passage]:
+    """For a comparison, add the best passage about a setting the answer does not cover yet."""
     result = list(chosen)
-    covered = {c.sentence.setting for c in result}
-    if "both" in covered or any(c.sentence.kind == "table_cell" for c in result):
+    covered = {m.sentence.setting for p in result for m in p.members}
+    if "both" in covered or any(p.kind == "row" for p in result):
         return result
     for side in ("school", "clinical"):
         if side in covered:
             continue
-        extra = next((c for c in ranked if c.sentence.setting == side and c.score >= floor), None)
+        extra = next(
+            (p for p in ranked if p.best.sentence.setting == side and p.score >= floor), None
+        )
         if extra is not None:
             result.append(extra)
     return result
+
+
+def _amounts(text: str) -> set[str]:
+    """The numbers and number words a text states ("21", "three", "dozens")."""
+    return {m.lower() for m in _STATES_AMOUNT.findall(text)}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -116,8 +116,9 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
     evidence = bot.evidence(question)
     floor = bot.settings.relevance_floor
     statements = evidence.statements
-    if statements and statements[0].parts[0].source:
-        source = statements[0].parts[0].source
+    sources = [p.source for p in statements[0].parts if p.source] if statements else []
+    if sources:
+        source = max(sources, key=lambda s: s.score)  # the point's best-matching sentence
         chunk = bot.chain.library.by_id.get(source.chunk_id)
         passage = source.quote
     elif evidence.passages:

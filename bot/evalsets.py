@@ -150,7 +150,7 @@ class Outcome:
     milliseconds: float = 0.0
 
 
-def _has(text: str, phrase: str) -> bool:
+def has_text(text: str, phrase: str) -> bool:
     return phrase.lower() in text.lower()
 
 
@@ -159,8 +159,8 @@ def judge(question: SetQuestion, answer: Answer) -> Outcome:
     text = answer.answer
     if question.in_scope:
         cited = " ".join(f"{c.chunk} {c.quote}" for c in answer.citations)
-        anchor_ok = bool(question.anchor) and _has(cited, question.anchor or "")
-        words_ok = all(any(_has(text, w) for w in group) for group in question.require)
+        anchor_ok = bool(question.anchor) and has_text(cited, question.anchor or "")
+        words_ok = all(any(has_text(text, w) for w in group) for group in question.require)
         numbers = {c.n for c in answer.citations}
         dangling = [n for n in _MARKER.findall(text) if int(n) not in numbers]
         quotes_ok = all(c.quote and c.quote in c.chunk for c in answer.citations)
@@ -356,7 +356,7 @@ def _answer(bot: Bot, q: SetQuestion, baseline: PlainLangChain | None) -> Outcom
     if baseline is not None and q.in_scope and q.anchor:
         # The recipe sees the question as asked; its top 4 chunks are what a model would read.
         retrieved = baseline.answer(q.question).retrieved[:4]
-        outcome.plain_top4 = any(_has(r.text, q.anchor) for r in retrieved)
+        outcome.plain_top4 = any(has_text(r.text, q.anchor) for r in retrieved)
     return outcome
 
 

@@ -117,9 +117,12 @@ class Vocabulary:
             self.surface.update(w for w in words if len(w) >= 4 and w.isalpha())
             self.frequency.update(set(tokens(text)))
         self.english = english
-        # Stems too ("goal" of "goals"), so a misspelt singular finds a corpus plural.
-        stems = Counter({_stem_cached(w): n for w, n in self.surface.items()})
-        self._forms = stems + self.surface
+        # Stems too, so a misspelt singular finds a corpus plural ("gaol" -> "goals"); a match on a
+        # stem is written as the corpus's commonest word with that stem, never as the bare stem.
+        self._written: dict[str, str] = {}
+        for word, _ in self.surface.most_common():
+            self._written.setdefault(_stem_cached(word), word)
+        self._forms = Counter({_stem_cached(w): n for w, n in self.surface.items()}) + self.surface
         self._choices = list(self._forms)
 
     def idf(self, term: str) -> float:
@@ -145,6 +148,7 @@ class Vocabulary:
             len(word) < 4
             or not word.isalpha()
             or word in self._forms
+            or _stem_cached(word) in self._written
             or word in self.english
             or word in STOP_WORDS
         ):
@@ -156,8 +160,8 @@ class Vocabulary:
         if not found:
             return word
         # Nearest first, then the word the corpus uses most.
-        best = min(found, key=lambda f: (f[1], -self._forms[f[0]]))
-        return str(best[0])
+        best = str(min(found, key=lambda f: (f[1], -self._forms[f[0]]))[0])
+        return best if best in self.surface else self._written.get(best, best)
 
     def correct_text(self, text: str) -> str:
         """`text` with each misspelt word replaced by its correction, everything else kept.

@@ -17,8 +17,15 @@ from pathlib import Path
 from bot.prompts import PromptError
 
 SIGNALS = (
-    "unmatched",
-    "similarity", "specific", "coverage", "known_coverage", "unknown", "missing", "chunk")
+    "unmatched", "similarity", "specific", "coverage", "known_coverage", "unknown", "missing",
+    "chunk", "passage", "unmet",
+)
+# What the passage ranker weighs for each passage (see `composing.passage_features`).
+PASSAGE_FEATURES = (
+    "specific", "similarity", "mean_similarity", "lead_similarity", "coverage",
+    "passage_coverage", "section_coverage", "rank", "chunk", "lexical", "row", "list",
+    "other_setting", "anaphoric", "size",
+)
 
 
 @dataclass(frozen=True)
@@ -32,21 +39,26 @@ class RefusalModel:
     bias: float = -6.8
 
     def probability(self, signals: dict[str, float]) -> float:
-        z = self.bias + sum(w * signals.get(name, 0.0) for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(signals)))))
+
+    def logit(self, signals: dict[str, float]) -> float:
+        return self.bias + sum(w * signals.get(name, 0.0) for name, w in self.weights.items())
 
 
-def load_refusal_model(path: Path) -> RefusalModel:
-    """The calibrated model of prompts/refusal.toml; the default one when the file is absent."""
+def load_refusal_model(
+    path: Path, known: tuple[str, ...] = SIGNALS, default: RefusalModel | None = None
+) -> RefusalModel:
+    """The calibrated model of prompts/refusal.toml (or, with `known` = PASSAGE_FEATURES, of
+    prompts/ranking.toml); `default` (or the default decision) when the file is absent."""
     if not path.is_file():
-        return RefusalModel()
+        return default or RefusalModel()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         weights = {str(k): float(v) for k, v in data["weights"].items()}
         bias = float(data["bias"])
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise PromptError(f"{path}: not a refusal model ({error})") from None
-    unknown = set(weights) - set(SIGNALS)
+    unknown = set(weights) - set(known)
     if unknown:
-        raise PromptError(f"{path}: unknown signals {sorted(unknown)} (known: {', '.join(SIGNALS)})")
+        raise PromptError(f"{path}: unknown signals {sorted(unknown)} (known: {', '.join(known)})")
     return RefusalModel(weights, bias)

@@ -1,13 +1,20 @@
-"""Calibrate the answer/refuse decision (prompts/refusal.toml) on the dev split.
+"""Calibrate the passage ranker (prompts/ranking.toml) and the answer/refuse decision
+(prompts/refusal.toml) on the dev split.
 
-Every dev question of evals/sets.toml is run against its own articles with the decision switched
-off, and its evidence signals are recorded (see `bot.composing.evidence_signals`), labelled by
-whether the answer given then is right (in scope, right passage cited, key facts in it: the
-evaluation's own rule). A logistic model is fitted (L2-regularised, classes balanced, answering an out-of-scope question counted
-`--out-cost` times as bad as refusing an in-scope one), its cut-off folded into the bias so that
-the default floor of 0.5 applies, and written with the dev figures it gives. Questions the scope
-policy always refuses do not depend on the decision and are left out. Test and external sets are
-never read here.
+1. Passage ranker. Every dev in-scope question is retrieved for, its candidate passages (paragraphs,
+   whole lists with their lead-ins, table rows) are described by `composing.passage_features`, and
+   each is labelled by whether it holds the question's anchor (the passage that answers). A
+   logistic model is fitted; it orders passages in `compose`.
+2. Decision. With that ranker, every dev question is run with the decision switched off and its
+   evidence signals recorded (`composing.evidence_signals`), labelled by whether the answer given
+   then is right (in scope, right passage cited, key facts in it: the evaluation's own rule). A
+   logistic model is fitted (L2-regularised, classes balanced, answering an out-of-scope question
+   or answering wrong counted `--out-cost` times as bad as refusing a right answer), its cut-off
+   folded into the bias so that the default floor of 0.5 applies.
+
+Both print five-fold cross-validated dev figures beside the fitted ones, so that the gain of a
+signal is judged on questions it was not fitted on. Questions the scope policy always refuses do
+not depend on the decision and are left out. Test and external sets are never read here.
 
 Usage: python scripts/calibrate.py [--sets evals/sets.toml] [--write]
 """
@@ -17,6 +24,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,36 +34,68 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.bot import build_bot  # noqa: E402
-from bot.evalsets import judge, load_sets, materialise  # noqa: E402
-from bot.refusal import SIGNALS  # noqa: E402
+from bot.bot import Bot, build_bot  # noqa: E402
+from bot.evalsets import has_text, judge, load_sets, materialise  # noqa: E402
+from bot.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
+Question = tuple[Bot, object]  # a bot for the question's corpus, and the SetQuestion
 
-def collect(sets_path: Path, work: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    rows, labels, ids = [], [], []
-    shared = None
+
+def dev_questions(sets_path: Path, work: Path) -> list[Question]:
+    """Every dev question of the project's own sets, with a bot over its own articles."""
+    found: list[Question] = []
+    shared: Bot | None = None
+    bots: dict[tuple[Path, ...], Bot] = {}
     for s in load_sets(sets_path):
         if s.external:
             continue
-        folder = materialise(s.corpus, work)
-        settings = Settings(corpus_dir=folder, index_dir=folder.parent / "index", relevance_floor=0.0)
-        bot = build_bot(settings, shared.embedder if shared else None)
-        shared = shared or bot
-        bot.ingest(show_progress=False)
-        for q in s.load():
-            if q.split != "dev" or q.kind == "adversarial":
-                continue
-            evidence = bot.evidence(q.question, q.turns())
-            policy = evidence.out_of_scope
-            if (policy is not None and not policy.unless_covered) or evidence.signals is None:
-                continue
-            rows.append([evidence.signals[name] for name in SIGNALS])
-            # The decision should answer exactly when the answer would be right and cited.
-            right = q.in_scope and judge(q, bot.ask(q.question, q.turns(), q.mode)).right
-            labels.append(1.0 if right else 0.0)
-            ids.append(q.id)
-    return np.array(rows), np.array(labels), ids
+        if s.corpus not in bots:
+            folder = materialise(s.corpus, work)
+            settings = Settings(
+                corpus_dir=folder, index_dir=folder.parent / "index", relevance_floor=0.0
+            )
+            bots[s.corpus] = build_bot(settings, shared.embedder if shared else None)
+            shared = shared or bots[s.corpus]
+            bots[s.corpus].ingest(show_progress=False)
+        found += [(bots[s.corpus], q) for q in s.load() if q.split == "dev"]
+    return found
+
+
+def passage_rows(questions: list[Question]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per in-scope question: its candidate passages' features and whether each holds the anchor."""
+    groups = []
+    for bot, q in questions:
+        if not q.in_scope or not q.anchor:
+            continue
+        features, labels = [], []
+        for passage in bot.chain.passages(q.question, q.turns(), q.mode):
+            features.append([passage.features[name] for name in PASSAGE_FEATURES])
+            labels.append(float(has_text(passage.text, q.anchor)))
+        if features:
+            groups.append((np.array(features), np.array(labels)))
+    return groups
+
+
+def decision_rows(
+    questions: list[Question],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Signals, labels (answer would be right), whether in scope, and ids of dev questions."""
+    rows, labels, in_scope, ids = [], [], [], []
+    for bot, q in questions:
+        if q.kind == "adversarial":
+            continue
+        evidence = bot.evidence(q.question, q.turns())
+        policy = evidence.out_of_scope
+        if (policy is not None and not policy.unless_covered) or evidence.signals is None:
+            continue
+        rows.append([evidence.signals[name] for name in SIGNALS])
+        # The decision should answer exactly when the answer would be right and cited.
+        right = q.in_scope and judge(q, bot.ask(q.question, q.turns(), q.mode)).right
+        labels.append(1.0 if right else 0.0)
+        in_scope.append(q.in_scope)
+        ids.append(q.id)
+    return np.array(rows), np.array(labels), np.array(in_scope), ids
 
 
 def fit(x: np.ndarray, y: np.ndarray, out_cost: float, l2: float = 0.01) -> tuple[np.ndarray, float]:
@@ -74,43 +115,104 @@ def fit(x: np.ndarray, y: np.ndarray, out_cost: float, l2: float = 0.01) -> tupl
     return beta[:-1], float(beta[-1])
 
 
+def folds(n: int, k: int = 5) -> list[np.ndarray]:
+    order = np.random.default_rng(0).permutation(n)
+    return [order[f::k] for f in range(k)]
+
+
+def top1(groups: list[tuple[np.ndarray, np.ndarray]], score: Callable[[np.ndarray], np.ndarray]) -> float:
+    """Share of questions whose best-ranked passage holds the anchor."""
+    return sum(float(y[int(np.argmax(score(x)))]) for x, y in groups) / max(1, len(groups))
+
+
+def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float, float]:
+    """Fit on every group; also return the five-fold cross-validated top-1 accuracy."""
+
+    def fit_on(part: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float]:
+        return fit(np.vstack([x for x, _ in part]), np.concatenate([y for _, y in part]), 1.0)
+
+    right = 0.0
+    for held in folds(len(groups)):
+        chosen = set(held.tolist())
+        w, b = fit_on([g for i, g in enumerate(groups) if i not in chosen])
+        right += top1([groups[i] for i in held], lambda x, w=w, b=b: x @ w + b) * len(held)
+    w, b = fit_on(groups)
+    return w, b, right / max(1, len(groups))
+
+
+def decision_cv(x: np.ndarray, y: np.ndarray, out_cost: float) -> np.ndarray:
+    answered = np.zeros(len(y), dtype=bool)
+    for held in folds(len(y)):
+        train = np.setdiff1d(np.arange(len(y)), held)
+        w, b = fit(x[train], y[train], out_cost)
+        answered[held] = x[held] @ w + b >= 0
+    return answered
+
+
+def write_model(path: Path, header: list[str], names: tuple[str, ...], w: np.ndarray, b: float) -> None:
+    lines = [*(f"# {line}" for line in header), f"bias = {b:.4f}", "", "[weights]"]
+    lines += [f"{name} = {v:.4f}" for name, v in zip(names, w, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=Path, default=ROOT / "evals" / "sets.toml")
     parser.add_argument("--work", type=Path, default=ROOT / ".tmp" / "calibrate")
-    parser.add_argument("--out-cost", type=float, default=0.75)
-    parser.add_argument("--write", action="store_true", help="write prompts/refusal.toml")
+    parser.add_argument("--out-cost", type=float, default=1.0)
+    parser.add_argument("--write", action="store_true", help="write the two prompts/*.toml models")
     args = parser.parse_args()
-    x, y, ids = collect(args.sets, args.work)
+    today = date.today().isoformat()
+    questions = dev_questions(args.sets, args.work)
+
+    groups = passage_rows(questions)
+    current = questions[0][0].chain.policy.ranker
+    before = top1(groups, lambda x: x @ np.array([current.weights.get(n, 0.0) for n in PASSAGE_FEATURES]))
+    w, b, cv = fit_ranker(groups)
+    fitted = top1(groups, lambda x: x @ w + b)
+    print(f"ranker: {len(groups)} dev questions; best passage holds the anchor: current {before:.3f}, "
+          f"fitted {fitted:.3f}, five-fold cross-validated {cv:.3f}")
+    for name, v in zip(PASSAGE_FEATURES, w, strict=True):
+        print(f"  {name:18} {v:+.3f}")
+    ranker = RefusalModel(dict(zip(PASSAGE_FEATURES, w.tolist(), strict=True)), b)
+    if args.write:
+        write_model(ROOT / "prompts" / "ranking.toml", [
+            "The passage ranker (bot/composing.py passages_of), fitted by scripts/calibrate.py on the",
+            f"dev split only ({today}: {len(groups)} in-scope questions, label = the passage holds the",
+            f"question's anchor). Best passage right: fitted {fitted:.3f}, cross-validated {cv:.3f}.",
+        ], PASSAGE_FEATURES, w, b)
+    for bot in {id(bot): bot for bot, _ in questions}.values():
+        bot.chain.policy = replace(bot.chain.policy, ranker=ranker)
+
+    x, y, in_scope, ids = decision_rows(questions)
     weights, bias = fit(x, y, args.out_cost)
-    z = x @ weights + bias
-    answered = z >= 0
-    in_rate = answered[y == 1].mean()
-    out_rate = (~answered[y == 0]).mean()
-    print(f"dev: {int(y.sum())} answerable right, {int((1 - y).sum())} to refuse")
-    print(f"answers {in_rate:.3f} of the first, refuses {out_rate:.3f} of the second")
-    for name, w in zip(SIGNALS, weights, strict=True):
-        print(f"  {name:15} {w:+.3f}")
+    answered = x @ weights + bias >= 0
+    held = decision_cv(x, y, args.out_cost)
+    in_rate, out_rate = answered[y == 1].mean(), (~answered[y == 0]).mean()
+    print(f"decision: {int(y.sum())} dev questions answered right with no refusal, "
+          f"{int((1 - y).sum())} out of scope or answered wrong")
+    print(f"  fitted: answers {in_rate:.3f} of the first, refuses {out_rate:.3f} of the second")
+    print(f"  cross-validated: answers {held[y == 1].mean():.3f}, refuses {(~held[y == 0]).mean():.3f}")
+    print(f"  cross-validated dev: in-scope right {(held & (y == 1)).sum() / in_scope.sum():.3f}, "
+          f"out-of-scope refused {(~held[~in_scope]).mean():.3f} (of those the scope policy "
+          f"leaves to the decision)")
+    for name, v in zip(SIGNALS, weights, strict=True):
+        print(f"  {name:15} {v:+.3f}")
     print(f"  {'bias':15} {bias:+.3f}")
+    z = x @ weights + bias
     for i in np.argsort(-np.abs(z)):
-        wrong = answered[i] != bool(y[i])
-        if wrong:
+        if answered[i] != bool(y[i]):
             print(f"  wrong: {ids[i]} p={1 / (1 + math.exp(-z[i])):.2f} {'in' if y[i] else 'out'}")
     if args.write:
-        lines = [
-            "# The answer/refuse decision (bot/refusal.py), fitted by scripts/calibrate.py on the dev",
-            f"# split only ({date.today().isoformat()}: {int(y.sum())} questions answered right with "
-            f"no refusal, {int((1 - y).sum())} out of scope or answered wrong; cost of a wrong "
-            f"answer {args.out_cost}).",
-            f"# On dev it answers {in_rate:.3f} of the first and refuses {out_rate:.3f} of the second.",
-            f"bias = {bias:.4f}",
-            "",
-            "[weights]",
-            *(f"{name} = {w:.4f}" for name, w in zip(SIGNALS, weights, strict=True)),
-            "",
-        ]
-        (ROOT / "prompts" / "refusal.toml").write_text("\n".join(lines), encoding="utf-8")
-        print("wrote prompts/refusal.toml")
+        write_model(ROOT / "prompts" / "refusal.toml", [
+            "The answer/refuse decision (bot/refusal.py), fitted by scripts/calibrate.py on the dev",
+            f"split only ({today}: {int(y.sum())} questions answered right with no refusal, "
+            f"{int((1 - y).sum())} out of scope or answered wrong;",
+            f"cost of a wrong answer {args.out_cost}). On dev it answers {in_rate:.3f} of the first and "
+            f"refuses {out_rate:.3f} of the second",
+            f"(cross-validated: {held[y == 1].mean():.3f} and {(~held[y == 0]).mean():.3f}).",
+        ], SIGNALS, weights, bias)
     return 0
 
 

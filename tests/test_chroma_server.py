@@ -69,5 +69,5 @@ def test_ingest_and_answer_through_a_chroma_server(
     assert again.added == 0 and again.unchanged == first.chunks
 
     answer = Bot(settings, embedder).ask("Do school OTs get summers off?")
-    assert not answer.refused and "summers off" in answer.citations[0].quote
+    assert not answer.refused and any("summers off" in c.quote for c in answer.citations)
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
