@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.bot import Bot, build_bot  # noqa: E402
-from bot.evalsets import has_text, judge, load_sets, materialise  # noqa: E402
+from bot.evalsets import SetQuestion, has_text, judge, load_sets, materialise  # noqa: E402
 from bot.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
-Question = tuple[Bot, object]  # a bot for the question's corpus, and the SetQuestion
+Question = tuple[Bot, SetQuestion]  # a bot for the question's corpus, and the question
 
 
 def dev_questions(sets_path: Path, work: Path) -> list[Question]:
@@ -135,9 +135,13 @@ def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray,
     for held in folds(len(groups)):
         chosen = set(held.tolist())
         w, b = fit_on([g for i, g in enumerate(groups) if i not in chosen])
-        right += top1([groups[i] for i in held], lambda x, w=w, b=b: x @ w + b) * len(held)
+        right += top1([groups[i] for i in held], _linear(w, b)) * len(held)
     w, b = fit_on(groups)
     return w, b, right / max(1, len(groups))
+
+
+def _linear(w: np.ndarray, b: float) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda x: x @ w + b
 
 
 def decision_cv(x: np.ndarray, y: np.ndarray, out_cost: float) -> np.ndarray:
