@@ -73,9 +73,8 @@ class ScopePolicy:
 class Glossary:
     """Abbreviations and the words articles use for them (prompts/glossary.toml)."""
 
-    def __init__(self, acronyms: dict[str, str], phrases: dict[str, str] | None = None) -> None:
+    def __init__(self, acronyms: dict[str, str]) -> None:
         self.acronyms = {k.lower(): v for k, v in acronyms.items()}
-        self.phrases = [(re.compile(k, re.IGNORECASE), v) for k, v in (phrases or {}).items()]
         self._word = re.compile(r"[A-Za-z]+")
 
     def expand(self, question: str) -> str:
@@ -91,7 +90,6 @@ class Glossary:
             written_as_abbreviation = word.isupper() or (word[:-1].isupper() and word.endswith("s"))
             if long_form and written_as_abbreviation and long_form not in found:
                 found.append(long_form)
-        found += [words for pattern, words in self.phrases if pattern.search(question)]
         return f"{question} ({'; '.join(found)})" if found else question
 
 
@@ -115,13 +113,7 @@ def load_scope(path: Path) -> ScopePolicy:
 @cache
 def load_glossary(path: Path) -> Glossary:
     data = _load(path)
-    tables = {}
-    for name in ("acronyms", "phrases"):
-        table = data.get(name, {})
-        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            raise PromptError(f"{path}: [{name}] must map keys to text")
-        tables[name] = {str(k): str(v) for k, v in table.items()}
-    try:
-        return Glossary(tables["acronyms"], tables["phrases"])
-    except re.error as error:
-        raise PromptError(f"{path}: [phrases] has a bad pattern: {error}") from None
+    table = data.get("acronyms", {})
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise PromptError(f"{path}: [acronyms] must map abbreviations to text")
+    return Glossary({str(k): str(v) for k, v in table.items()})

@@ -31,7 +31,7 @@ def test_glossary_expands_only_abbreviations():
     assert "Individuals with Disabilities" in glossary.expand("What is IDEA?")
 
 
-def test_glossary_phrases_add_the_topic_words_to_the_search():
+def test_glossary_only_spells_out_abbreviations():
     glossary = load_glossary(PROMPTS_DIR / "glossary.toml")
-    assert "responsibilities" in glossary.expand("What does a school OT do?")
-    assert glossary.expand("Where do school OTs work?") == "Where do school OTs work?"
+    assert glossary.expand("What does a school OT do?") == "What does a school OT do?"
+    assert "skilled nursing" in glossary.expand("Do OTs work in SNFs?")
