@@ -123,6 +123,13 @@ class Vocabulary:
         for word, _ in self.surface.most_common():
             self._written.setdefault(_stem_cached(word), word)
         self._forms = Counter({_stem_cached(w): n for w, n in self.surface.items()}) + self.surface
+        # Questions are mostly function words ("what", "does", "only") that an article's sentences
+        # may never use; a typo in one ("whhat") must not read as a topic the corpus lacks. The
+        # general stop and question word lists are targets too, below any corpus word.
+        self._function = {
+            w for w in STOP_WORDS | QUESTION_WORDS if len(w) >= 3 and w.isalpha()
+        } - set(self._forms)
+        self._forms.update(dict.fromkeys(self._function, 0))
         self._choices = list(self._forms)
 
     def idf(self, term: str) -> float:
@@ -160,8 +167,10 @@ class Vocabulary:
         if not found:
             return word
         # Nearest first, then the word the corpus uses most.
-        best = str(min(found, key=lambda f: (f[1], -self._forms[f[0]]))[0])
-        return best if best in self.surface else self._written.get(best, best)
+        best = str(min(found, key=lambda f: (f[1], -self._forms[f[0]], f[0]))[0])
+        if best in self.surface or best in self._function:
+            return best
+        return self._written.get(best, best)
 
     def correct_text(self, text: str) -> str:
         """`text` with each misspelt word replaced by its correction, everything else kept.

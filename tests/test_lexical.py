@@ -37,3 +37,10 @@ def test_correct_text_keeps_everything_but_the_misspelt_words():
 def test_idf_is_highest_for_unknown_words():
     vocabulary = Vocabulary(["school OT", "school calendar", "clinic OT"])
     assert vocabulary.idf("salary") > vocabulary.idf("calendar") > vocabulary.idf("school")
+
+
+def test_misspelt_question_words_are_corrected_even_when_the_articles_never_use_them():
+    # Articles' sentences rarely say "what" or "does"; a typo in one must not look like a topic.
+    vocabulary = Vocabulary(["School OTs follow the school calendar."])
+    assert vocabulary.correct_text("Whhat deos a school OT do?") == "what does a school OT do?"
+    assert vocabulary.terms("Whhat deos a school OT do?") == vocabulary.terms("What does a school OT do?")
