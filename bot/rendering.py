@@ -9,6 +9,14 @@ from bot.models import Chunk, Citation, Mode, Statement
 from bot.prompts import AnswerWording
 
 _MARKER = re.compile(r"\[(\d+)\]")
+# An article's own reference marks ("... dim lighting [2].") point at its bibliography, which the
+# answer does not carry: they are left out of the answer's text (the quote keeps them), so only
+# the answer's own [n] markers remain.
+_ARTICLE_MARKS = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
+
+
+def _shown(text: str) -> str:
+    return _ARTICLE_MARKS.sub("", text)
 
 
 def _cap(text: str) -> str:
@@ -51,10 +59,10 @@ def _statement_text(statement: Statement, numbering: _Numbering) -> str:
     for part in statement.parts:
         assert part.source is not None, "render only verified statements"
         n = numbering.number(part.source.chunk_id, part.source.quote, part.source.score)
-        body = part.text.strip()
+        body = _shown(part.text).strip()
         if statement.layout != "sentences":
             body = body.rstrip(".")
-        pieces.append((part.context, f"{body} [{n}]"))
+        pieces.append((_shown(part.context), f"{body} [{n}]"))
     if statement.layout == "sentences":
         return _cap(" ".join(context + body for context, body in pieces))
     if statement.layout == "list" and len(pieces) >= 3:
