@@ -17,7 +17,7 @@ import gradio as gr
 from bot.bot import Bot, QuestionError
 from bot.coverage import coverage_chart, read_question_bank, to_markdown
 from bot.loading import ArticleError
-from bot.presenting import articles_rows, chat_markdown, draft_markdown, follow_ups
+from bot.presenting import articles_rows, as_text, chat_markdown, draft_markdown, follow_ups
 from bot.prompts import AppWording, load_app_wording
 from bot.rewriting import Turn
 
@@ -141,9 +141,9 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
         try:
             report = bot.add_article(name, Path(path).read_bytes())
         except ArticleError as error:
-            return f"Not added: {error}", gr.update()
+            return as_text(f"Not added: {error}"), gr.update()
         return (
-            f"Indexed {name}: {report.added} chunks added, {report.removed} removed "
+            f"Indexed {as_text(name)}: {report.added} chunks added, {report.removed} removed "
             f"({report.articles} articles in the index). It can be asked about right away.",
             _articles(),
         )
@@ -155,11 +155,11 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
             questions = read_question_bank(Path(path)) if path else None
             report = bot.coverage(questions)
         except ValueError as error:
-            return f"Could not read the question bank: {error}", None
+            return as_text(f"Could not read the question bank: {error}"), None
         chart = coverage_chart(
             report, Path(tempfile.mkdtemp(prefix="otbot-coverage-")) / "coverage.png"
         )
-        return to_markdown(report), str(chart)
+        return as_text(to_markdown(report)), str(chart)  # article words shown as text
 
     def _articles():
         return gr.update(value=articles_rows(bot.articles()))

@@ -17,7 +17,7 @@ import yaml
 
 from bot.cleaning import clean
 from bot.markup import parse_html, parse_markdown
-from bot.models import Article, Block
+from bot.models import Article, Block, web_url
 from bot.plaintext import parse_date, parse_plain_text
 
 FORMATS = {
@@ -130,9 +130,11 @@ def _normalise_meta(source: str, raw: dict[str, object], where: str) -> dict[str
     return meta
 
 
-def _sidecar_meta(path: Path, source: str) -> dict[str, object]:
+def _sidecar_meta(path: Path, source: str, corpus_dir: Path) -> dict[str, object]:
     for suffix in SIDECAR_SUFFIXES:
         sidecar = path.with_name(path.name.rsplit(".", 1)[0] + suffix)
+        if sidecar.is_file() and not _inside(sidecar, corpus_dir):
+            raise ArticleError(source, f"{sidecar.name} links outside the corpus folder; not followed")
         if sidecar.is_file():
             where = f"metadata file {sidecar.name}"
             text = _decode(source, sidecar.read_bytes()) if sidecar.stat().st_size else ""
@@ -145,9 +147,26 @@ def _title_from_name(path: Path) -> str:
     return stem.replace("_", " ").replace("-", " ").strip().capitalize() or path.stem
 
 
+def _inside(path: Path, corpus_dir: Path) -> bool:
+    """Is the file `path` really stored under `corpus_dir` (links followed)?"""
+    return path.resolve().is_relative_to(corpus_dir.resolve())
+
+
 def read_article(path: Path, corpus_dir: Path) -> Article:
     """Read, parse and clean one corpus file. Raises `ArticleError` with the reason."""
     source = path.relative_to(corpus_dir).as_posix()
+    try:
+        return _read_article(path, corpus_dir, source)
+    except RecursionError:
+        raise ArticleError(
+            source, "markup nested too deeply to read; save the page again or as plain text"
+        ) from None
+
+
+def _read_article(path: Path, corpus_dir: Path, source: str) -> Article:
+    if not _inside(path, corpus_dir):
+        # A link to /etc/passwd or another folder must never be indexed and quoted.
+        raise ArticleError(source, "a link to a file outside the corpus folder; not followed")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         expected = ", ".join(sorted(FORMATS))
@@ -173,7 +192,7 @@ def read_article(path: Path, corpus_dir: Path) -> Article:
             blocks = plain.blocks
             header = (("date", plain.date), ("title", plain.title), ("publisher", plain.author))
             found = {k: v for k, v in header if v} | found
-    meta = found | _sidecar_meta(path, source)
+    meta = found | _sidecar_meta(path, source, corpus_dir)
 
     article_date = meta.get("date")
     cleaned = clean(source, blocks, str(article_date) if article_date else None)
@@ -186,7 +205,7 @@ def read_article(path: Path, corpus_dir: Path) -> Article:
         title=str(meta.get("title") or _title_from_name(path)),
         publisher=str(meta.get("publisher") or "unknown publisher"),
         date=str(article_date) if article_date else None,
-        url=str(meta["url"]) if meta.get("url") else None,
+        url=web_url(meta.get("url")),
         tags=tuple(meta.get("tags", ())),  # type: ignore[arg-type]
         blocks=cleaned.blocks,
         gaps=cleaned.gaps,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import quote, urlsplit
 
 BlockKind = Literal["heading", "paragraph", "lead_in", "list_item", "table_row"]
 Setting = Literal["school", "clinical", "both", "general"]
@@ -177,3 +178,17 @@ class Answer:
             "mode": self.mode,
             "standalone_question": self.standalone_question,
         }
+
+
+def web_url(value: object) -> str | None:
+    """`value` if it is an http(s) address (characters that could end a Markdown link escaped),
+    else None: an article's metadata may hold anything, and a link is only ever to the web."""
+    text = str(value or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe=":/?#[]@!$&'*+,;=%~.-_")
+

@@ -6,28 +6,36 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from bot.models import Answer, Citation
+from bot.models import Answer, Citation, web_url
 from bot.prompts import AppWording
 from bot.tagging import setting_of
 
 
+def as_text(words: str) -> str:
+    """Article words for a Markdown view, shown as words: HTML escaped (an `<img>` or `<a>` in an
+    article is text, never fetched or followed) and Markdown links and images disarmed."""
+    return escape(words, quote=False).replace("](", "]\\(")
+
+
 def source_card(citation: Citation) -> str:
-    """One citation as a Markdown quote block: title, publisher, section, the quoted sentence."""
-    title = (
-        f"[{escape(citation.title)}]({citation.url})" if citation.url else escape(citation.title)
-    )
+    """One citation as a Markdown quote block: title, publisher, section, the quoted sentence.
+    The title links to the article only when its address is http(s)."""
+    url = web_url(citation.url)
+    title = f"[{as_text(citation.title)}]({url})" if url else as_text(citation.title)
     return (
-        f"> **[{citation.n}]** {title} — {escape(citation.publisher)} · *{escape(citation.section)}*  \n"
-        f"> “{escape(citation.quote)}”"
+        f"> **[{citation.n}]** {title} — {as_text(citation.publisher)} · "
+        f"*{as_text(citation.section)}*  \n"
+        f"> “{as_text(citation.quote)}”"
     )
 
 
 def chat_markdown(answer: Answer) -> str:
-    """The chat reply: the answer, then its sources as cards (none for a refusal)."""
+    """The chat reply: the answer (its quotes as text), then its sources as cards (none for a
+    refusal)."""
     if not answer.citations:
-        return answer.answer
+        return as_text(answer.answer)
     cards = "\n>\n".join(source_card(c) for c in answer.citations)
-    return f"{answer.answer}\n\n**Sources**\n\n{cards}"
+    return f"{as_text(answer.answer)}\n\n**Sources**\n\n{cards}"
 
 
 def draft_markdown(answers: Sequence[Answer]) -> str:

@@ -92,3 +92,35 @@ def test_one_bad_file_does_not_stop_the_rest(tmp_path: Path):
 def test_missing_corpus_folder(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         load_corpus(tmp_path / "nope")
+
+
+def test_links_out_of_the_corpus_folder_are_not_followed(tmp_path: Path):
+    secret = write(tmp_path / "outside", "secret.txt", "root:x:0:0:root:/root:/bin/bash\n")
+    corpus = tmp_path / "corpus"
+    write(corpus, "travel.md", GOOD_MD)
+    (corpus / "passwd.txt").symlink_to(secret)
+    inside = write(corpus, "notes" + "/kept.txt", "School OTs support students in class.\n")
+    (corpus / "alias.txt").symlink_to(inside)  # a link that stays inside is fine
+
+    loaded = load_corpus(corpus)
+
+    assert sorted(a.source for a in loaded.articles) == ["alias.txt", "notes/kept.txt", "travel.md"]
+    assert [(e.source, "outside the corpus folder" in e.reason) for e in loaded.errors] == [
+        ("passwd.txt", True)
+    ]
+
+
+def test_deeply_nested_html_is_one_clear_error_not_a_crash(tmp_path: Path):
+    nested = "<html><body>" + "<div>" * 1000 + "<p>Deep text here.</p>" + "</div>" * 1000
+    write(tmp_path, "deep.html", nested + "</body></html>")
+    write(tmp_path, "travel.md", GOOD_MD)
+
+    loaded = load_corpus(tmp_path)
+
+    assert [a.source for a in loaded.articles] == ["travel.md"]
+    assert loaded.errors[0].source == "deep.html" and "nested too deeply" in loaded.errors[0].reason
+
+
+def test_only_web_urls_are_kept_from_metadata(tmp_path: Path):
+    hostile = GOOD_MD.replace("https://example.org/travel", "javascript:alert(1)")
+    assert read_article(write(tmp_path, "travel.md", hostile), tmp_path).url is None
