@@ -38,6 +38,28 @@ class QuestionError(ValueError):
     """A question the bot will not take (empty, too long, unknown mode, bad history)."""
 
 
+def check_text(text: object, what: str = "the question", limit: int | None = None) -> str:
+    """`text` if the bot can take it; raises `QuestionError` naming what is wrong.
+
+    Text must be a string of valid Unicode (no unpaired surrogate, as broken bytes or a JSON
+    "\\ud800" give), not empty, and within `limit` characters.
+    """
+    if not isinstance(text, str):
+        raise QuestionError(f'{what} must be text')
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise QuestionError(
+            f"{what} has a character that is not valid text at position {error.start + 1} "
+            "(broken UTF-8 or an unpaired surrogate)"
+        ) from None
+    if not text.strip():
+        raise QuestionError(f"{what} is empty")
+    if limit is not None and len(text) > limit:
+        raise QuestionError(f"{what} is {len(text)} characters long; the limit is {limit}")
+    return text
+
+
 class Bot:
     """Indexes the corpus and answers from it. Parts are passed in by `build_bot`."""
 
@@ -105,15 +127,9 @@ class Bot:
         remembered for the content team's coverage report.
         Raises `QuestionError` for an empty or over-long question or an unknown mode.
         """
-        if not isinstance(question, str):
-            raise QuestionError('"question" must be text')
-        if not question.strip():
-            raise QuestionError("the question is empty")
-        if len(question) > self.settings.max_question_chars:
-            raise QuestionError(
-                f"the question is {len(question)} characters long; "
-                f"the limit is {self.settings.max_question_chars}"
-            )
+        check_text(question, limit=self.settings.max_question_chars)
+        for turn in history or []:
+            check_text(turn.content, f"a {turn.role} turn of the history")
         if mode not in MODES:
             raise QuestionError(f"unknown mode {mode!r} (expected candidate or recruiter)")
         answer = self.chain.invoke(

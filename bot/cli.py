@@ -6,6 +6,7 @@ Every subcommand takes `--corpus DIR` and `--index DIR` (env OTBOT_CORPUS_DIR, O
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -89,6 +90,8 @@ def _parse_request(line: str) -> dict[str, Any]:
         request = json.loads(line)
     except json.JSONDecodeError as error:
         raise ValueError(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     if not isinstance(request, dict):
         raise ValueError('expected a JSON object with a "question"')
     history = request.get("history") or []
@@ -114,36 +117,30 @@ def _human(answer: Any) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.bot import QuestionError
+    from bot.bot import QuestionError, check_text
     from bot.rewriting import Turn
 
     settings = _settings(args)
     if (args.question is None) == (args.jsonl is None):
         raise UsageError("give either a QUESTION or --jsonl FILE")
     if args.question is not None:
-        question = args.question
-        if not question.strip():
-            raise UsageError("the question is empty")
-        if len(question) > settings.max_question_chars:
-            raise UsageError(
-                f"the question is {len(question)} characters long; the limit is "
-                f"{settings.max_question_chars}"
-            )
-        bot = _bot_requiring_index(settings)
-        try:
+        try:  # checked before the index loads, so a bad question fails fast
+            question = check_text(args.question, limit=settings.max_question_chars)
+            bot = _bot_requiring_index(settings)
             answer = bot.ask(question, mode=args.mode)
         except QuestionError as error:
             raise UsageError(str(error)) from None
         print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else _human(answer))
         return 0
 
+    # Broken bytes on a line are kept as surrogates, so that line alone is reported.
     if args.jsonl == "-":
-        stream = sys.stdin
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="surrogateescape")
     else:
         path = Path(args.jsonl)
         if not path.is_file():
             raise UsageError(f"--jsonl file not found: {path}")
-        stream = path.open(encoding="utf-8")
+        stream = path.open(encoding="utf-8", errors="surrogateescape")
     bot = _bot_requiring_index(settings)
     with stream:
         for number, line in enumerate(stream, start=1):
@@ -163,7 +160,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 out: dict[str, Any] = answer.to_json()
             except (ValueError, QuestionError) as error:
                 out = {"id": request_id, "line": number, "error": str(error)}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
+            try:
+                print(json.dumps(out, ensure_ascii=False), flush=True)
+            except UnicodeEncodeError:  # an id with a lone surrogate: \u-escape it
+                print(json.dumps(out), flush=True)
     return 0
 
 

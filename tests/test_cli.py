@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,33 @@ def test_ask_jsonl_answers_in_order_and_reports_bad_lines(seed_bot, tmp_path: Pa
 def test_ask_on_an_empty_index_says_what_to_do(tmp_path: Path, capsys):
     assert main(["ask", "--index", str(tmp_path / "none"), "What does IEP mean?"]) == 2
     assert "run `otbot ingest` first" in capsys.readouterr().err
+
+
+def test_bad_bytes_and_surrogates_are_reported_line_by_line(seed_bot, tmp_path: Path):
+    """Through real processes: argv and stdin carry the broken bytes as a client would send them."""
+    otbot = [sys.executable, "-m", "bot", "ask", "--index", str(seed_bot.settings.index_dir)]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    argv_bad = subprocess.run(
+        [*otbot, b"school OT \xff\xfe pay?"], capture_output=True, env=env, timeout=120
+    )
+    assert argv_bad.returncode == 2 and b"not valid text" in argv_bad.stderr
+    assert b"Traceback" not in argv_bad.stderr
+
+    lines = b"\n".join(
+        [
+            json.dumps({"id": "a", "question": "What does IEP mean?"}).encode(),
+            b'{"id": "b", "question": "\\ud800 pay?"}',  # a JSON escape of an unpaired surrogate
+            b'{"id": "c", "question": "school OT \xff pay?"}',  # invalid UTF-8 on one line
+            b"[" * 100_000 + b"]" * 100_000,  # nested far past any parser's limit
+            json.dumps({"id": "e", "question": "Do school OTs get summers off?"}).encode(),
+        ]
+    )
+    batch = subprocess.run(
+        [*otbot, "--jsonl", "-"], input=lines, capture_output=True, env=env, timeout=120
+    )
+    assert batch.returncode == 0 and b"Traceback" not in batch.stderr
+    out = [json.loads(line) for line in batch.stdout.decode("utf-8").splitlines()]
+    assert [o.get("id") for o in out] == ["a", "b", "c", None, "e"]
+    assert "answer" in out[0] and "answer" in out[4]
+    assert all("not valid text" in o["error"] for o in out[1:3])
+    assert "nested too deeply" in out[3]["error"] and out[3]["line"] == 4
