@@ -147,6 +147,28 @@ class ChromaIndex:
     def count(self) -> int:
         return self.chunks.count()
 
+    @property
+    def max_batch(self) -> int:
+        """The most records the client takes in one write (SQLite's variable limit bounds it)."""
+        try:
+            return max(1, min(int(self.client.get_max_batch_size()), 5000))
+        except Exception:  # noqa: BLE001 - an old server without the call: a safe size
+            return 1000
+
+    def sentence_counts(self) -> dict[str, int]:
+        """Chunk id -> how many sentence vectors are stored for it (orphans included)."""
+        counts: dict[str, int] = {}
+        for meta in self._get_all(self.sentences, ["metadatas"])["metadatas"]:
+            chunk_id = str(meta["chunk_id"])
+            counts[chunk_id] = counts.get(chunk_id, 0) + 1
+        return counts
+
+    def delete_sentences(self, chunk_ids: Iterable[str]) -> None:
+        """Drop the sentence vectors of these chunks (orphans, or a chunk stored incomplete)."""
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), 500):
+            self.sentences.delete(where={"chunk_id": {"$in": ids[start : start + 500]}})
+
     def _get_all(self, collection: Any, include: list[str]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"ids": []}
         for key in include:
@@ -167,43 +189,54 @@ class ChromaIndex:
         return dict(zip(page["ids"], page["metadatas"], strict=True))
 
     def add(self, chunks: list[Chunk], chunk_vectors: Vectors, sentence_vectors: Vectors) -> None:
-        """Store chunks with their vectors; `sentence_vectors` follow the chunks' sentences in order."""
+        """Store chunks with their vectors; `sentence_vectors` follow the chunks' sentences in order.
+
+        Sentences are written before their chunks and a stored chunk counts as indexed, so a crash
+        part way leaves at worst sentence rows without a chunk, which the next ingest removes.
+        Writes go in batches the client accepts, however many chunks there are.
+        """
         if not chunks:
             return
-        self.chunks.upsert(
-            ids=[c.id for c in chunks],
-            documents=[c.text for c in chunks],
-            metadatas=[chunk_metadata(c) for c in chunks],
-            embeddings=chunk_vectors,
-        )
         ids, documents, metadatas = [], [], []
         for chunk in chunks:
             for i, sentence in enumerate(chunk.sentences):
                 ids.append(f"{chunk.id}:{i}")
                 documents.append(sentence.text)
                 metadatas.append({"chunk_id": chunk.id, "source": chunk.source, "index": i})
-        if ids:
+        if len(ids) != len(sentence_vectors) or len(chunks) != len(chunk_vectors):
+            raise ValueError(
+                f"{len(chunks)} chunks with {len(chunk_vectors)} vectors and {len(ids)} sentences "
+                f"with {len(sentence_vectors)} vectors: refusing to store a partial article"
+            )
+        step = self.max_batch
+        for start in range(0, len(ids), step):
+            end = start + step
             self.sentences.upsert(
-                ids=ids,
-                documents=documents,
-                metadatas=metadatas,
-                embeddings=sentence_vectors,
+                ids=ids[start:end],
+                documents=documents[start:end],
+                metadatas=metadatas[start:end],
+                embeddings=sentence_vectors[start:end],
+            )
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
+            self.chunks.upsert(
+                ids=[c.id for c in part],
+                documents=[c.text for c in part],
+                metadatas=[chunk_metadata(c) for c in part],
+                embeddings=chunk_vectors[start : start + step],
             )
 
     def update_metadata(self, chunks: list[Chunk]) -> None:
-        if chunks:
-            self.chunks.update(
-                ids=[c.id for c in chunks],
-                metadatas=[chunk_metadata(c) for c in chunks],
-            )
+        for start in range(0, len(chunks), self.max_batch):
+            part = chunks[start : start + self.max_batch]
+            self.chunks.update(ids=[c.id for c in part], metadatas=[chunk_metadata(c) for c in part])
 
     def delete(self, chunk_ids: Iterable[str]) -> None:
+        """Drop chunks, then their sentences (a crash between leaves orphans the next ingest drops)."""
         ids = list(chunk_ids)
-        if not ids:
-            return
-        self.chunks.delete(ids=ids)
         for start in range(0, len(ids), 500):
-            self.sentences.delete(where={"chunk_id": {"$in": ids[start : start + 500]}})
+            self.chunks.delete(ids=ids[start : start + 500])
+        self.delete_sentences(ids)
 
     def load_chunks(self) -> list[Chunk]:
         """Every stored chunk, in article and reading order."""

@@ -40,9 +40,10 @@ class IngestReport:
     unchanged: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    repaired: int = 0  # chunks found without all their sentence vectors, and orphaned sentences
 
     def summary(self) -> dict[str, Any]:
-        """The `--json` object: the contract keys first, then the errors (if any)."""
+        """The `--json` object: the contract keys first, then the errors and repairs."""
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
         return data
@@ -90,6 +91,14 @@ def _article_record(article: Article, chunks: int) -> dict[str, Any]:
     }
 
 
+def _sentences_in(meta: dict[str, Any]) -> int:
+    """How many sentences a stored chunk has, from its metadata."""
+    try:
+        return len(json.loads(str(meta.get("sentences", "[]"))))
+    except ValueError:
+        return -1  # unreadable: counts as incomplete, so it is written again
+
+
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     """The article list written by the last ingest: {"articles": [...], "errors": [...]}."""
     path = index_dir / MANIFEST
@@ -119,6 +128,15 @@ def ingest(
             chunk_counts[article.source] = len(chunks)
             wanted.update((c.id, c) for c in chunks)
         stored = index.stored_metadata()
+        # A chunk counts as indexed only with all its sentence vectors; sentence rows without a
+        # chunk are what an interrupted run leaves. Both are repaired here.
+        counts = index.sentence_counts()
+        incomplete = [i for i, meta in stored.items() if counts.get(i, 0) != _sentences_in(meta)]
+        orphans = [i for i in counts if i not in stored]
+        index.delete_sentences(orphans)
+        index.delete(incomplete)  # written again below if the article still has them
+        for chunk_id in incomplete:
+            del stored[chunk_id]
 
         to_add = [c for i, c in wanted.items() if i not in stored]
         to_update = [c for i, c in wanted.items() if i in stored and chunk_metadata(c) != stored[i]]
@@ -127,15 +145,22 @@ def ingest(
             i for i, meta in stored.items() if i not in wanted and meta.get("source") not in failed
         ]
 
-        sentences = [sentence_embedding_text(c, i) for c in to_add for i in range(len(c.sentences))]
-        progress = _progress(len(to_add) + len(sentences), show_progress)
-        chunk_vectors = _embed(embedder, [c.embedding_text for c in to_add], batch_size, progress)
-        sentence_vectors = _embed(embedder, sentences, batch_size, progress)
+        progress = _progress(
+            len(to_add) + sum(len(c.sentences) for c in to_add), show_progress
+        )
+        by_article: dict[str, list[Chunk]] = {}
+        for chunk in to_add:
+            by_article.setdefault(chunk.source, []).append(chunk)
+        for chunks in by_article.values():  # one article at a time: each is stored whole
+            sentences = [sentence_embedding_text(c, i) for c in chunks for i in range(len(c.sentences))]
+            chunk_vectors = _embed(embedder, [c.embedding_text for c in chunks], batch_size, progress)
+            sentence_vectors = _embed(embedder, sentences, batch_size, progress)
+            index.add(chunks, chunk_vectors, sentence_vectors)
         if progress is not None:
             progress.close()
-        index.add(to_add, chunk_vectors, sentence_vectors)
         index.update_metadata(to_update)
         index.delete(to_remove)
+        report.repaired = len([i for i in incomplete if i in wanted]) + len(orphans)
 
         _write_manifest(index.index_dir, load.articles, chunk_counts, load.errors)
         report.articles = len(load.articles)

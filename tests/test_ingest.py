@@ -126,3 +126,128 @@ def test_bot_lists_articles_with_counts_and_gaps(settings, embedder):
     assert articles[SEED_SCHOOLS]["chunks"] > 3
     kinds = {g["kind"] for g in articles[SEED_SCHOOLS]["gaps"]}
     assert {"missing_list", "no_date"} <= kinds
+
+
+def _generated_articles(folder: Path, count: int, paragraphs: int = 8, seed: int = 7) -> None:
+    """Varied, seeded articles about OT work, so chunks and sentences differ from each other."""
+    import random
+
+    rng = random.Random(seed)
+    who = ["School OTs", "Hand therapists", "Travel OTs", "Home health OTs", "New graduates"]
+    verbs = ["support", "document", "plan", "review", "adapt", "coordinate", "measure"]
+    what = ["handwriting goals", "splints", "caseloads", "home safety", "IEP minutes",
+            "discharge plans", "sensory breaks", "licensure steps", "fieldwork hours"]
+    where = ["in schools", "in clinics", "at home visits", "in skilled nursing", "on contracts"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        lines = [f"# Article {n} on {rng.choice(what)}", ""]
+        for p in range(paragraphs):
+            lines += [f"## Part {p} about {rng.choice(what)}", ""]
+            sentences = [
+                f"{rng.choice(who)} {rng.choice(verbs)} {rng.choice(what)} {rng.choice(where)}"
+                f" for {rng.randint(2, 90)} {rng.choice(['minutes', 'students', 'patients', 'weeks'])}."
+                for _ in range(rng.randint(4, 7))
+            ]
+            lines += [" ".join(sentences), ""]
+        (folder / f"article_{n:03d}.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _consistent(index_dir: Path, corpus: Path, embedder) -> None:
+    """Chunks, sentence vectors and the manifest agree: no chunk without all its sentences, no
+    sentence without its chunk, every article in the manifest with its stored chunks."""
+    import json
+
+    index = ChromaIndex(index_dir, embedder)
+    stored = index.stored_metadata()
+    counts = index.sentence_counts()
+    for chunk_id, meta in stored.items():
+        assert counts.get(chunk_id) == len(json.loads(meta["sentences"])), chunk_id
+    assert set(counts) <= set(stored), "orphan sentence vectors"
+    manifest = {a["source"]: a["chunks"] for a in read_manifest(index_dir)["articles"]}
+    from bot.loading import discover
+
+    assert set(manifest) == {p.name for p in discover(corpus)}
+    by_source = chunk_ids_by_source(index)
+    assert {s: len(ids) for s, ids in by_source.items()} == manifest
+
+
+def test_writes_larger_than_chromas_batch_limit_are_split(settings: Settings, embedder):
+    """Real Chroma, synthetic vectors: more sentence rows than the client takes in one write."""
+    import numpy as np
+
+    from bot.models import Chunk, Sentence
+
+    index = ChromaIndex(settings.index_dir, embedder)
+    limit = index.client.get_max_batch_size()
+    per_chunk = 10
+    chunks = [
+        Chunk(f"c{n}", f"a{n // 50}.md", "T", "P", None, None, "S", "both", n % 50, f"text {n}",
+              tuple(Sentence(f"Sentence {i} of {n}.", "sentence", "both", block=i)
+                    for i in range(per_chunk)))
+        for n in range(limit // per_chunk + 20)
+    ]
+    rng = np.random.default_rng(0)
+
+    def unit(rows: int) -> np.ndarray:
+        v = rng.normal(size=(rows, 384)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    index.add(chunks, unit(len(chunks)), unit(len(chunks) * per_chunk))
+
+    assert index.count() == len(chunks)
+    assert sum(index.sentence_counts().values()) == len(chunks) * per_chunk > limit
+
+
+@pytest.mark.slow
+def test_killed_ingest_leaves_a_consistent_index_that_the_next_run_completes(
+    tmp_path: Path, embedder
+):
+    """kill -9 a real `otbot ingest` at several points; each resume must leave everything whole."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    _generated_articles(corpus, 24)
+    command = [sys.executable, "-m", "bot", "ingest", "--json",
+               "--corpus", str(corpus), "--index", str(index_dir)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    interrupted = 0
+    for delay in (5.0, 7.0, 9.0):  # the model loads in ~3 s; a whole run takes ~16 s here
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            interrupted += 1
+        process.wait(timeout=60)
+    assert interrupted >= 2, "the ingests finished before they could be killed: a larger corpus"
+
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout)
+    assert report["unchanged"] > 0, "no killed run got as far as storing an article"
+    _consistent(index_dir, corpus, embedder)
+    again = json.loads(
+        subprocess.run(command, env=env, capture_output=True, text=True, timeout=600).stdout
+    )
+    assert again["added"] == 0 and again["repaired"] == 0
+
+
+def test_chunks_left_without_their_sentence_vectors_are_repaired(corpus, index, embedder):
+    """What a crash between the two writes left behind before: stored chunks, missing sentences."""
+    first = run(corpus, index, embedder)
+    damaged = sorted(index.stored_metadata())[:3]
+    index.delete_sentences(damaged)
+    index.sentences.upsert(  # and sentence rows whose chunk was never written
+        ids=["ghost:0"], documents=["x"], metadatas=[{"chunk_id": "ghost", "source": "g", "index": 0}],
+        embeddings=[[0.0] * 383 + [1.0]],
+    )
+
+    report = run(corpus, index, embedder)
+
+    assert report.repaired == 4 and report.added == 3
+    assert report.unchanged == first.chunks - 3
+    _consistent(index.index_dir, corpus, embedder)
