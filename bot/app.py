@@ -121,16 +121,17 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
     def save_draft(text: str):
         return gr.update(value=_draft_file(text) if text.strip() else None)
 
-    def login(user: str, password: str):
-        if bot.check_admin(user, password):
+    def login(user: str, password: str, request: gr.Request):
+        client = request.client.host if request and request.client else ""
+        if bot.check_admin(user, password, client):
             return True, gr.update(visible=False), gr.update(visible=True), "", _articles()
-        return (
-            False,
-            gr.update(),
-            gr.update(visible=False),
-            "Wrong user name or password.",
-            gr.update(),
+        wait = bot.login_wait(client)
+        message = (
+            f"Too many failed attempts. Try again in {wait / 60:.0f} minutes."
+            if wait > 0
+            else "Wrong user name or password."
         )
+        return False, gr.update(), gr.update(visible=False), message, gr.update()
 
     def upload(path: str | None, is_admin: bool):
         if not is_admin:
@@ -252,12 +253,13 @@ def build_app(bot: Bot, wording: AppWording | None = None) -> gr.Blocks:
                             label="Coverage", type="filepath", interactive=False
                         )
                         coverage_report = gr.Markdown("", elem_id="coverage-report")
-                    login_button.click(
-                        login,
-                        [user, password],
-                        [is_admin, login_box, admin_box, login_status, table],
-                        api_visibility="private",
-                    )
+                    for submitted in (login_button.click, password.submit):  # Enter logs in too
+                        submitted(
+                            login,
+                            [user, password],
+                            [is_admin, login_box, admin_box, login_status, table],
+                            api_visibility="private",
+                        )
                     upload_file.upload(
                         upload,
                         [upload_file, is_admin],

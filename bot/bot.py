@@ -29,6 +29,7 @@ from bot.retrieval import Library
 from bot.rewriting import Turn
 from bot.scope import load_glossary, load_scope
 from bot.settings import Settings
+from bot.throttle import LoginThrottle
 
 MODES: tuple[Mode, ...] = ("candidate", "recruiter")
 DETAILS: tuple[Detail, ...] = ("short", "standard", "detailed")
@@ -166,13 +167,29 @@ class Bot:
     def admin_enabled(self) -> bool:
         return bool(self.settings.admin_password)
 
-    def check_admin(self, user: str, password: str) -> bool:
-        """Constant-time check of the content admin's credentials; always False when unset."""
-        if not self.admin_enabled():
+    @cached_property
+    def logins(self) -> LoginThrottle:
+        return LoginThrottle()
+
+    def check_admin(self, user: str, password: str, client: str = "") -> bool:
+        """Constant-time check of the content admin's credentials; always False when unset.
+
+        A `client` (the visitor's address) that fails too often is locked out for a while: see
+        `login_wait`. During the lockout even the right password is refused.
+        """
+        if not self.admin_enabled() or self.logins.wait(client) > 0:
             return False
         user_ok = hmac.compare_digest(user.encode(), self.settings.admin_user.encode())
         password_ok = hmac.compare_digest(password.encode(), self.settings.admin_password.encode())
-        return user_ok and password_ok
+        if user_ok and password_ok:
+            self.logins.succeeded(client)
+            return True
+        self.logins.failed(client)
+        return False
+
+    def login_wait(self, client: str = "") -> float:
+        """Seconds before `client` may try to log in again after too many failures."""
+        return self.logins.wait(client)
 
     def add_article(self, name: str, content: bytes) -> IngestReport:
         """Add (or replace) one article in the corpus and index it at once.

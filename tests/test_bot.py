@@ -32,3 +32,16 @@ def test_offline_switches_are_set_by_importing_the_package():
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert os.environ["ANONYMIZED_TELEMETRY"] == "False"
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False"
+
+
+def test_failed_logins_lock_the_client_out_for_a_while(settings: Settings, embedder):
+    now = [0.0]
+    bot = Bot(settings.model_copy(update={"admin_password": "pw"}), embedder)
+    bot.logins.clock = lambda: now[0]
+    for _ in range(30):  # a guessing script
+        assert not bot.check_admin("admin", "guess", client="10.0.0.9")
+    assert not bot.check_admin("admin", "pw", client="10.0.0.9")  # locked out, even when right
+    assert bot.login_wait("10.0.0.9") > 0
+    assert bot.check_admin("admin", "pw", client="10.0.0.7")  # another visitor is not affected
+    now[0] += bot.logins.lockout + 1
+    assert bot.check_admin("admin", "pw", client="10.0.0.9")
