@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import tempfile
 from functools import cached_property
@@ -19,7 +20,7 @@ from bot.generating import (
     OpenAICompatibleChat,
     load_generation_wording,
 )
-from bot.index import ChromaIndex
+from bot.index import ChromaIndex, IndexDamaged
 from bot.ingest import IngestReport, ingest, read_manifest
 from bot.loading import ArticleError, read_article
 from bot.models import Answer, Detail, Mode
@@ -218,9 +219,30 @@ class Bot:
     def is_indexed(self) -> bool:
         return self.index.count() > 0
 
-    def ingest(self, corpus_dir: Path | None = None, show_progress: bool = True) -> IngestReport:
-        """Bring the index in line with the corpus folder (incremental, idempotent)."""
+    def ingest(
+        self, corpus_dir: Path | None = None, show_progress: bool = True, rebuild: bool = False
+    ) -> IngestReport:
+        """Bring the index in line with the corpus folder (incremental, idempotent).
+
+        A local index that cannot be read is rebuilt from the corpus (the report says why);
+        `rebuild` forces that. Nothing in the corpus folder is touched.
+        """
         self.__dict__.pop("chain", None)  # answers read the new index from the next question on
+        if rebuild:
+            self._drop_index()
+        try:
+            report = self._ingest(corpus_dir, show_progress)
+        except IndexDamaged as error:
+            if error.remote:
+                raise
+            self._drop_index()
+            report = self._ingest(corpus_dir, show_progress)
+            report.rebuilt = error.reason
+        if rebuild and not report.rebuilt:
+            report.rebuilt = "asked for"
+        return report
+
+    def _ingest(self, corpus_dir: Path | None, show_progress: bool) -> IngestReport:
         return ingest(
             corpus_dir or self.settings.corpus_dir,
             self.index,
@@ -229,6 +251,20 @@ class Bot:
             batch_size=self.settings.embed_batch_size,
             show_progress=show_progress,
         )
+
+    def _drop_index(self) -> None:
+        """Forget the stored index (and its manifest) so that the next ingest writes it anew."""
+        index = self.__dict__.pop("index", None)
+        self.__dict__.pop("chain", None)
+        if self.settings.chroma_host:
+            client = (index or self.index).client
+            for kind in ("chunks", "sentences"):
+                with contextlib.suppress(Exception):  # absent already
+                    client.delete_collection(f"{self.settings.collection}-{kind}")
+            self.__dict__.pop("index", None)
+        else:
+            ChromaIndex.destroy(self.settings.index_dir)
+        (self.settings.index_dir / "articles.json").unlink(missing_ok=True)
 
     def articles(self) -> list[dict[str, Any]]:
         """The indexed articles: title, publisher, date, chunk count and structural gaps."""

@@ -61,9 +61,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
     from bot.bot import build_bot
 
-    report = build_bot(settings).ingest(show_progress=not args.json)
+    report = build_bot(settings).ingest(show_progress=not args.json, rebuild=args.rebuild)
     for error in report.errors:
         print(f"otbot: skipped {error}", file=sys.stderr)
+    if report.rebuilt and report.rebuilt != "asked for":
+        print(f"otbot: the index could not be read ({report.rebuilt}); rebuilt it from the corpus",
+              file=sys.stderr)
     if args.json:
         print(json.dumps(report.summary()))
     else:
@@ -309,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ingest)
     ingest.add_argument("--json", action="store_true", help="print a JSON summary")
     ingest.add_argument("--strict", action="store_true", help="exit 1 if any file was skipped")
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="delete the stored index and build it anew from the corpus (a damaged index is "
+        "rebuilt without it)",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     ask = commands.add_parser("ask", help="answer a question from the articles, with citations")
@@ -392,5 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"otbot: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:
+        from bot.index import IndexDamaged
+
+        if not isinstance(error, IndexDamaged):
+            raise
+        print(f"otbot: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

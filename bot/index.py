@@ -6,7 +6,9 @@ and one shared client `Settings` with telemetry off.
 
 from __future__ import annotations
 
+import functools
 import json
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +25,42 @@ from bot.embedding import Embedder, Vectors
 from bot.models import Chunk, Sentence
 
 _GET_PAGE = 5000
+
+
+class IndexDamaged(Exception):
+    """The stored index cannot be read (a damaged file, a missing part, an unreachable server)."""
+
+    def __init__(self, index_dir: Path, reason: str, remote: bool = False) -> None:
+        self.index_dir = index_dir
+        self.reason = reason
+        self.remote = remote
+        where = "the Chroma server" if remote else f"the index at {index_dir}"
+        remedy = (
+            "check the server, then run `otbot ingest --rebuild`"
+            if remote
+            else "rebuild it from the corpus with `otbot ingest --rebuild`"
+        )
+        super().__init__(f"{where} cannot be read ({reason}); {remedy}")
+
+
+def _guarded(method: Any) -> Any:
+    """Report any failure of the store under `method` as `IndexDamaged`, naming the index."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaIndex, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except IndexDamaged:
+            raise
+        except Exception as error:  # noqa: BLE001 - Chroma raises many kinds; all mean the same
+            raise IndexDamaged(self.index_dir, _reason(error), self.remote) from error
+
+    return wrapper
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]
 
 
 @cache
@@ -120,15 +158,20 @@ class ChromaIndex:
         port: int = 8000,
     ) -> None:
         self.index_dir = index_dir
+        self.remote = bool(host)
+        self._open(embedder, collection, host, port)
+
+    @_guarded
+    def _open(self, embedder: Embedder, collection: str, host: str, port: int) -> None:
         if host:
             # HttpClient writes the server address into the Settings it is given: never the shared one.
             self.client = chromadb.HttpClient(
                 host=host, port=port, settings=ChromaSettings(anonymized_telemetry=False)
             )
         else:
-            (index_dir / "chroma").mkdir(parents=True, exist_ok=True)
+            (self.index_dir / "chroma").mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(
-                path=str(index_dir / "chroma"), settings=chroma_settings()
+                path=str(self.index_dir / "chroma"), settings=chroma_settings()
             )
         # Chroma's own type hints are narrower than what it accepts; it is typed loosely here.
         function: Any = OtbotEmbeddingFunction(embedder)
@@ -144,8 +187,17 @@ class ChromaIndex:
             configuration=configuration,
         )
 
+    @_guarded
     def count(self) -> int:
         return self.chunks.count()
+
+    @staticmethod
+    def destroy(index_dir: Path) -> None:
+        """Delete a local index (its Chroma files; the manifest goes with them) to rebuild it."""
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # drop open handles on the old files
+        shutil.rmtree(index_dir / "chroma", ignore_errors=True)
 
     @property
     def max_batch(self) -> int:
@@ -155,6 +207,7 @@ class ChromaIndex:
         except Exception:  # noqa: BLE001 - an old server without the call: a safe size
             return 1000
 
+    @_guarded
     def sentence_counts(self) -> dict[str, int]:
         """Chunk id -> how many sentence vectors are stored for it (orphans included)."""
         counts: dict[str, int] = {}
@@ -163,6 +216,7 @@ class ChromaIndex:
             counts[chunk_id] = counts.get(chunk_id, 0) + 1
         return counts
 
+    @_guarded
     def delete_sentences(self, chunk_ids: Iterable[str]) -> None:
         """Drop the sentence vectors of these chunks (orphans, or a chunk stored incomplete)."""
         ids = list(chunk_ids)
@@ -183,11 +237,13 @@ class ChromaIndex:
                 return out
             offset += _GET_PAGE
 
+    @_guarded
     def stored_metadata(self) -> dict[str, dict[str, Any]]:
         """Chunk id -> stored metadata, for every chunk in the index."""
         page = self._get_all(self.chunks, ["metadatas"])
         return dict(zip(page["ids"], page["metadatas"], strict=True))
 
+    @_guarded
     def add(self, chunks: list[Chunk], chunk_vectors: Vectors, sentence_vectors: Vectors) -> None:
         """Store chunks with their vectors; `sentence_vectors` follow the chunks' sentences in order.
 
@@ -226,11 +282,13 @@ class ChromaIndex:
                 embeddings=chunk_vectors[start : start + step],
             )
 
+    @_guarded
     def update_metadata(self, chunks: list[Chunk]) -> None:
         for start in range(0, len(chunks), self.max_batch):
             part = chunks[start : start + self.max_batch]
             self.chunks.update(ids=[c.id for c in part], metadatas=[chunk_metadata(c) for c in part])
 
+    @_guarded
     def delete(self, chunk_ids: Iterable[str]) -> None:
         """Drop chunks, then their sentences (a crash between leaves orphans the next ingest drops)."""
         ids = list(chunk_ids)
@@ -238,6 +296,7 @@ class ChromaIndex:
             self.chunks.delete(ids=ids[start : start + 500])
         self.delete_sentences(ids)
 
+    @_guarded
     def load_chunks(self) -> list[Chunk]:
         """Every stored chunk, in article and reading order."""
         page = self._get_all(self.chunks, ["documents", "metadatas"])
@@ -247,6 +306,7 @@ class ChromaIndex:
         ]
         return sorted(chunks, key=lambda c: (c.source, c.position))
 
+    @_guarded
     def load_sentence_vectors(self) -> StoredSentences:
         """All sentence vectors, grouped so a chunk's sentences are one contiguous block of rows."""
         page = self._get_all(self.sentences, ["metadatas", "embeddings"])
@@ -267,6 +327,7 @@ class ChromaIndex:
             offsets[chunk] = (start, position + 1)
         return StoredSentences(chunk_ids, offsets, vectors)
 
+    @_guarded
     def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
         """Nearest chunks to a unit vector: (chunk id, cosine similarity), best first."""
         count = self.count()

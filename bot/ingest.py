@@ -41,6 +41,7 @@ class IngestReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     repaired: int = 0  # chunks found without all their sentence vectors, and orphaned sentences
+    rebuilt: str = ""  # why the whole index was rebuilt from the corpus ("" when it was not)
 
     def summary(self) -> dict[str, Any]:
         """The `--json` object: the contract keys first, then the errors and repairs."""
@@ -102,9 +103,16 @@ def _sentences_in(meta: dict[str, Any]) -> int:
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     """The article list written by the last ingest: {"articles": [...], "errors": [...]}."""
     path = index_dir / MANIFEST
+    empty: dict[str, Any] = {"articles": [], "errors": []}
     if not path.is_file():
-        return {"articles": [], "errors": []}
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+        return empty
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return empty  # damaged: the next ingest writes it anew from the corpus
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("articles"), list):
+        return empty
+    return manifest
 
 
 def ingest(

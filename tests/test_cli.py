@@ -127,3 +127,39 @@ def test_bad_bytes_and_surrogates_are_reported_line_by_line(seed_bot, tmp_path: 
     assert "answer" in out[0] and "answer" in out[4]
     assert all("not valid text" in o["error"] for o in out[1:3])
     assert "nested too deeply" in out[3]["error"] and out[3]["line"] == 4
+
+
+def test_a_damaged_index_is_named_and_rebuilt_from_the_corpus(corpus: Path, tmp_path: Path):
+    """Random bytes over the index's database and a broken manifest, through the real command."""
+    import random
+
+    index = tmp_path / "ix"
+    base = [sys.executable, "-m", "bot"]
+    ingest = [*base, "ingest", "--json", "--corpus", str(corpus), "--index", str(index)]
+    ask = [*base, "ask", "--index", str(index), "Do school OTs get summers off?"]
+    first = json.loads(subprocess.run(ingest, check=True, capture_output=True, text=True).stdout)
+
+    database = index / "chroma" / "chroma.sqlite3"
+    data = bytearray(database.read_bytes())
+    rng = random.Random(1)
+    for at in range(0, len(data), 512):
+        data[at : at + 64] = bytes(rng.randrange(256) for _ in range(64))
+    database.write_bytes(bytes(data))
+    (index / "articles.json").write_text("{not json", encoding="utf-8")
+
+    broken = subprocess.run(ask, capture_output=True, text=True)
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    assert "cannot be read" in broken.stderr and "otbot ingest --rebuild" in broken.stderr
+
+    repaired = subprocess.run(ingest, capture_output=True, text=True)
+    assert repaired.returncode == 0, repaired.stderr
+    report = json.loads(repaired.stdout)
+    assert report["rebuilt"] and report["added"] == first["chunks"]
+    assert "rebuilt it from the corpus" in repaired.stderr
+    answered = subprocess.run(ask, capture_output=True, text=True)
+    assert answered.returncode == 0 and "summers off" in answered.stdout
+
+    forced = json.loads(
+        subprocess.run([*ingest, "--rebuild"], check=True, capture_output=True, text=True).stdout
+    )
+    assert forced["added"] == first["chunks"] and forced["rebuilt"] == "asked for"
