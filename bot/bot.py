@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import tempfile
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,10 @@ class Bot:
         self.settings = settings
         self.embedder = embedder
         self.chat_model = chat_model
+        # How often (seconds) to check whether another process changed the index.
+        self.reload_check_seconds = 1.0
+        self._generation: str | None = None  # of the index the current chain was built from
+        self._checked_at = 0.0
 
     @cached_property
     def generator(self) -> GenerativeAnswerer | None:
@@ -90,8 +95,21 @@ class Bot:
             port=self.settings.chroma_port,
         )
 
+    def _reload_if_changed(self) -> None:
+        """Drop the loaded chain when an ingest (here, in another process or through a shared
+        Chroma server) changed the index; requests already answering keep the chain they hold."""
+        now = time.monotonic()
+        if now - self._checked_at < self.reload_check_seconds:
+            return
+        self._checked_at = now
+        generation = self.index.generation()
+        if self._generation is not None and generation != self._generation:
+            self.__dict__.pop("chain", None)
+        self._generation = generation
+
     @cached_property
     def chain(self) -> AnswerChain:
+        self._generation = self.index.generation()
         return AnswerChain(
             Library(self.index, self.embedder.words()),
             self.embedder,
@@ -130,6 +148,7 @@ class Bot:
         Raises `QuestionError` for an empty or over-long question or an unknown mode.
         """
         check_text(question, limit=self.settings.max_question_chars)
+        self._reload_if_changed()
         for turn in history or []:
             check_text(turn.content, f"a {turn.role} turn of the history")
         if mode not in MODES:

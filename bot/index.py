@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import shutil
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -186,10 +187,30 @@ class ChromaIndex:
             embedding_function=function,
             configuration=configuration,
         )
+        # One record whose value changes whenever an ingest changes the index, so every process
+        # answering from it (one folder or one Chroma server) can tell that it must reload.
+        self.meta: Any = self.client.get_or_create_collection(
+            f"{collection}-meta", embedding_function=function
+        )
 
     @_guarded
     def count(self) -> int:
         return self.chunks.count()
+
+    @_guarded
+    def generation(self) -> str:
+        """Changes whenever an ingest has changed the index ("" before the first)."""
+        found = self.meta.get(ids=["generation"], include=["metadatas"])
+        return str(found["metadatas"][0]["value"]) if found["ids"] else ""
+
+    @_guarded
+    def bump_generation(self) -> None:
+        self.meta.upsert(
+            ids=["generation"],
+            documents=["index generation"],
+            metadatas=[{"value": uuid.uuid4().hex}],
+            embeddings=[[1.0]],
+        )
 
     @staticmethod
     def destroy(index_dir: Path) -> None:

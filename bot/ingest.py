@@ -171,6 +171,8 @@ def ingest(
         report.repaired = len([i for i in incomplete if i in wanted]) + len(orphans)
 
         _write_manifest(index.index_dir, load.articles, chunk_counts, load.errors)
+        if to_add or to_update or to_remove or incomplete or orphans:
+            index.bump_generation()  # processes answering from this index reload it
         report.articles = len(load.articles)
         report.chunks = len(wanted)
         report.added = len(to_add)

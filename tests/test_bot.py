@@ -45,3 +45,27 @@ def test_failed_logins_lock_the_client_out_for_a_while(settings: Settings, embed
     assert bot.check_admin("admin", "pw", client="10.0.0.7")  # another visitor is not affected
     now[0] += bot.logins.lockout + 1
     assert bot.check_admin("admin", "pw", client="10.0.0.9")
+
+
+def test_a_running_bot_notices_an_ingest_by_another_process(settings: Settings, embedder):
+    import subprocess
+    import sys
+
+    from tests.conftest import SEED_SCHOOLS
+
+    bot = Bot(settings, embedder)
+    bot.ingest(show_progress=False)
+    bot.reload_check_seconds = 0.0
+    before = bot.ask("What does IEP mean?")
+    assert SEED_SCHOOLS in {c.source for c in before.citations}
+
+    for path in settings.corpus_dir.glob(SEED_SCHOOLS.split(".")[0] + ".*"):
+        path.unlink()
+    subprocess.run(
+        [sys.executable, "-m", "bot", "ingest", "--corpus", str(settings.corpus_dir),
+         "--index", str(settings.index_dir)],
+        check=True, capture_output=True,
+    )
+
+    after = bot.ask("What does IEP mean?")
+    assert SEED_SCHOOLS not in {c.source for c in after.citations}

@@ -71,3 +71,29 @@ def test_ingest_and_answer_through_a_chroma_server(
     answer = Bot(settings, embedder).ask("Do school OTs get summers off?")
     assert not answer.refused and any("summers off" in c.quote for c in answer.citations)
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_app_processes_sharing_a_server_reload_after_one_ingests(
+    chroma_server: int, corpus: Path, tmp_path: Path, embedder
+):
+    from tests.conftest import SEED_SCHOOLS
+
+    def settings(folder: str) -> Settings:
+        return Settings(
+            corpus_dir=corpus,
+            index_dir=tmp_path / folder,
+            chroma_host="127.0.0.1",
+            chroma_port=chroma_server,
+        )
+
+    answering, ingesting = Bot(settings("a"), embedder), Bot(settings("b"), embedder)
+    ingesting.ingest(show_progress=False)
+    answering.reload_check_seconds = 0.0
+    assert SEED_SCHOOLS in {c.source for c in answering.ask("What does IEP mean?").citations}
+
+    for path in corpus.glob(SEED_SCHOOLS.split(".")[0] + ".*"):
+        path.unlink()
+    ingesting.ingest(show_progress=False)
+
+    assert SEED_SCHOOLS not in {c.source for c in answering.ask("What does IEP mean?").citations}
