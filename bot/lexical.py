@@ -157,6 +157,7 @@ class Vocabulary:
             or word in self._forms
             or _stem_cached(word) in self._written
             or word in self.english
+            or _stem_cached(word) in self.english  # an inflection of a known word ("hinting")
             or word in STOP_WORDS
         ):
             return word

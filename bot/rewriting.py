@@ -53,12 +53,15 @@ _ASKER = (
 )
 _FRAME_PREFIX = re.compile(
     rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:[^:\-–—?]{{0,90}}?\b(?:{_ASKER}|draft\w*|repl\w*|writ\w*|"
-    r"respond\w*|ask\w*|question)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*",
+    r"respond\w*|ask\w*|question)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*"
+    rf"|^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:a |the )?{_ASKER} here\b[\s,.;:!]*",
     re.IGNORECASE,
 )
 _FRAME_VERB = re.compile(
     rf"^(?:(?:so|and|but)\s+)?(?:(?:the|a|my|our|this|one)\s+)?(?:{_ASKER}|she|he|they|someone)"
-    r"(?:'s| is| was)?\s+(?:asks?|asked|asking|wants to know|would like to know|wonders|"
+    # a short description of the asker may come between ("candidate in a rural area asks")
+    r"(?:(?<=[a-z]{3})\b(?P<about>[^?.!:]{1,60}?)\s(?:and\s)?)??"
+    r"(?:'s| is| was)?\s*(?:asks?|asked|asking|wants to know|would like to know|wonders|"
     r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether|what|how))?[\s,:]*",
     re.IGNORECASE,
 )
@@ -78,7 +81,8 @@ def strip_framing(question: str) -> str:
     text = question.strip()
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
         cut = _FRAME_PREFIX.sub("", text, count=1)
-        cut = _FRAME_VERB.sub("", cut, count=1)
+        # The asker and the verb go; a description of the asker stays ("is a COTA").
+        cut = _FRAME_VERB.sub(lambda m: f"{(m.group('about') or '').strip()} ".lstrip(), cut, count=1)
         if cut == text:
             break
         text = cut

@@ -44,3 +44,8 @@ def test_misspelt_question_words_are_corrected_even_when_the_articles_never_use_
     vocabulary = Vocabulary(["School OTs follow the school calendar."])
     assert vocabulary.correct_text("Whhat deos a school OT do?") == "what does a school OT do?"
     assert vocabulary.terms("Whhat deos a school OT do?") == vocabulary.terms("What does a school OT do?")
+
+
+def test_inflections_of_known_words_are_never_corrected():
+    vocabulary = Vocabulary(["Finding a role takes time."], english=frozenset({"hint"}))
+    assert vocabulary.correct("hinting") == "hinting"  # not "finding"

@@ -1,4 +1,4 @@
-from bot.rewriting import Turn, is_followup, rewrite
+from bot.rewriting import Turn, is_followup, rewrite, strip_framing
 
 SUMMERS = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often, yes [1].")]
 PATIENTS = [
@@ -28,3 +28,13 @@ def test_self_contained_questions_are_left_alone():
 
 def test_no_history_means_no_rewrite():
     assert rewrite("and in clinics?", []) == "and in clinics?"
+
+
+def test_comma_framing_and_a_described_asker_are_cut_but_the_description_kept():
+    assert strip_framing(
+        "recruiter here, candidate in a rural area asks whether mental health OT jobs are easy to find"
+    ) == "in a rural area mental health OT jobs are easy to find"
+    assert strip_framing(
+        "recruiter here, candidate is a COTA and wants to know if she can discharge patients"
+    ) == "is a COTA she can discharge patients"
+    assert strip_framing("Do school OTs get summers off?") == "Do school OTs get summers off?"
