@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Tests keep their temporary files inside the workspace (git-ignored), never in the checkout's data.
 TMP := $(CURDIR)/.tmp
 
-.PHONY: install browser run test test-fast eval lint bench clean
+.PHONY: install browser run test test-fast eval lint bench clean soak
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,7 @@ clean:
 
 bench: install
 	$(PY) scripts/bench.py
+
+# Not in CI (tens of minutes): 300 generated articles, killed and resumed ingests, 16 API clients.
+soak: install
+	$(PY) scripts/soak.py

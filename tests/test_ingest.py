@@ -8,6 +8,7 @@ from bot.bot import Bot
 from bot.index import ChromaIndex
 from bot.ingest import ingest, read_manifest
 from bot.settings import Settings
+from bot.synthetic import write_articles
 from tests.conftest import SEED_SCHOOL_VS_CLINIC, SEED_SCHOOLS
 
 
@@ -128,30 +129,6 @@ def test_bot_lists_articles_with_counts_and_gaps(settings, embedder):
     assert {"missing_list", "no_date"} <= kinds
 
 
-def _generated_articles(folder: Path, count: int, paragraphs: int = 8, seed: int = 7) -> None:
-    """Varied, seeded articles about OT work, so chunks and sentences differ from each other."""
-    import random
-
-    rng = random.Random(seed)
-    who = ["School OTs", "Hand therapists", "Travel OTs", "Home health OTs", "New graduates"]
-    verbs = ["support", "document", "plan", "review", "adapt", "coordinate", "measure"]
-    what = ["handwriting goals", "splints", "caseloads", "home safety", "IEP minutes",
-            "discharge plans", "sensory breaks", "licensure steps", "fieldwork hours"]
-    where = ["in schools", "in clinics", "at home visits", "in skilled nursing", "on contracts"]
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        lines = [f"# Article {n} on {rng.choice(what)}", ""]
-        for p in range(paragraphs):
-            lines += [f"## Part {p} about {rng.choice(what)}", ""]
-            sentences = [
-                f"{rng.choice(who)} {rng.choice(verbs)} {rng.choice(what)} {rng.choice(where)}"
-                f" for {rng.randint(2, 90)} {rng.choice(['minutes', 'students', 'patients', 'weeks'])}."
-                for _ in range(rng.randint(4, 7))
-            ]
-            lines += [" ".join(sentences), ""]
-        (folder / f"article_{n:03d}.md").write_text("\n".join(lines), encoding="utf-8")
-
-
 def _consistent(index_dir: Path, corpus: Path, embedder) -> None:
     """Chunks, sentence vectors and the manifest agree: no chunk without all its sentences, no
     sentence without its chunk, every article in the manifest with its stored chunks."""
@@ -211,7 +188,7 @@ def test_killed_ingest_leaves_a_consistent_index_that_the_next_run_completes(
     import time
 
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
-    _generated_articles(corpus, 24)
+    write_articles(corpus, 24, words=330)
     command = [sys.executable, "-m", "bot", "ingest", "--json",
                "--corpus", str(corpus), "--index", str(index_dir)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
