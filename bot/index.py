@@ -349,6 +349,14 @@ class ChromaIndex:
         return StoredSentences(chunk_ids, offsets, vectors)
 
     @_guarded
+    def check(self) -> None:
+        """Raise `IndexDamaged` unless the stored chunks can be searched (a missing or damaged
+        vector segment shows only when searched, not when records are listed)."""
+        one = self.chunks.get(limit=1, include=["embeddings"])
+        if one["ids"]:
+            self.query(np.asarray(one["embeddings"][0], dtype=np.float32), 1)
+
+    @_guarded
     def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
         """Nearest chunks to a unit vector: (chunk id, cosine similarity), best first."""
         count = self.count()

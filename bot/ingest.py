@@ -135,6 +135,7 @@ def ingest(
             chunks = split(article, max_words)
             chunk_counts[article.source] = len(chunks)
             wanted.update((c.id, c) for c in chunks)
+        index.check()  # a damaged store is rebuilt by the caller, not patched here
         stored = index.stored_metadata()
         # A chunk counts as indexed only with all its sentence vectors; sentence rows without a
         # chunk are what an interrupted run leaves. Both are repaired here.
