@@ -60,8 +60,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not settings.corpus_dir.is_dir():
         raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
     from bot.bot import build_bot
+    from bot.index import crashes_on_search
 
-    report = build_bot(settings).ingest(show_progress=not args.json, rebuild=args.rebuild)
+    crashed = not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection)
+    report = build_bot(settings).ingest(
+        show_progress=not args.json, rebuild=args.rebuild or crashed
+    )
+    if crashed:
+        report.rebuilt = "searching the stored vectors crashed (a damaged HNSW file)"
     for error in report.errors:
         print(f"otbot: skipped {error}", file=sys.stderr)
     if report.rebuilt and report.rebuilt != "asked for":
@@ -80,7 +86,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _bot_requiring_index(settings: Settings) -> Bot:
     from bot.bot import build_bot
+    from bot.index import IndexDamaged, crashes_on_search
 
+    if not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection):
+        raise IndexDamaged(settings.index_dir, "searching the stored vectors crashed")
     bot = build_bot(settings)
     if not bot.is_indexed():
         raise UsageError(f"the index at {settings.index_dir} is empty: run `otbot ingest` first")
@@ -177,7 +186,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = overrides.model_copy(
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
+    from bot.index import crashes_on_search
+
     bot = build_bot(settings)
+    if not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection):
+        print("the index crashed when searched (a damaged HNSW file): rebuilding it", flush=True)
+        bot.ingest(rebuild=True)
     if not bot.is_indexed():
         if not settings.corpus_dir.is_dir():
             raise UsageError(f"corpus folder not found: {settings.corpus_dir}")

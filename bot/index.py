@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterable
@@ -367,3 +368,35 @@ class ChromaIndex:
         )
         distances = result["distances"][0] if result["distances"] else []
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]
+
+
+def _probe_child(index_dir: str, collection: str) -> None:
+    try:
+        ChromaIndex(Path(index_dir), _NoModel(), collection).check()  # type: ignore[arg-type]
+    except IndexDamaged:
+        os._exit(3)  # damaged in a way the parent will report itself
+    os._exit(0)
+
+
+class _NoModel:
+    """The probe searches with a stored vector: it never embeds."""
+
+    def embed(self, texts: list[str]) -> Vectors:
+        raise RuntimeError("the probe does not embed")
+
+
+def crashes_on_search(index_dir: Path, collection: str = "otbot") -> bool:
+    """Does searching the local index crash the process? Garbage inside Chroma's HNSW files
+    segfaults the search itself, which no exception handler sees; a forked child takes the crash
+    instead, so the caller can say the index is damaged and rebuild it."""
+    if not (index_dir / "chroma" / "chroma.sqlite3").is_file():
+        return False
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(
+        target=_probe_child, args=(str(index_dir), collection)
+    )
+    child.start()
+    child.join()
+    return child.exitcode is not None and child.exitcode < 0  # killed by a signal
+

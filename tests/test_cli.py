@@ -163,3 +163,48 @@ def test_a_damaged_index_is_named_and_rebuilt_from_the_corpus(corpus: Path, tmp_
         subprocess.run([*ingest, "--rebuild"], check=True, capture_output=True, text=True).stdout
     )
     assert forced["added"] == first["chunks"] and forced["rebuilt"] == "asked for"
+
+
+def test_garbage_in_the_vector_files_is_reported_and_rebuilt_not_a_crash(
+    corpus: Path, tmp_path: Path, embedder
+):
+    """Garbage in Chroma's HNSW file made the search itself segfault; the command must survive."""
+    import random
+
+    import numpy as np
+
+    from bot.index import ChromaIndex
+    from bot.models import Chunk, Sentence
+
+    index_dir = tmp_path / "ix"
+    index = ChromaIndex(index_dir, embedder)
+    count = 3000  # enough that Chroma keeps the vectors in HNSW files
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(count, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chunks = [
+        Chunk(f"c{n}", f"a{n // 50}.md", "T", "P", None, None, "S", "both", n % 50, f"text {n}",
+              (Sentence(f"Sentence {n}.", "sentence", "both", block=0),))
+        for n in range(count)
+    ]
+    index.add(chunks, vectors, vectors)
+    del index
+    garbage = random.Random(3)
+    for path in (index_dir / "chroma").glob("*/data_level0.bin"):
+        data = bytearray(path.read_bytes())
+        for at in range(0, len(data), 1000):
+            data[at : at + 40] = bytes(garbage.randrange(256) for _ in range(40))
+        path.write_bytes(bytes(data))
+
+    base = [sys.executable, "-m", "bot"]
+    ask = [*base, "ask", "--index", str(index_dir), "Do school OTs get summers off?"]
+    broken = subprocess.run(ask, capture_output=True, text=True, timeout=300)
+    assert broken.returncode == 1, (broken.returncode, broken.stderr[-500:])
+    assert "otbot ingest --rebuild" in broken.stderr
+
+    ingest = [*base, "ingest", "--json", "--corpus", str(corpus), "--index", str(index_dir)]
+    rebuilt = subprocess.run(ingest, capture_output=True, text=True, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr[-500:]
+    assert "HNSW" in json.loads(rebuilt.stdout)["rebuilt"]
+    answered = subprocess.run(ask, capture_output=True, text=True, timeout=300)
+    assert answered.returncode == 0 and "summers off" in answered.stdout
