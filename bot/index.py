@@ -10,6 +10,9 @@ import functools
 import json
 import os
 import shutil
+import subprocess
+import sys
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -387,16 +390,29 @@ class _NoModel:
 
 def crashes_on_search(index_dir: Path, collection: str = "otbot") -> bool:
     """Does searching the local index crash the process? Garbage inside Chroma's HNSW files
-    segfaults the search itself, which no exception handler sees; a forked child takes the crash
-    instead, so the caller can say the index is damaged and rebuild it."""
+    segfaults the search itself, which no exception handler sees; a child process takes the crash
+    instead, so the caller can say the index is damaged and rebuild it.
+
+    The child is forked (cheap) when this process runs one thread, as the command line does
+    before it loads anything; with more threads a fork could deadlock, so a fresh interpreter runs
+    the probe instead.
+    """
     if not (index_dir / "chroma" / "chroma.sqlite3").is_file():
         return False
-    import multiprocessing
+    if threading.active_count() == 1:
+        import multiprocessing
 
-    child = multiprocessing.get_context("fork").Process(
-        target=_probe_child, args=(str(index_dir), collection)
+        child = multiprocessing.get_context("fork").Process(
+            target=_probe_child, args=(str(index_dir), collection)
+        )
+        child.start()
+        child.join()
+        return child.exitcode is not None and child.exitcode < 0  # killed by a signal
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys; from bot.index import _probe_child; "
+         "_probe_child(sys.argv[1], sys.argv[2])", str(index_dir), collection],
+        capture_output=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
     )
-    child.start()
-    child.join()
-    return child.exitcode is not None and child.exitcode < 0  # killed by a signal
-
+    return probe.returncode < 0
