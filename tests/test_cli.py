@@ -165,20 +165,13 @@ def test_a_damaged_index_is_named_and_rebuilt_from_the_corpus(corpus: Path, tmp_
     assert forced["added"] == first["chunks"] and forced["rebuilt"] == "asked for"
 
 
-def test_garbage_in_the_vector_files_is_reported_and_rebuilt_not_a_crash(
-    corpus: Path, tmp_path: Path, embedder
-):
-    """Garbage in Chroma's HNSW file made the search itself segfault; the command must survive."""
-    import random
-
+def _index_of_random_vectors(index_dir: Path, embedder, count: int = 3000) -> None:
+    """A real Chroma index big enough that it keeps its vectors in HNSW segment files."""
     import numpy as np
 
     from bot.index import ChromaIndex
     from bot.models import Chunk, Sentence
 
-    index_dir = tmp_path / "ix"
-    index = ChromaIndex(index_dir, embedder)
-    count = 3000  # enough that Chroma keeps the vectors in HNSW files
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(count, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -187,15 +180,11 @@ def test_garbage_in_the_vector_files_is_reported_and_rebuilt_not_a_crash(
               (Sentence(f"Sentence {n}.", "sentence", "both", block=0),))
         for n in range(count)
     ]
-    index.add(chunks, vectors, vectors)
-    del index
-    garbage = random.Random(3)
-    for path in (index_dir / "chroma").glob("*/data_level0.bin"):
-        data = bytearray(path.read_bytes())
-        for at in range(0, len(data), 1000):
-            data[at : at + 40] = bytes(garbage.randrange(256) for _ in range(40))
-        path.write_bytes(bytes(data))
+    ChromaIndex(index_dir, embedder).add(chunks, vectors, vectors)
 
+
+def _damaged_then_rebuilt(index_dir: Path, corpus: Path, reason: str) -> None:
+    """`ask` names the damage and the fix; `ingest` rebuilds; then the bot answers."""
     base = [sys.executable, "-m", "bot"]
     ask = [*base, "ask", "--index", str(index_dir), "Do school OTs get summers off?"]
     broken = subprocess.run(ask, capture_output=True, text=True, timeout=300)
@@ -205,6 +194,35 @@ def test_garbage_in_the_vector_files_is_reported_and_rebuilt_not_a_crash(
     ingest = [*base, "ingest", "--json", "--corpus", str(corpus), "--index", str(index_dir)]
     rebuilt = subprocess.run(ingest, capture_output=True, text=True, timeout=300)
     assert rebuilt.returncode == 0, rebuilt.stderr[-500:]
-    assert "HNSW" in json.loads(rebuilt.stdout)["rebuilt"]
+    assert reason in json.loads(rebuilt.stdout)["rebuilt"]
     answered = subprocess.run(ask, capture_output=True, text=True, timeout=300)
     assert answered.returncode == 0 and "summers off" in answered.stdout
+
+
+def test_garbage_in_the_vector_files_is_reported_and_rebuilt_not_a_crash(
+    corpus: Path, tmp_path: Path, embedder
+):
+    """Garbage in Chroma's HNSW file made the search itself segfault; the command must survive."""
+    import random
+
+    index_dir = tmp_path / "ix"
+    _index_of_random_vectors(index_dir, embedder)
+    garbage = random.Random(3)
+    for path in (index_dir / "chroma").glob("*/data_level0.bin"):
+        data = bytearray(path.read_bytes())
+        for at in range(0, len(data), 1000):
+            data[at : at + 40] = bytes(garbage.randrange(256) for _ in range(40))
+        path.write_bytes(bytes(data))
+    _damaged_then_rebuilt(index_dir, corpus, "HNSW")
+
+
+def test_deleted_vector_segments_are_reported_and_rebuilt(corpus: Path, tmp_path: Path, embedder):
+    """Records list fine without their vector segments ("unchanged"); only a search fails."""
+    import shutil
+
+    index_dir = tmp_path / "ix"
+    _index_of_random_vectors(index_dir, embedder)
+    for folder in (index_dir / "chroma").iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    _damaged_then_rebuilt(index_dir, corpus, "Error finding id")
