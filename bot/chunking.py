@@ -141,6 +141,15 @@ def chunk_id(source: str, embedding_text: str) -> str:
     ]
 
 
+def list_head(chunk: Chunk, index: int) -> int:
+    """Position of the sentence just before the run of list items that holds `index` (its
+    lead-in, if it has one); -1 when the list opens the chunk."""
+    position = index - 1
+    while position >= 0 and chunk.sentences[position].kind == "list_item":
+        position -= 1
+    return position
+
+
 def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
     """The lead-in ("Advantages of school based OT:") that the list item at `index` belongs to.
 
@@ -150,15 +159,15 @@ def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
     """
     if chunk.sentences[index].kind != "list_item":
         return ""
-    for position in range(index - 1, -1, -1):
-        sentence = chunk.sentences[position]
-        if sentence.kind == "lead_in":
-            if not whole:
-                return sentence.text
-            same = [s.text for s in chunk.sentences[: position + 1] if s.block == sentence.block]
-            return " ".join(same)
-        if sentence.kind != "list_item":
+    head = list_head(chunk, index)
+    if head >= 0:
+        sentence = chunk.sentences[head]
+        if sentence.kind != "lead_in":
             return ""
+        if not whole:
+            return sentence.text
+        same = [s.text for s in chunk.sentences[: head + 1] if s.block == sentence.block]
+        return " ".join(same)
     under_heading = chunk.text.startswith(f"{chunk.section}\n")
     return (
         f"{chunk.section}:" if under_heading and chunk.sentences[index].kind == "list_item" else ""

@@ -60,9 +60,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not settings.corpus_dir.is_dir():
         raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
     from bot.bot import build_bot
-    from bot.index import crashes_on_search
-
-    crashed = not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection)
+    crashed = _search_crashes(settings)
     report = build_bot(settings).ingest(
         show_progress=not args.json, rebuild=args.rebuild or crashed
     )
@@ -84,11 +82,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if args.strict and report.errors else 0
 
 
+def _search_crashes(settings: Settings) -> bool:
+    """Does searching the local index crash the process (damaged HNSW files)? See
+    `bot.index.crashes_on_search`; a Chroma server is its own process and is not probed."""
+    from bot.index import crashes_on_search
+
+    return not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection)
+
+
 def _bot_requiring_index(settings: Settings) -> Bot:
     from bot.bot import build_bot
-    from bot.index import IndexDamaged, crashes_on_search
+    from bot.index import IndexDamaged
 
-    if not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection):
+    if _search_crashes(settings):
         raise IndexDamaged(settings.index_dir, "searching the stored vectors crashed")
     bot = build_bot(settings)
     if not bot.is_indexed():
@@ -186,10 +192,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = overrides.model_copy(
         update={k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     )
-    from bot.index import crashes_on_search
-
     bot = build_bot(settings)
-    if not settings.chroma_host and crashes_on_search(settings.index_dir, settings.collection):
+    if _search_crashes(settings):
         print("the index crashed when searched (a damaged HNSW file): rebuilding it", flush=True)
         bot.ingest(rebuild=True)
     if not bot.is_indexed():

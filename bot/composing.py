@@ -16,11 +16,11 @@ from typing import Literal
 
 import numpy as np
 
-from bot.chunking import lead_in_of
+from bot.chunking import lead_in_of, list_head
 from bot.embedding import Vectors
 from bot.lexical import tokens
 from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
-from bot.refusal import RefusalModel
+from bot.refusal import RefusalModel, sigmoid
 from bot.retrieval import Hit, Library, is_comparison, settings_named
 from bot.scope import Glossary
 
@@ -41,7 +41,6 @@ _STATES_AMOUNT = re.compile(
 )
 EVIDENCE_SENTENCES = 5
 EVIDENCE_FOR_MODEL = 8
-# Words rarer than this (idf) name what a question is about; commoner ones ("school", "OT") don't.
 # Before calibration (prompts/ranking.toml), passages rank by meaning plus words, as sentences did.
 DEFAULT_RANKER = RefusalModel(
     {"specific": 1.0, "coverage": 0.5, "passage_coverage": 0.5, "rank": -0.05,
@@ -272,10 +271,6 @@ class Passage:
     def best(self) -> Candidate:
         return self.members[0]
 
-    @property
-    def key(self) -> tuple[str, PassageKind, int]:
-        return (self.chunk.id, self.kind, _unit_of(self.chunk, self.best.index, self.kind))
-
 
 def _kind_of(sentence: Sentence) -> PassageKind:
     if sentence.kind == "table_cell":
@@ -290,10 +285,7 @@ def _unit_of(chunk: Chunk, index: int, kind: PassageKind) -> int:
         return sentence.row if sentence.row is not None else -1
     if kind == "paragraph":
         return sentence.block
-    start = index  # a list is named by its first item
-    while start > 0 and chunk.sentences[start - 1].kind == "list_item":
-        start -= 1
-    return start
+    return list_head(chunk, index) + 1  # a list is named by its first item
 
 
 def passages_of(
@@ -344,8 +336,8 @@ def passage_features(
     lead_similarity = 0.0
     if kind == "list":
         words |= set(tokens(lead_in_of(chunk, best.index, whole=True)))
-        lead = _lead_index(chunk, best.index)
-        if lead is not None:
+        lead = list_head(chunk, best.index)
+        if lead >= 0 and chunk.sentences[lead].kind == "lead_in":
             start, _ = library.sentence_rows.get(chunk.id, (0, 0))
             lead_similarity = max(0.0, float(library.sentence_vectors[start + lead] @ vector))
     section = set(tokens(chunk.section))
@@ -368,17 +360,6 @@ def passage_features(
         "anaphoric": float(bool(_ANAPHORIC_START.match(best.sentence.text))),
         "size": math.log1p(len(members)) / math.log(10),
     }
-
-
-def _lead_index(chunk: Chunk, index: int) -> int | None:
-    """The position of the lead-in sentence of the list item at `index`, if it has one."""
-    for position in range(index - 1, -1, -1):
-        kind = chunk.sentences[position].kind
-        if kind == "lead_in":
-            return position
-        if kind != "list_item":
-            return None
-    return None
 
 
 def _passage_statement(passage: Passage, budget: int) -> Statement:
@@ -463,7 +444,7 @@ def compose(
         )
     covered = coverage(terms, evidence_terms)
     signals = evidence_signals(library, terms, evidence, evidence_terms, hits, embed_words)
-    signals["passage"] = _sigmoid(passages[0].score) if passages else 0.0
+    signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
     relevance = policy.decision.probability(signals)
     similarity = evidence[0].similarity if evidence else 0.0
     if not passages or relevance < policy.relevance_floor:
@@ -484,7 +465,7 @@ def compose(
     for passage in passages:
         if len(chosen) >= limit:
             break
-        if chosen and _sigmoid(passage.score) < _sigmoid(top.score) * policy.keep_ratio:
+        if chosen and sigmoid(passage.score) < sigmoid(top.score) * policy.keep_ratio:
             break
         if any(_redundant(passage.best, other.best) for other in chosen):
             continue
@@ -594,7 +575,3 @@ def _both_sides(chosen: list[Passage], ranked: list[Passage], floor: float) -> l
 def _amounts(text: str) -> set[str]:
     """The numbers and number words a text states ("21", "three", "dozens")."""
     return {m.lower() for m in _STATES_AMOUNT.findall(text)}
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -28,6 +28,11 @@ PASSAGE_FEATURES = (
 )
 
 
+def sigmoid(z: float) -> float:
+    """The logistic function, clamped so that no logit overflows."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass(frozen=True)
 class RefusalModel:
     """P(answerable) = sigmoid(bias + sum(weight * signal)). The defaults weigh meaning and words
@@ -39,7 +44,7 @@ class RefusalModel:
     bias: float = -6.8
 
     def probability(self, signals: dict[str, float]) -> float:
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(signals)))))
+        return sigmoid(self.logit(signals))
 
     def logit(self, signals: dict[str, float]) -> float:
         return self.bias + sum(w * signals.get(name, 0.0) for name, w in self.weights.items())
