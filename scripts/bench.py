@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.bot import build_bot  # noqa: E402
-from bot.rewriting import Turn  # noqa: E402
+from bot.answer.rewriting import Turn  # noqa: E402
+from bot.service import build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 

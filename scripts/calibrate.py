@@ -34,9 +34,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.bot import Bot, build_bot  # noqa: E402
-from bot.evalsets import SetQuestion, has_text, judge, load_sets, materialise  # noqa: E402
-from bot.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel  # noqa: E402
+from bot.answer.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel  # noqa: E402
+from bot.quality.evalsets import SetQuestion, has_text, judge, load_sets, materialise  # noqa: E402
+from bot.service import Bot, build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 Question = tuple[Bot, SetQuestion]  # a bot for the question's corpus, and the question
@@ -182,7 +182,7 @@ def main() -> int:
     ranker = RefusalModel(dict(zip(PASSAGE_FEATURES, w.tolist(), strict=True)), b)
     if args.write:
         write_model(ROOT / "prompts" / "ranking.toml", [
-            "The passage ranker (bot/composing.py passages_of), fitted by scripts/calibrate.py on the",
+            "The passage ranker (bot/answer/composing.py passages_of), fitted by scripts/calibrate.py on the",
             f"dev split only ({today}: {len(groups)} in-scope questions, label = the passage holds the",
             f"question's anchor). Best passage right: fitted {fitted:.3f}, cross-validated {cv:.3f}.",
         ], PASSAGE_FEATURES, w, b)
@@ -210,7 +210,7 @@ def main() -> int:
             print(f"  wrong: {ids[i]} p={1 / (1 + math.exp(-z[i])):.2f} {'in' if y[i] else 'out'}")
     if args.write:
         write_model(ROOT / "prompts" / "refusal.toml", [
-            "The answer/refuse decision (bot/refusal.py), fitted by scripts/calibrate.py on the dev",
+            "The answer/refuse decision (bot/answer/refusal.py), fitted by scripts/calibrate.py on the dev",
             f"split only ({today}: {int(y.sum())} questions answered right with no refusal, "
             f"{int((1 - y).sum())} out of scope or answered wrong;",
             f"cost of a wrong answer {args.out_cost}). On dev it answers {in_rate:.3f} of the first and "

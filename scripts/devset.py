@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.bot import Bot, build_bot  # noqa: E402
-from bot.evalsets import load_sets, markdown, run_sets  # noqa: E402
+from bot.quality.evalsets import load_sets, markdown, run_sets  # noqa: E402
+from bot.service import Bot, build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 

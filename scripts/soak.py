@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.embedding import SentenceTransformerEmbedder  # noqa: E402
-from bot.index import ChromaIndex  # noqa: E402
-from bot.ingest import read_manifest  # noqa: E402
-from bot.loading import discover  # noqa: E402
-from bot.synthetic import write_articles  # noqa: E402
+from bot.ingest.embedding import SentenceTransformerEmbedder  # noqa: E402
+from bot.ingest.index import ChromaIndex  # noqa: E402
+from bot.ingest.loading import discover  # noqa: E402
+from bot.ingest.sync import read_manifest  # noqa: E402
+from bot.quality.synthetic import write_articles  # noqa: E402
 
 QUESTIONS = [
     "Do school OTs get summers off?", "How do travel OTs handle licensure steps?",

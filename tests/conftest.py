@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import bot  # noqa: F401  (sets the offline switches before any model library loads)
-from bot.embedding import SentenceTransformerEmbedder
+from bot.ingest.embedding import SentenceTransformerEmbedder
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def settings(tmp_path: Path, corpus: Path) -> Settings:
 @pytest.fixture(scope="session")
 def seed_bot(tmp_path_factory: pytest.TempPathFactory, embedder):
     """A Bot over the shipped corpus, indexed once for the session (real model, real Chroma)."""
-    from bot.bot import Bot
+    from bot.service import Bot
 
     root = tmp_path_factory.mktemp("seed")
     target = root / "corpus"
@@ -80,6 +80,6 @@ def load_eval_items() -> list[dict]:
 
 
 def history_of(item: dict):
-    from bot.rewriting import Turn
+    from bot.answer.rewriting import Turn
 
     return [Turn(t["role"], t["content"]) for t in item.get("history", [])]

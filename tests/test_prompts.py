@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.scope import load_glossary, load_scope
 from bot.prompts import PROMPTS_DIR, PromptError, load_wording
-from bot.scope import load_glossary, load_scope
 
 
 def test_shipped_prompt_files_load():

@@ -1,0 +1,274 @@
+"""The answer chain (LangChain runnables): rewrite -> retrieve -> answer -> verify and render.
+
+The answerer step is swappable: the offline composer is the default; a generative model plugs in
+as another runnable that returns statements with sources, and verification treats both alike.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from bot.answer.composing import AnswerPolicy, Composition, Passage, compose, score_evidence
+from bot.answer.generating import GenerativeAnswerer
+from bot.answer.rendering import refusal, render
+from bot.answer.retrieval import HybridRetriever, Library
+from bot.answer.rewriting import Turn, rewrite, strip_framing
+from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
+from bot.answer.verification import verify
+from bot.ingest.embedding import Embedder, Vectors
+from bot.models import Answer, Citation, Detail, Mode
+from bot.prompts import AnswerWording
+
+# How far above the answer floor the evidence must be to answer a policy topic.
+POLICY_MARGIN = 0.1
+_YES_NO = re.compile(r"^\s*(do|does|did|is|are|can|could|will|would|should|has|have)\b", re.I)
+
+
+class QueryEmbedder:
+    """Embeds questions, remembering recent ones (the retriever and the composer share a vector)."""
+
+    def __init__(self, embedder: Embedder, size: int = 256) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()  # the app answers several visitors at once
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def __call__(self, text: str) -> Vectors:
+        return self.many([text])[0]
+
+    def many(self, texts: list[str]) -> Vectors:
+        """Vectors of several texts; those not remembered are embedded in one model call."""
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in known:
+                self._cache.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = dict(zip(missing, self.embedder.embed(missing), strict=True))
+            with self._lock:
+                for text, vector in fresh.items():
+                    self._cache[text] = vector
+                    if len(self._cache) > self.size:
+                        self._cache.popitem(last=False)
+            known |= fresh
+        return np.stack([known[t] for t in texts])
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the chain found for a question before wording an answer."""
+
+    standalone_question: str
+    relevance: float
+    similarity: float
+    coverage: float
+    out_of_scope: OutOfScope | None
+    hits: list[Any]
+    statements: tuple[Any, ...]
+    passages: tuple[Any, ...] = ()  # the best-scoring sentences, answer or not
+    signals: dict[str, float] | None = None  # what the answer/refuse decision weighed
+
+
+@dataclass
+class _State:
+    question: str
+    history: list[Turn]
+    mode: Mode
+    id: object = None
+    tone: str | None = None
+    detail: Detail = "standard"
+    standalone: str = ""
+    search_text: str = ""  # the standalone question with abbreviations spelt out
+    out_of_scope: OutOfScope | None = None
+    vector: Any = None
+    hits: list[Any] = field(default_factory=list)
+    composition: Composition | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class AnswerChain:
+    """Wires the chain once per loaded index; `invoke` answers one question."""
+
+    def __init__(
+        self,
+        library: Library,
+        embedder: Embedder,
+        wording: AnswerWording,
+        policy: AnswerPolicy,
+        scope: ScopePolicy,
+        glossary: Glossary,
+        k: int = 6,
+        generator: GenerativeAnswerer | None = None,
+    ) -> None:
+        self.library = library
+        self.wording = wording
+        self.policy = policy
+        self.scope = scope
+        self.glossary = glossary
+        self.embed_query = QueryEmbedder(embedder)
+        self.embed_word = QueryEmbedder(embedder, size=4096)
+        self.retriever = HybridRetriever(library=library, embed_query=self.embed_query, k=k)
+        self.generator = generator
+        self.answerer: Runnable[_State, _State] = RunnableLambda(
+            self._compose, name="offline_answerer"
+        )
+        if generator is not None:
+            self.answerer = self.answerer | RunnableLambda(
+                self._generate, name="generative_answerer"
+            )
+        self.chain: Runnable[_State, Answer] = (
+            RunnableLambda(self._rewrite, name="rewrite")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | self.answerer
+            | RunnableLambda(self._verify_and_render, name="verify")
+        )
+
+    def invoke(
+        self,
+        question: str,
+        history: list[Turn],
+        mode: Mode,
+        request_id: object = None,
+        tone: str | None = None,
+        detail: Detail = "standard",
+    ) -> Answer:
+        return self.chain.invoke(_State(question, history, mode, request_id, tone, detail))
+
+    def evidence(self, question: str, history: list[Turn], mode: Mode = "candidate") -> Evidence:
+        """Run rewrite, retrieve and compose, and report the evidence (no wording)."""
+        state = self._compose(self._retrieve(self._rewrite(_State(question, history, mode))))
+        composition = state.composition
+        assert composition is not None
+        return Evidence(
+            state.standalone,
+            composition.relevance,
+            composition.similarity,
+            composition.coverage,
+            state.out_of_scope,
+            state.hits,
+            verify(composition.statements, self.library.by_id),
+            composition.evidence,
+            composition.signals,
+        )
+
+    def passages(self, question: str, history: list[Turn], mode: Mode = "candidate") -> list[Passage]:
+        """The candidate passages for a question, best first, with the ranker's features (for
+        calibration); empty when the scope policy refuses it outright."""
+        state = self._retrieve(self._rewrite(_State(question, history, mode)))
+        if state.vector is None:
+            return []
+        _, _, passages = score_evidence(
+            self.library, state.standalone, state.vector, state.hits, self.policy, self.glossary
+        )
+        return passages
+
+    def _rewrite(self, state: _State) -> _State:
+        started = time.perf_counter()
+        # The question as understood: framing cut, follow-up made standalone, typos corrected.
+        standalone = rewrite(strip_framing(state.question), state.history)
+        state.standalone = self.library.vocabulary.correct_text(standalone)
+        state.search_text = self.glossary.expand(state.standalone)
+        state.out_of_scope = self.scope.check(state.standalone)
+        state.timings["rewrite"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _retrieve(self, state: _State) -> _State:
+        started = time.perf_counter()
+        if state.out_of_scope is None or state.out_of_scope.unless_covered:
+            state.vector = self.embed_query(state.search_text)
+            documents = self.retriever.invoke(state.search_text)
+            state.hits = [d.metadata["hit"] for d in documents]
+        state.timings["retrieve"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _compose(self, state: _State) -> _State:
+        started = time.perf_counter()
+        if state.out_of_scope is None or state.out_of_scope.unless_covered:
+            state.composition = compose(
+                self.library,
+                state.standalone,
+                state.vector,
+                state.hits,
+                state.mode,
+                self.policy,
+                self.glossary,
+                state.detail,
+                self.embed_word.many,
+            )
+        else:
+            state.composition = Composition((), 0.0, True, False)
+        policy = state.out_of_scope
+        if policy is not None and policy.unless_covered and not state.composition.refused:
+            quotes = [
+                p.source.quote for s in state.composition.statements for p in s.parts if p.source
+            ]
+            strong = state.composition.relevance >= self.policy.relevance_floor + POLICY_MARGIN
+            if strong and policy.covered_by(quotes):
+                state.out_of_scope = None  # the articles do speak of this topic: answer
+            else:
+                state.composition = replace(state.composition, statements=(), refused=True)
+        state.timings["answer"] = (time.perf_counter() - started) * 1000
+        return state
+
+    def _generate(self, state: _State) -> _State:
+        """Let the chat model word the answer from the composer's evidence, keeping only what
+        verification supports; on any failure the composer's answer stands."""
+        composition = state.composition
+        assert composition is not None and self.generator is not None
+        if composition.refused:
+            return state
+        started = time.perf_counter()
+        generation = self.generator.answer(state.standalone, composition.evidence, state.mode)
+        if generation.not_covered:
+            state.composition = replace(composition, statements=(), refused=True)
+        elif generation.statements:
+            verified = verify(generation.statements, self.library.by_id)
+            if verified:
+                state.composition = replace(composition, statements=verified)
+        state.timings["answer"] += (time.perf_counter() - started) * 1000
+        return state
+
+    def _verify_and_render(self, state: _State) -> Answer:
+        started = time.perf_counter()
+        composition = state.composition
+        assert composition is not None
+        statements = verify(composition.statements, self.library.by_id)
+        citations: tuple[Citation, ...]
+        if composition.refused or not statements:
+            topic = state.out_of_scope.handoff if state.out_of_scope else ""
+            text, citations, refused = refusal(state.mode, self.wording, topic), (), True
+        else:
+            text, citations = render(
+                statements,
+                state.mode,
+                composition.comparison,
+                bool(_YES_NO.match(state.standalone)),
+                self.wording,
+                self.library.by_id,
+                state.tone,
+            )
+            refused = False
+        state.timings["answer"] += (time.perf_counter() - started) * 1000
+        state.timings["total"] = sum(state.timings[k] for k in ("rewrite", "retrieve", "answer"))
+        return Answer(
+            question=state.question,
+            answer=text,
+            refused=refused,
+            citations=citations,
+            timings_ms={k: state.timings[k] for k in ("retrieve", "answer", "total")},
+            mode=state.mode,
+            standalone_question=state.standalone,
+            id=state.id,
+        )

@@ -1,0 +1,135 @@
+"""Turn a follow-up ("and in clinics?") into a standalone question, using the conversation.
+
+Only follow-ups are rewritten; a self-contained question is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.answer.lexical import tokens
+from bot.ingest.tagging import setting_of
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: Role
+    content: str
+
+
+_LEAD = re.compile(
+    r"^\s*(and|but|also|so|ok(ay)?|then|what about|how about|what of|and what about|and how about|"
+    r"same (question )?for|is that (also )?true for|is it the same (for|in))\b[\s,]*",
+    re.IGNORECASE,
+)
+_ANAPHORA = re.compile(
+    r"\b(those|these|them|they|which of|that one|this one|the (first|second|third|last) one|"
+    r"there)\b",
+    re.IGNORECASE,
+)
+_WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
+_SETTING_WORDS = {
+    "school": re.compile(r"\b(school[- ]based|schools?)\b", re.IGNORECASE),
+    "clinical": re.compile(
+        r"\b(clinical(/healthcare)?|clinics?|hospitals?|healthcare( facilities)?|medical settings?)\b",
+        re.IGNORECASE,
+    ),
+}
+_SETTING_PHRASE = {"school": "school", "clinical": "clinical"}
+
+
+# Who is asking and why, around the question itself: "recruiter here:", "drafting a reply to a
+# candidate - she wants to know if ...", "parent question:", "what should I tell her?". These are
+# the ways any asker frames a question, not topics, so they are cut before matching.
+_ASKER = (
+    r"(?:recruiter|parent|mom|dad|candidate|applicant|client|student|new grad|teacher|"
+    r"caregiver|family member|therapist|ot|cota|ota)s?"
+)
+_FRAME_PREFIX = re.compile(
+    rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:[^:\-–—?]{{0,90}}?\b(?:{_ASKER}|draft\w*|repl\w*|writ\w*|"
+    r"respond\w*|ask\w*|question)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*"
+    rf"|^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:a |the )?{_ASKER} here\b[\s,.;:!]*",
+    re.IGNORECASE,
+)
+_FRAME_VERB = re.compile(
+    rf"^(?:(?:so|and|but)\s+)?(?:(?:the|a|my|our|this|one)\s+)?(?:{_ASKER}|she|he|they|someone)"
+    # a short description of the asker may come between ("candidate in a rural area asks")
+    r"(?:(?<=[a-z]{3})\b(?P<about>[^?.!:]{1,60}?)\s(?:and\s)?)??"
+    r"(?:'s| is| was)?\s*(?:asks?|asked|asking|wants to know|would like to know|wonders|"
+    r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether|what|how))?[\s,:]*",
+    re.IGNORECASE,
+)
+_FRAME_SUFFIX = re.compile(
+    r"[\s.,;]*(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
+    r"\b[^?]*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_framing(question: str) -> str:
+    """The question without the asker's framing; unchanged when nothing is framing.
+
+    Example: "recruiter here: candidate asks whether school OTs get summers off. what should i
+    tell her?" -> "whether school OTs get summers off."
+    """
+    text = question.strip()
+    for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
+        cut = _FRAME_PREFIX.sub("", text, count=1)
+        # The asker and the verb go; a description of the asker stays ("is a COTA").
+        cut = _FRAME_VERB.sub(lambda m: f"{(m.group('about') or '').strip()} ".lstrip(), cut, count=1)
+        if cut == text:
+            break
+        text = cut
+    text = _FRAME_SUFFIX.sub("", text)
+    return text if len(tokens(text)) >= 1 else question.strip()
+
+
+def last_user_question(history: list[Turn]) -> str | None:
+    for turn in reversed(history):
+        if turn.role == "user" and turn.content.strip():
+            return turn.content.strip()
+    return None
+
+
+def is_followup(question: str, history: list[Turn]) -> bool:
+    """A question that only makes sense with the conversation before it."""
+    if last_user_question(history) is None:
+        return False
+    words = tokens(question)
+    if _LEAD.match(question) and len(words) <= 6:
+        return True
+    if _ANAPHORA.search(question) and len(words) <= 5:
+        return True
+    return bool(_WEAK_ANAPHORA.search(question)) and len(words) <= 2 or len(words) <= 1
+
+
+def _named_setting(text: str) -> str | None:
+    setting = setting_of(text)
+    return setting if setting in ("school", "clinical") else None
+
+
+def rewrite(question: str, history: list[Turn]) -> str:
+    """The standalone form of a follow-up; any other question comes back unchanged.
+
+    Example: "and in clinics?" after "Do school OTs get summers off?"
+        -> "Do clinical OTs get summers off?"
+    """
+    if not is_followup(question, history):
+        return question
+    previous = last_user_question(history)
+    assert previous is not None
+    focus = _LEAD.sub("", question).strip()
+    new_setting = _named_setting(focus)
+    old_setting = _named_setting(previous)
+    # "and in clinics?": the same question, asked about the other setting.
+    remainder = _SETTING_WORDS.get(new_setting or "", re.compile("$^")).sub("", focus)
+    if new_setting and old_setting and new_setting != old_setting and len(tokens(remainder)) <= 2:
+        return _SETTING_WORDS[old_setting].sub(_SETTING_PHRASE[new_setting], previous)
+    focus = focus.rstrip("?. ").strip()
+    return f"{focus} ({previous.rstrip('?. ')})?" if focus else previous

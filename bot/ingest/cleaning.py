@@ -1,0 +1,118 @@
+"""Remove site furniture and find structural gaps in an article's blocks.
+
+Furniture is the page around the article: newsletter boxes, share buttons, related-post titles.
+It is dropped so it is never answered from. Structural gaps are what the article promises but does
+not contain (a list announced and missing, an empty section); they are kept for the coverage report,
+and the announcing sentences are flagged so the answerer never presents them as content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.ingest.sentences import split_sentences
+from bot.models import Block, StructuralGap
+
+# A block matching one of these starts the page's tail: it and the short blocks after it go.
+_TAIL_MARKERS = re.compile(
+    r"^(get the latest updates|related (posts|articles|stories|reading)|recent posts|"
+    r"popular posts|you (may|might) also like|more (articles|posts|from)|read next|"
+    r"(subscribe|sign up)( to| for)?( our)? (newsletter|updates|blog)|"
+    r"join our (newsletter|mailing list)|share this( post| article)?:?|leave a (comment|reply)|"
+    r"previous (post|article)|next (post|article)|comments? \(\d+\)|\d+ comments?)\b",
+    re.IGNORECASE,
+)
+# Lines that are furniture wherever they stand.
+_FURNITURE_LINES = re.compile(
+    r"^(share( on)?( facebook| twitter| linkedin| x| email)?|tweet|print|email|copy link|"
+    r"back to top|read more|click here|skip to (main )?content|"
+    r"you'll be the first to know.*|you will be the first to know.*|"
+    r"(posted|published|written) (on|by|in) .{0,60}|"
+    r"(tags|categories|category|filed under|topics): .{0,120}|(\d+ )?min(ute)? read|"
+    r"we use cookies.*|accept( all)? cookies|"
+    r"(facebook|twitter|linkedin|instagram|pinterest)( \| (facebook|twitter|linkedin|instagram))*)$",
+    re.IGNORECASE,
+)
+# An author line ("By Jane Doe | March 3, 2025"): case matters, so "By working in schools" stays.
+_BYLINE = re.compile(r"^By [A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}( [|•·-] .{0,40})?$")
+_SHORT_TAIL_WORDS = 20
+
+# A one-sentence paragraph with one of these announces a list; without the list, it is a gap.
+_ANNOUNCES_LIST = re.compile(
+    r"\b(multiple|several|a (wide )?(range|variety|number) of|various|the following|"
+    r"a few (key )?\w+s|key (factors|areas|skills|benefits|steps|domains|duties))\b",
+    re.IGNORECASE,
+)
+_FOLLOWING_REFERENCE = re.compile(r"^(these|those|such|the above)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Blocks without furniture, the gaps found, and which blocks announce a missing list."""
+
+    blocks: tuple[Block, ...]
+    gaps: tuple[StructuralGap, ...]
+    orphan_blocks: frozenset[int]
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def drop_furniture(blocks: list[Block]) -> list[Block]:
+    """Drop furniture lines, and from a tail marker on, the short blocks that follow it.
+
+    Example: [..., heading "Get the Latest Updates", paragraph "You'll be the first to know...",
+    heading "Debunking Myths About Contract Education Staffing"] -> [...]
+    """
+    kept: list[Block] = []
+    in_tail = False
+    for block in blocks:
+        text = block.text.strip()
+        if _TAIL_MARKERS.match(text):
+            in_tail = True
+            continue
+        if in_tail:
+            if _word_count(text) <= _SHORT_TAIL_WORDS and block.kind != "table_row":
+                continue
+            in_tail = False
+        if _FURNITURE_LINES.match(text) or _BYLINE.match(text):
+            continue
+        kept.append(block)
+    return kept
+
+
+def _announces_missing_list(blocks: list[Block], i: int) -> bool:
+    block = blocks[i]
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    has_list_after = following is not None and following.kind in ("list_item", "table_row")
+    if block.kind == "lead_in":
+        return not has_list_after
+    if block.kind != "paragraph" or has_list_after:
+        return False
+    sentences = split_sentences(block.text)
+    if len(sentences) != 1 or block.text.count(",") >= 2:
+        return False
+    referenced = following is not None and bool(_FOLLOWING_REFERENCE.match(following.text))
+    return bool(_ANNOUNCES_LIST.search(block.text)) or (
+        referenced and _word_count(block.text) <= 20
+    )
+
+
+def clean(source: str, blocks: list[Block], date: str | None) -> Cleaned:
+    """Remove furniture and report structural gaps for one article's blocks."""
+    kept = drop_furniture(blocks)
+    gaps: list[StructuralGap] = []
+    orphans: set[int] = set()
+    for i, block in enumerate(kept):
+        if _announces_missing_list(kept, i):
+            orphans.add(i)
+            gaps.append(StructuralGap(source, "missing_list", block.text))
+        if block.kind == "heading":
+            following = kept[i + 1] if i + 1 < len(kept) else None
+            if following is None or following.kind == "heading":
+                gaps.append(StructuralGap(source, "empty_section", block.text))
+    if not date:
+        gaps.append(StructuralGap(source, "no_date", "The article has no publication date."))
+    return Cleaned(tuple(kept), tuple(gaps), frozenset(orphans))

@@ -1,0 +1,281 @@
+"""Read Markdown bodies and saved HTML pages into blocks plus the metadata the page carries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from bot.ingest.plaintext import parse_date, row_statement
+from bot.models import Block, Cell
+
+
+@dataclass
+class Parsed:
+    """Blocks read from a document and the metadata found inside it."""
+
+    blocks: list[Block]
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_MD_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|[-*+])\s+(.+)$")
+_MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SETEXT = re.compile(r"^\s*(=+|-{2,})\s*$")
+_MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def strip_inline_markdown(text: str) -> str:
+    """Plain text of a Markdown line: links keep their words, emphasis and code marks go.
+
+    Example: "See **IEP** [goals](http://x)" -> "See IEP goals"
+    """
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    for _ in range(2):  # nested emphasis such as ***x***
+        text = _MD_EMPHASIS.sub(r"\2", text)
+    return " ".join(text.split())
+
+
+def _table_cells(line: str) -> list[str]:
+    return [strip_inline_markdown(c) for c in line.strip().strip("|").split("|")]
+
+
+def table_blocks(headers: list[str], rows: list[list[str]]) -> list[Block]:
+    """Rows of a comparison table as statements naming each column.
+
+    When the first header is empty (a row-label column), the row label leads the statement.
+    """
+    blocks = []
+    for row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        label = ""
+        pairs = list(zip(headers, row, strict=False))
+        if headers and not headers[0].strip() and len(pairs) > 1:
+            label, pairs = pairs[0][1], pairs[1:]
+        cells = tuple(Cell(h.strip(), c.strip()) for h, c in pairs if c.strip())
+        if not cells:
+            continue
+        text = row_statement(cells)
+        blocks.append(Block("table_row", f"{label} — {text}" if label else text, cells=cells))
+    return blocks
+
+
+def parse_markdown(body: str) -> Parsed:
+    """Blocks of a Markdown body; the first level-1 heading is returned as the title."""
+    blocks: list[Block] = []
+    meta: dict[str, str] = {}
+    paragraph: list[str] = []
+    lines = body.splitlines()
+
+    def flush() -> None:
+        if paragraph:
+            text = strip_inline_markdown(" ".join(paragraph))
+            if text:
+                blocks.append(Block("lead_in" if text.endswith(":") else "paragraph", text))
+            paragraph.clear()
+
+    def add_heading(text: str, level: int) -> None:
+        text = strip_inline_markdown(text)
+        if level == 1 and "title" not in meta and not blocks:
+            meta["title"] = text
+        else:
+            blocks.append(Block("heading", text))
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        heading = _MD_HEADING.match(line)
+        underline = _MD_SETEXT.match(lines[i + 1]) if i + 1 < len(lines) else None
+        item = _MD_ITEM.match(line)
+        if not line.strip() or _MD_RULE.match(line) or line.lstrip().startswith("```"):
+            flush()
+        elif heading:
+            flush()
+            add_heading(heading.group(2), len(heading.group(1)))
+        elif underline and not paragraph and not item:
+            add_heading(line.strip(), 1 if underline.group(1).startswith("=") else 2)
+            i += 2
+            continue
+        elif line[:1].isspace() and not paragraph and blocks and blocks[-1].kind == "list_item":
+            previous = blocks[-1]  # a list item's continuation line
+            text = f"{previous.text} {strip_inline_markdown(line)}"
+            blocks[-1] = Block("list_item", text, number=previous.number)
+        elif "|" in line and i + 1 < len(lines) and _MD_TABLE_SEPARATOR.match(lines[i + 1]):
+            flush()
+            headers = _table_cells(line)
+            rows = []
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                rows.append(_table_cells(lines[i]))
+                i += 1
+            blocks.extend(table_blocks(headers, rows))
+            continue
+        elif item:
+            flush()
+            number = int(item.group(1)) if item.group(1) else None
+            blocks.append(Block("list_item", strip_inline_markdown(item.group(2)), number=number))
+        else:
+            paragraph.append(line.strip())
+        i += 1
+    flush()
+    return Parsed(blocks, meta)
+
+
+# ---------------------------------------------------------------- HTML
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "template",
+    "select",
+    "input",
+)
+_FURNITURE_CLASS = re.compile(
+    r"(^|[-_ ])(share|sharing|social|newsletter|subscribe|related|comments?|sidebar|breadcrumbs?|"
+    r"cookie|menu|widget|navbar|nav|footer|header|advert|ads|promo|popup|modal)([-_ ]|$)",
+    re.IGNORECASE,
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CONTAINERS = ("div", "section", "article", "main", "body", "span", "center", "figure")
+
+
+def _text(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ", strip=True).split())
+
+
+def _is_furniture(tag: Tag) -> bool:
+    attributes = " ".join([tag.get("id") or "", *(tag.get("class") or [])])  # type: ignore[list-item]
+    role = str(tag.get("role") or "")
+    return bool(_FURNITURE_CLASS.search(attributes)) or role in (
+        "navigation",
+        "banner",
+        "contentinfo",
+    )
+
+
+def _html_table(table: Tag) -> list[Block]:
+    rows = table.find_all("tr")
+    if not rows:
+        return []
+    headers = [_text(c) for c in rows[0].find_all(["th", "td"])]
+    body = [[_text(c) for c in row.find_all(["th", "td"])] for row in rows[1:]]
+    return table_blocks(headers, body)
+
+
+def _walk(node: Tag, blocks: list[Block]) -> None:
+    inline: list[str] = []
+
+    def flush() -> None:
+        text = " ".join(" ".join(inline).split())
+        if text:
+            blocks.append(Block("lead_in" if text.endswith(":") else "paragraph", text))
+        inline.clear()
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString:  # skip comments, doctype, CDATA
+                inline.append(str(child))
+            continue
+        if not isinstance(child, Tag):
+            continue
+        name = child.name
+        if name in _DROP_TAGS or _is_furniture(child):
+            continue
+        if name in _HEADINGS:
+            flush()
+            text = _text(child)
+            if text:
+                blocks.append(Block("heading", text))
+        elif name in ("p", "blockquote", "pre", "dd", "dt", "figcaption"):
+            flush()
+            text = _text(child)
+            if text:
+                blocks.append(Block("lead_in" if text.endswith(":") else "paragraph", text))
+        elif name in ("ul", "ol"):
+            flush()
+            number = 1 if name == "ol" else None
+            for item in child.find_all("li", recursive=False):
+                nested = [n.extract() for n in item.find_all(["ul", "ol"])]
+                text = _text(item)
+                if text:
+                    blocks.append(Block("list_item", text, number=number))
+                    number = number + 1 if number is not None else None
+                for sub in nested:
+                    holder = BeautifulSoup("<div></div>", "html.parser").div
+                    assert holder is not None
+                    holder.append(sub)
+                    _walk(holder, blocks)
+        elif name == "table":
+            flush()
+            blocks.extend(_html_table(child))
+        elif name == "br":
+            flush()
+        elif name in _CONTAINERS or name in ("dl", "main", "article"):
+            flush()
+            _walk(child, blocks)
+        else:  # inline markup: a, em, strong, ...
+            inline.append(child.get_text(" ", strip=False))
+    flush()
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if isinstance(tag, Tag) and tag.get("content"):
+            return str(tag["content"]).strip()
+    return None
+
+
+def parse_html(html: str) -> Parsed:
+    """Main content of a saved page as blocks; navigation, scripts and styles are dropped."""
+    soup = BeautifulSoup(html, "html.parser")
+    meta: dict[str, str] = {}
+    title = _meta(soup, "og:title", "twitter:title")
+    if not title and soup.title and soup.title.string:
+        title = soup.title.string.strip()
+    publisher = _meta(soup, "og:site_name", "publisher", "author")
+    url = _meta(soup, "og:url")
+    canonical = soup.find("link", rel="canonical")
+    if isinstance(canonical, Tag) and canonical.get("href"):
+        url = str(canonical["href"])
+    date = _meta(soup, "article:published_time", "date", "pubdate", "dc.date")
+    time_tag = soup.find("time")
+    if not date and isinstance(time_tag, Tag):
+        date = str(time_tag.get("datetime") or _text(time_tag))
+
+    root = soup.find("article") or soup.find("main") or soup.select_one('[role="main"]')
+    if not isinstance(root, Tag):
+        root = soup.body if soup.body else soup
+    blocks: list[Block] = []
+    _walk(root, blocks)
+    # The page's first heading is usually its title, often repeated in <title> with a site suffix.
+    if blocks and blocks[0].kind == "heading" and (not title or blocks[0].text in title):
+        title = blocks[0].text
+        blocks = blocks[1:]
+    for key, value in (("title", title), ("publisher", publisher), ("url", url)):
+        if value:
+            meta[key] = value
+    if date:
+        iso = parse_date(date[:10]) or parse_date(date)
+        if iso:
+            meta["date"] = iso
+    return Parsed(blocks, meta)

@@ -1,0 +1,302 @@
+"""`otbot coverage`: which questions the articles answer, which they miss, and what to write next.
+
+Each question of a bank is run through the same evidence step as an answer: `covered` when the
+bot would answer it, `partial` when related passages exist but fall short of the answer floor,
+`not_covered` otherwise (and always for topics the scope policy refuses). Unanswered questions are
+grouped by theme (prompts/themes.toml) with a suggested article; structural gaps found while
+ingesting (a list announced but missing, an empty section, no date) are listed per article.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from bot.service import Bot
+
+Status = Literal["covered", "partial", "not_covered"]
+PARTIAL_MARGIN = 0.1  # below the answer floor by at most this much: related passages exist
+OTHER_THEME = "other"
+
+
+@dataclass(frozen=True)
+class QuestionCoverage:
+    """One question of the bank and the best passage the articles have for it."""
+
+    question: str
+    status: Status
+    title: str
+    passage: str
+    score: float
+    source: str = ""
+    theme: str = ""
+    origin: str = "bank"  # bank, refused (logged by the app) or disliked (thumbs down in the app)
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    questions: list[QuestionCoverage]
+    articles: list[dict[str, Any]]
+    gaps: list[dict[str, Any]]
+    structural: list[dict[str, str]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "questions": [{**asdict(q), "score": round(q.score, 4)} for q in self.questions],
+            "articles": self.articles,
+            "gaps": self.gaps,
+            "structural": self.structural,
+        }
+
+    def counts(self) -> dict[str, int]:
+        totals = {"covered": 0, "partial": 0, "not_covered": 0}
+        for question in self.questions:
+            totals[question.status] += 1
+        return totals
+
+
+class _Theme(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    pattern: str
+    suggestion: str
+
+
+class Themes:
+    """Named question themes, first match wins (prompts/themes.toml)."""
+
+    def __init__(self, themes: list[_Theme]) -> None:
+        self.themes = [(t, re.compile(t.pattern, re.IGNORECASE)) for t in themes]
+
+    @classmethod
+    def load(cls, path: Path) -> Themes:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls([_Theme.model_validate(t) for t in data.get("theme", [])])
+
+    def of(self, question: str) -> _Theme | None:
+        return next((t for t, pattern in self.themes if pattern.search(question)), None)
+
+
+def read_question_bank(path: Path) -> list[str]:
+    """Questions from a .txt (one per line, # comments) or a .csv with a `question` column."""
+    if not path.is_file():
+        raise ValueError(f"question bank not found: {path}")
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        columns = [c.strip().lower() for c in reader.fieldnames or []]
+        if "question" not in columns:
+            raise ValueError(
+                f"{path}: no 'question' column (columns: {', '.join(columns) or 'none'})"
+            )
+        key = (reader.fieldnames or [])[columns.index("question")]
+        questions = [(row.get(key) or "").strip() for row in reader]
+    elif path.suffix.lower() in (".txt", ".text", ""):
+        questions = [line.strip() for line in text.splitlines()]
+        questions = [q for q in questions if not q.startswith("#")]
+    else:
+        raise ValueError(f"{path}: expected a .txt (one question per line) or a .csv file")
+    questions = list(dict.fromkeys(q for q in questions if q))
+    if not questions:
+        raise ValueError(f"{path}: no questions found")
+    return questions
+
+
+def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
+    """How well the indexed articles answer one question."""
+    evidence = bot.evidence(question)
+    floor = bot.settings.relevance_floor
+    statements = evidence.statements
+    sources = [p.source for p in statements[0].parts if p.source] if statements else []
+    if sources:
+        source = max(sources, key=lambda s: s.score)  # the point's best-matching sentence
+        chunk = bot.chain.library.by_id.get(source.chunk_id)
+        passage = source.quote
+    elif evidence.passages:
+        chunk, passage = evidence.passages[0].chunk, evidence.passages[0].sentence.text
+    else:
+        chunk, passage = None, ""
+    if evidence.out_of_scope is not None:
+        status: Status = "not_covered"
+    elif evidence.relevance >= floor and statements:
+        status = "covered"
+    elif evidence.relevance >= floor - PARTIAL_MARGIN and chunk is not None:
+        status = "partial"
+    else:
+        status = "not_covered"
+    return QuestionCoverage(
+        question=question,
+        status=status,
+        title=chunk.title if chunk else "",
+        passage=passage,
+        score=evidence.relevance,
+        source=chunk.source if chunk else "",
+        origin=origin,
+    )
+
+
+def coverage(
+    bot: Bot, questions: list[str], themes: Themes, include_app_log: bool = False
+) -> CoverageReport:
+    """The content team's report for a question bank (plus, optionally, what the app logged)."""
+    asked: list[tuple[str, str]] = [(q, "bank") for q in questions]
+    if include_app_log:
+        seen = {q.lower() for q in questions}
+        logged = [(q, "refused") for q in bot.feedback.refused_questions()]
+        logged += [(f.question, "disliked") for f in bot.feedback.feedback() if not f.liked]
+        for question, origin in logged:
+            if question.lower() not in seen:
+                seen.add(question.lower())
+                asked.append((question, origin))
+
+    results = []
+    for question, origin in asked:
+        result = assess(bot, question, origin)
+        if result.status != "covered":
+            theme = themes.of(question)
+            result = replace(result, theme=theme.name if theme else OTHER_THEME)
+        results.append(result)
+
+    answered_by: dict[str, list[str]] = defaultdict(list)
+    for result in results:
+        if result.status != "not_covered" and result.source:
+            answered_by[result.source].append(result.question)
+    articles = [
+        {
+            "source": a["source"],
+            "title": a["title"],
+            "publisher": a["publisher"],
+            "date": a.get("date"),
+            "chunks": a["chunks"],
+            "answers": answered_by.get(a["source"], []),
+        }
+        for a in bot.articles()
+    ]
+
+    suggestions = {t.name: t.suggestion for t, _ in themes.themes}
+    grouped: dict[str, list[QuestionCoverage]] = defaultdict(list)
+    for result in results:
+        if result.status != "covered":
+            grouped[result.theme].append(result)
+    gaps = [
+        {
+            "theme": theme,
+            "suggestion": suggestions.get(theme, "review these questions for a new article"),
+            "not_covered": [r.question for r in members if r.status == "not_covered"],
+            "partial": [r.question for r in members if r.status == "partial"],
+            "count": len(members),
+        }
+        for theme, members in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    structural = [
+        {"source": g["source"], "kind": g["kind"], "text": g["text"]}
+        for a in bot.articles()
+        for g in a.get("gaps", [])
+    ]
+    return CoverageReport(results, articles, gaps, structural)
+
+
+def to_csv(report: CoverageReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["question", "status", "score", "title", "source", "passage", "theme", "origin"]
+    )
+    for q in report.questions:
+        writer.writerow(
+            [
+                q.question,
+                q.status,
+                f"{q.score:.3f}",
+                q.title,
+                q.source,
+                q.passage,
+                q.theme,
+                q.origin,
+            ]
+        )
+    return out.getvalue()
+
+
+def to_markdown(report: CoverageReport) -> str:
+    counts = report.counts()
+    total = max(1, len(report.questions))
+    lines = [
+        "# Content coverage",
+        "",
+        f"{len(report.questions)} questions: {counts['covered']} covered "
+        f"({counts['covered'] / total:.0%}), {counts['partial']} partly covered, "
+        f"{counts['not_covered']} not covered.",
+        "",
+        "## What to write next",
+        "",
+    ]
+    for gap in report.gaps:
+        lines.append(f"- **{gap['theme']}** ({gap['count']} questions): {gap['suggestion']}")
+        for question in gap["not_covered"]:
+            lines.append(f"  - not covered: {question}")
+        for question in gap["partial"]:
+            lines.append(f"  - partly covered: {question}")
+    lines += ["", "## Articles to fix", ""]
+    if not report.structural:
+        lines.append("No structural gaps found.")
+    for gap in report.structural:
+        lines.append(f"- `{gap['source']}` — {gap['kind'].replace('_', ' ')}: {gap['text']}")
+    lines += ["", "## Questions each article answers", ""]
+    for article in report.articles:
+        lines.append(
+            f"- **{article['title']}** ({article['publisher']}, {article['chunks']} chunks): "
+            f"{len(article['answers'])} questions"
+        )
+    lines += [
+        "",
+        "## Every question",
+        "",
+        "| status | score | question | best passage | article |",
+        "|---|---|---|---|---|",
+    ]
+    for q in sorted(
+        report.questions,
+        key=lambda q: ({"not_covered": 0, "partial": 1, "covered": 2}[q.status], q.score),
+    ):
+        passage = q.passage.replace("|", "\\|")[:120]
+        lines.append(
+            f"| {q.status.replace('_', ' ')} | {q.score:.2f} | {q.question} | {passage} | {q.title} |"
+        )
+    return "\n".join(lines)
+
+
+def coverage_chart(report: CoverageReport, path: Path) -> Path:
+    """Bars: questions by status, and unanswered questions by theme."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    counts = report.counts()
+    figure, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1, 2]}
+    )
+    left.bar(
+        ["covered", "partial", "not covered"],
+        list(counts.values()),
+        color=["#4caf50", "#ffb300", "#e53935"],
+    )
+    left.set_title("Questions by status")
+    themes = [(g["theme"], g["count"]) for g in report.gaps]
+    right.barh([t for t, _ in themes][::-1], [c for _, c in themes][::-1], color="#5c6bc0")
+    right.set_title("Unanswered questions by theme")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

@@ -1,0 +1,308 @@
+"""The `Bot`: the one object the CLI and the app talk to, and `build_bot`, where it is wired."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import tempfile
+import time
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from bot.answer.chain import AnswerChain, Evidence
+from bot.answer.composing import DEFAULT_RANKER, AnswerPolicy
+from bot.answer.generating import (
+    ChatModel,
+    GenerativeAnswerer,
+    OpenAICompatibleChat,
+    load_generation_wording,
+)
+from bot.answer.refusal import PASSAGE_FEATURES, load_refusal_model
+from bot.answer.retrieval import Library
+from bot.answer.rewriting import Turn
+from bot.answer.scope import load_glossary, load_scope
+from bot.app.feedback import FeedbackStore
+from bot.app.throttle import LoginThrottle
+from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
+from bot.ingest.index import ChromaIndex, IndexDamaged
+from bot.ingest.loading import ArticleError, read_article
+from bot.ingest.sync import IngestReport, ingest, read_manifest
+from bot.models import Answer, Detail, Mode
+from bot.prompts import load_wording
+from bot.quality.coverage import CoverageReport, Themes, coverage, read_question_bank
+from bot.settings import Settings
+
+MODES: tuple[Mode, ...] = ("candidate", "recruiter")
+DETAILS: tuple[Detail, ...] = ("short", "standard", "detailed")
+
+
+class QuestionError(ValueError):
+    """A question the bot will not take (empty, too long, unknown mode, bad history)."""
+
+
+def check_text(text: object, what: str = "the question", limit: int | None = None) -> str:
+    """`text` if the bot can take it; raises `QuestionError` naming what is wrong.
+
+    Text must be a string of valid Unicode (no unpaired surrogate, as broken bytes or a JSON
+    "\\ud800" give), not empty, and within `limit` characters.
+    """
+    if not isinstance(text, str):
+        raise QuestionError(f'{what} must be text')
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise QuestionError(
+            f"{what} has a character that is not valid text at position {error.start + 1} "
+            "(broken UTF-8 or an unpaired surrogate)"
+        ) from None
+    if not text.strip():
+        raise QuestionError(f"{what} is empty")
+    if limit is not None and len(text) > limit:
+        raise QuestionError(f"{what} is {len(text)} characters long; the limit is {limit}")
+    return text
+
+
+class Bot:
+    """Indexes the corpus and answers from it. Parts are passed in by `build_bot`."""
+
+    def __init__(
+        self, settings: Settings, embedder: Embedder, chat_model: ChatModel | None = None
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.chat_model = chat_model
+        # How often (seconds) to check whether another process changed the index.
+        self.reload_check_seconds = 1.0
+        self._generation: str | None = None  # of the index the current chain was built from
+        self._checked_at = 0.0
+
+    @cached_property
+    def generator(self) -> GenerativeAnswerer | None:
+        """The optional generative answerer (only with a chat model)."""
+        if self.chat_model is None:
+            return None
+        wording = load_generation_wording(self.settings.prompts_dir / "generate.toml")
+        return GenerativeAnswerer(self.chat_model, wording)
+
+    @cached_property
+    def index(self) -> ChromaIndex:
+        return ChromaIndex(
+            self.settings.index_dir,
+            self.embedder,
+            collection=self.settings.collection,
+            host=self.settings.chroma_host,
+            port=self.settings.chroma_port,
+        )
+
+    def _reload_if_changed(self) -> None:
+        """Drop the loaded chain when an ingest (here, in another process or through a shared
+        Chroma server) changed the index; requests already answering keep the chain they hold."""
+        now = time.monotonic()
+        if now - self._checked_at < self.reload_check_seconds:
+            return
+        self._checked_at = now
+        generation = self.index.generation()
+        if self._generation is not None and generation != self._generation:
+            self.__dict__.pop("chain", None)
+        self._generation = generation
+
+    @cached_property
+    def chain(self) -> AnswerChain:
+        self._generation = self.index.generation()
+        return AnswerChain(
+            Library(self.index, self.embedder.words()),
+            self.embedder,
+            load_wording(self.settings.prompts_dir / "answer.toml"),
+            AnswerPolicy(
+                relevance_floor=self.settings.relevance_floor,
+                decision=load_refusal_model(self.settings.prompts_dir / "refusal.toml"),
+                ranker=load_refusal_model(
+                    self.settings.prompts_dir / "ranking.toml", PASSAGE_FEATURES, DEFAULT_RANKER
+                ),
+            ),
+            load_scope(self.settings.prompts_dir / "scope.toml"),
+            load_glossary(self.settings.prompts_dir / "glossary.toml"),
+            k=self.settings.retrieval_k,
+            generator=self.generator,
+        )
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        return FeedbackStore(self.settings.index_dir / "feedback.sqlite3")
+
+    def ask(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        mode: str = "candidate",
+        request_id: object = None,
+        tone: str | None = None,
+        detail: Detail = "standard",
+        record_refusal: bool = False,
+    ) -> Answer:
+        """Answer one question from the articles, or refuse honestly with a recruiter handoff.
+
+        `tone` and `detail` shape recruiter drafts; with `record_refusal`, a refused question is
+        remembered for the content team's coverage report.
+        Raises `QuestionError` for an empty or over-long question or an unknown mode.
+        """
+        check_text(question, limit=self.settings.max_question_chars)
+        self._reload_if_changed()
+        for turn in history or []:
+            check_text(turn.content, f"a {turn.role} turn of the history")
+        if mode not in MODES:
+            raise QuestionError(f"unknown mode {mode!r} (expected candidate or recruiter)")
+        answer = self.chain.invoke(
+            question.strip(), list(history or []), mode, request_id, tone, detail
+        )
+        if record_refusal and answer.refused:
+            self.feedback.record_refusal(answer.question)
+        return answer
+
+    def draft(self, text: str, tone: str | None = None, detail: str = "standard") -> list[Answer]:
+        """Recruiter drafts for one or several questions (one per line)."""
+        questions = [line.strip() for line in text.splitlines() if line.strip()]
+        if not questions:
+            raise QuestionError("paste at least one question")
+        if detail not in DETAILS:
+            raise QuestionError(f"unknown length {detail!r} (expected {', '.join(DETAILS)})")
+        level: Detail = detail  # narrowed by the check above
+        return [self.ask(q, mode="recruiter", tone=tone, detail=level) for q in questions]
+
+    def rate(self, answer: dict[str, Any], liked: bool) -> None:
+        """Store a thumbs up or down on an answer (its JSON form)."""
+        self.feedback.record_feedback(answer, liked)
+
+    def coverage(
+        self, questions: list[str] | None = None, include_app_log: bool = True
+    ) -> CoverageReport:
+        """The content team's coverage report (default: the configured question bank)."""
+        bank = (
+            questions if questions is not None else read_question_bank(self.settings.question_bank)
+        )
+        themes = Themes.load(self.settings.prompts_dir / "themes.toml")
+        return coverage(self, bank, themes, include_app_log=include_app_log)
+
+    def admin_enabled(self) -> bool:
+        return bool(self.settings.admin_password)
+
+    @cached_property
+    def logins(self) -> LoginThrottle:
+        return LoginThrottle()
+
+    def check_admin(self, user: str, password: str, client: str = "") -> bool:
+        """Constant-time check of the content admin's credentials; always False when unset.
+
+        A `client` (the visitor's address) that fails too often is locked out for a while: see
+        `login_wait`. During the lockout even the right password is refused.
+        """
+        if not self.admin_enabled() or self.logins.wait(client) > 0:
+            return False
+        user_ok = hmac.compare_digest(user.encode(), self.settings.admin_user.encode())
+        password_ok = hmac.compare_digest(password.encode(), self.settings.admin_password.encode())
+        if user_ok and password_ok:
+            self.logins.succeeded(client)
+            return True
+        self.logins.failed(client)
+        return False
+
+    def login_wait(self, client: str = "") -> float:
+        """Seconds before `client` may try to log in again after too many failures."""
+        return self.logins.wait(client)
+
+    def add_article(self, name: str, content: bytes) -> IngestReport:
+        """Add (or replace) one article in the corpus and index it at once.
+
+        The file is checked before it is written: a bad file raises `ArticleError` and changes
+        nothing, so what is already stored is never lost.
+        """
+        filename = Path(name.replace("\\", "/")).name
+        if not filename or filename.startswith((".", "_")):
+            raise ArticleError(name, "invalid file name (it must not start with '.' or '_')")
+        with tempfile.TemporaryDirectory() as scratch:
+            trial = Path(scratch) / filename
+            trial.write_bytes(content)
+            read_article(trial, Path(scratch))  # raises ArticleError with the reason
+        corpus = self.settings.corpus_dir
+        corpus.mkdir(parents=True, exist_ok=True)
+        partial = corpus / f".{filename}.upload"
+        partial.write_bytes(content)
+        partial.replace(corpus / filename)
+        return self.ingest(show_progress=False)
+
+    def evidence(self, question: str, history: list[Turn] | None = None) -> Evidence:
+        """How strongly the articles support an answer (for calibration and coverage reports)."""
+        return self.chain.evidence(question, list(history or []))
+
+    def is_indexed(self) -> bool:
+        return self.index.count() > 0
+
+    def ingest(
+        self, corpus_dir: Path | None = None, show_progress: bool = True, rebuild: bool = False
+    ) -> IngestReport:
+        """Bring the index in line with the corpus folder (incremental, idempotent).
+
+        A local index that cannot be read is rebuilt from the corpus (the report says why);
+        `rebuild` forces that. Nothing in the corpus folder is touched.
+        """
+        self.__dict__.pop("chain", None)  # answers read the new index from the next question on
+        if rebuild:
+            self._drop_index()
+        try:
+            report = self._ingest(corpus_dir, show_progress)
+        except IndexDamaged as error:
+            if error.remote:
+                raise
+            self._drop_index()
+            report = self._ingest(corpus_dir, show_progress)
+            report.rebuilt = error.reason
+        if rebuild and not report.rebuilt:
+            report.rebuilt = "asked for"
+        return report
+
+    def _ingest(self, corpus_dir: Path | None, show_progress: bool) -> IngestReport:
+        return ingest(
+            corpus_dir or self.settings.corpus_dir,
+            self.index,
+            self.embedder,
+            max_words=self.settings.chunk_max_words,
+            batch_size=self.settings.embed_batch_size,
+            show_progress=show_progress,
+        )
+
+    def _drop_index(self) -> None:
+        """Forget the stored index (and its manifest) so that the next ingest writes it anew."""
+        index = self.__dict__.pop("index", None)
+        self.__dict__.pop("chain", None)
+        if self.settings.chroma_host:
+            client = (index or self.index).client
+            for kind in ("chunks", "sentences"):
+                with contextlib.suppress(Exception):  # absent already
+                    client.delete_collection(f"{self.settings.collection}-{kind}")
+            self.__dict__.pop("index", None)
+        else:
+            ChromaIndex.destroy(self.settings.index_dir)
+        (self.settings.index_dir / "articles.json").unlink(missing_ok=True)
+
+    def articles(self) -> list[dict[str, Any]]:
+        """The indexed articles: title, publisher, date, chunk count and structural gaps."""
+        return list(read_manifest(self.settings.index_dir)["articles"])
+
+
+def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
+    """The composition root: every part of the bot is created here and nowhere else.
+
+    `embedder` lets several bots (one per corpus, in the evaluation) share one loaded model.
+    """
+    embedder = embedder or SentenceTransformerEmbedder(
+        settings.embedding_model, settings.embed_batch_size
+    )
+    chat_model = (
+        OpenAICompatibleChat(
+            settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
+        )
+        if settings.llm_url
+        else None
+    )
+    return Bot(settings, embedder, chat_model)

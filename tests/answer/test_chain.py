@@ -1,0 +1,242 @@
+"""The whole answer chain with the real model and a real Chroma over the shipped corpus."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.answer.rewriting import Turn
+from bot.answer.verification import normalise
+from bot.prompts import load_wording
+from bot.service import QuestionError
+from tests.conftest import SHIPPED_CORPUS, history_of, load_eval_items
+
+ITEMS = load_eval_items()
+IN_SCOPE = [i for i in ITEMS if i["kind"] != "out_of_scope"]
+OUT_OF_SCOPE = [i for i in ITEMS if i["kind"] == "out_of_scope"]
+ARTICLE_TEXT = {
+    p.name: normalise(p.read_text(encoding="utf-8")) for p in SHIPPED_CORPUS.glob("*.txt")
+}
+
+
+@pytest.fixture(scope="module")
+def answers(seed_bot):
+    """Every question of the eval set, answered once."""
+    return {
+        item["id"]: seed_bot.ask(item["question"], history_of(item), item.get("mode", "candidate"))
+        for item in ITEMS
+    }
+
+
+def markers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def test_every_citation_quote_is_in_its_chunk_and_in_the_article(answers):
+    for answer in answers.values():
+        for citation in answer.citations:
+            assert citation.quote in citation.chunk
+            assert normalise(citation.quote) in ARTICLE_TEXT[citation.source]
+
+
+def test_no_citation_dangles(answers):
+    for answer in answers.values():
+        assert markers(answer.answer) == {c.n for c in answer.citations}
+        assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_in_scope_questions_are_answered_with_the_expected_passage(answers):
+    answered = [i for i in IN_SCOPE if not answers[i["id"]].refused]
+    found = [
+        i
+        for i in answered
+        if any(
+            normalise(c.quote) in normalise(i["passage"])
+            or normalise(i["passage"]) in normalise(c.quote)
+            for c in answers[i["id"]].citations
+        )
+    ]
+    # The golden set is part of dev; what generalizes is gated on the test split by `otbot eval`.
+    # These guard against regressions (measured 2026-11-26: 0.89 answered, 0.80 quote the passage).
+    assert len(answered) / len(IN_SCOPE) >= 0.85
+    assert len(found) / len(IN_SCOPE) >= 0.75
+
+
+def test_out_of_scope_questions_are_refused_with_a_handoff(answers):
+    handoff = load_wording().refusal.handoff
+    refused = [i for i in OUT_OF_SCOPE if answers[i["id"]].refused]
+    assert len(refused) / len(OUT_OF_SCOPE) >= 0.9
+    for item in refused:
+        answer = answers[item["id"]]
+        assert answer.citations == ()
+        assert handoff in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the average salary for a school OT?",
+        "How do I get my OT license in Texas?",
+        "My daughter has autism, what exercises should we do at home?",
+        "What's the weather like in Boston today?",
+    ],
+)
+def test_policy_and_unrelated_topics_refuse(seed_bot, question):
+    answer = seed_bot.ask(question)
+    assert answer.refused and not answer.citations
+
+
+def test_follow_up_is_rewritten_and_answered(seed_bot):
+    history = [
+        Turn("user", "Do school OTs get summers off?"),
+        Turn("assistant", "Often, yes [1]."),
+    ]
+    answer = seed_bot.ask("and in clinics?", history)
+    assert "clinical" in answer.standalone_question.lower()
+    assert "summers off" in answer.standalone_question
+    assert not answer.refused
+    # Answered about clinics: nothing quoted only about schools.
+    assert any("clinic" in c.section.lower() or "Clinical" in c.quote for c in answer.citations)
+    assert not any("school calendar" in c.quote for c in answer.citations)
+
+
+def test_self_contained_question_is_not_rewritten(seed_bot):
+    history = [Turn("user", "Do school OTs get summers off?")]
+    answer = seed_bot.ask("What does IEP mean?", history)
+    assert answer.standalone_question == "What does IEP mean?"
+
+
+def test_comparison_cites_both_settings(seed_bot):
+    answer = seed_bot.ask("How do schedules differ between school and clinical OT?")
+    quotes = " | ".join(c.quote for c in answer.citations)
+    assert "school calendar" in quotes
+    assert "Year-round" in quotes
+
+
+def test_never_answers_from_a_missing_list_or_furniture(seed_bot):
+    orphan = "School districts and agencies look for therapists with the following abilities:"
+    for question in (
+        "What abilities do school districts look for in therapists?",
+        "What are the myths about contract education staffing?",
+        "Is Connecticut in the Nurse Licensure Compact?",
+    ):
+        answer = seed_bot.ask(question)
+        for citation in answer.citations:
+            assert citation.quote != orphan
+            assert "Debunking Myths" not in citation.chunk
+            assert "Get the Latest Updates" not in citation.chunk
+
+
+def test_recruiter_draft_is_grouped_and_lists_sources(seed_bot):
+    answer = seed_bot.ask("What are the advantages of school-based OT?", mode="recruiter")
+    wording = load_wording()
+    assert answer.answer.startswith(wording.recruiter.tone("friendly").opening)
+    assert f"{wording.recruiter.sources_heading}:" in answer.answer
+    for citation in answer.citations:
+        assert f"[{citation.n}] {citation.title}" in answer.answer
+
+
+def test_candidate_answer_is_short(answers):
+    for item in IN_SCOPE:
+        answer = answers[item["id"]]
+        if item.get("mode", "candidate") == "candidate" and not answer.refused:
+            assert len(answer.citations) <= 8
+            assert len(answer.answer.split()) <= 180
+
+
+def test_answer_json_contract(seed_bot):
+    data = seed_bot.ask("What does IEP mean?", request_id="q1").to_json()
+    assert list(data)[:7] == [
+        "id",
+        "question",
+        "answer",
+        "refused",
+        "citations",
+        "timings_ms",
+        "mode",
+    ]
+    assert data["id"] == "q1" and data["refused"] is False
+    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
+    citation = data["citations"][0]
+    for key, kind in (
+        ("n", int),
+        ("title", str),
+        ("publisher", str),
+        ("source", str),
+        ("section", str),
+        ("quote", str),
+        ("chunk", str),
+        ("score", float),
+    ):
+        assert isinstance(citation[key], kind), key
+    assert citation["quote"] in citation["chunk"]
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"), [("   ", "empty"), ("x" * 2001, "2001 characters")]
+)
+def test_bad_questions_are_rejected(seed_bot, question, reason):
+    with pytest.raises(QuestionError, match=reason):
+        seed_bot.ask(question)
+
+
+def test_unknown_mode_is_rejected(seed_bot):
+    with pytest.raises(QuestionError, match="unknown mode"):
+        seed_bot.ask("What does IEP mean?", mode="poet")
+
+
+TRAVEL_ARTICLE = """---
+title: Travel OT jobs
+publisher: Example Staffing
+date: 2026-02-10
+---
+# Travel OT jobs
+
+Travel occupational therapists take temporary contracts, usually 13 weeks long.
+
+## Benefits of travel therapy
+
+- Tax-free housing stipends when you work away from your tax home.
+- Higher weekly pay than many permanent roles.
+
+## Licensure
+
+You need a license in each state where you work, unless the state is part of the OT Licensure Compact.
+"""
+
+
+@pytest.fixture(scope="module")
+def travel_bot(tmp_path_factory, embedder):
+    """The seed corpus plus an article a content team added (Markdown, lists under headings)."""
+    import shutil
+
+    from bot.service import Bot
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("travel")
+    shutil.copytree(SHIPPED_CORPUS, root / "corpus")
+    (root / "corpus" / "travel.md").write_text(TRAVEL_ARTICLE, encoding="utf-8")
+    bot = Bot(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), embedder)
+    bot.ingest(show_progress=False)
+    return bot
+
+
+def test_list_under_a_heading_is_answered_whole_with_the_heading(travel_bot):
+    answer = travel_bot.ask("What are the benefits of travel therapy?")
+    assert "Benefits of travel therapy:" in answer.answer
+    quotes = [c.quote for c in answer.citations]
+    assert "Tax-free housing stipends when you work away from your tax home." in quotes
+    assert "Higher weekly pay than many permanent roles." in quotes
+
+
+def test_policy_topics_are_answered_only_when_an_article_speaks_of_them(travel_bot):
+    covered = travel_bot.ask("Do I need a license in each state?")
+    assert not covered.refused
+    assert "license in each state" in covered.citations[0].quote
+    for question in (
+        "How do I get licensed in Texas?",
+        "What is the average salary of a travel OT?",
+    ):
+        assert travel_bot.ask(question).refused, question
+    assert travel_bot.ask("My son has autism, can OT help him?").refused

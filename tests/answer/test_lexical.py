@@ -1,0 +1,51 @@
+from bot.answer.lexical import Vocabulary, stem, tokens
+
+
+def test_snowball_stems_meet_across_word_forms():
+    assert stem("IEPs") == "iep"
+    assert stem("therapies") == stem("therapy")
+    assert stem("settings") == stem("setting")
+    assert stem("geriatric") == stem("geriatrics")
+    assert stem("collaborating") == stem("collaborate")
+    assert tokens("Do school OTs get summers off?") == ["school", "ot", "summer"]
+    assert tokens("kids and children") == ["child", "child"]
+
+
+def test_vocabulary_corrects_misspellings_against_the_corpus():
+    vocabulary = Vocabulary(["IEP goals are set in schools.", "School calendars differ."])
+    assert vocabulary.correct("gaol") == "goals"
+    assert vocabulary.correct("schol") == "school"
+    assert vocabulary.correct("salary") == "salary"  # nothing close: left as it is
+    assert vocabulary.terms("what are IEP gaols in schol OT") == ["iep", "goal", "school", "ot"]
+
+
+def test_known_english_words_are_never_corrected_into_corpus_words():
+    # "goat" is one edit from the corpus word "goal", but it is a real word: a near miss stays one.
+    vocabulary = Vocabulary(["IEP goals are set in schools."], english=frozenset({"goat"}))
+    assert vocabulary.correct("goat") == "goat"
+    assert vocabulary.correct("gaol") == "goals"
+
+
+def test_correct_text_keeps_everything_but_the_misspelt_words():
+    vocabulary = Vocabulary(["Elementary schools need occupational therapists."])
+    assert (
+        vocabulary.correct_text("Are OT jobs only in elementry schools?")
+        == "Are OT jobs only in elementary schools?"
+    )
+
+
+def test_idf_is_highest_for_unknown_words():
+    vocabulary = Vocabulary(["school OT", "school calendar", "clinic OT"])
+    assert vocabulary.idf("salary") > vocabulary.idf("calendar") > vocabulary.idf("school")
+
+
+def test_misspelt_question_words_are_corrected_even_when_the_articles_never_use_them():
+    # Articles' sentences rarely say "what" or "does"; a typo in one must not look like a topic.
+    vocabulary = Vocabulary(["School OTs follow the school calendar."])
+    assert vocabulary.correct_text("Whhat deos a school OT do?") == "what does a school OT do?"
+    assert vocabulary.terms("Whhat deos a school OT do?") == vocabulary.terms("What does a school OT do?")
+
+
+def test_inflections_of_known_words_are_never_corrected():
+    vocabulary = Vocabulary(["Finding a role takes time."], english=frozenset({"hint"}))
+    assert vocabulary.correct("hinting") == "hinting"  # not "finding"

@@ -1,0 +1,34 @@
+"""Rendering: what the reader sees, with nothing of the article's own markup mistaken for ours."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.service import Bot
+from bot.settings import Settings
+
+ARTICLE = """# Sensory rooms in school occupational therapy
+
+## Why schools build sensory rooms
+
+Sensory rooms give students a calm place with dim lighting and soft seating [2]. School
+occupational therapists often help plan the equipment and the daily schedule for the room [3, 4].
+Teachers use the room for short breaks so that students can return to class ready to learn [5].
+"""
+
+
+def test_an_articles_own_reference_marks_never_break_an_answer(tmp_path: Path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "sensory-rooms.md").write_text(ARTICLE, encoding="utf-8")
+    bot = Bot(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder)
+    bot.ingest(show_progress=False)
+
+    answer = bot.ask("What lighting do school sensory rooms have?")
+
+    assert not answer.refused
+    assert any("[2]" in c.quote for c in answer.citations)  # the quote stays verbatim
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}  # only the answer's own markers are left
+    assert "dim lighting and soft seating. [1]" in answer.answer

@@ -1,0 +1,40 @@
+from bot.answer.rewriting import Turn, is_followup, rewrite, strip_framing
+
+SUMMERS = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often, yes [1].")]
+PATIENTS = [
+    Turn("user", "What kinds of patients do clinical OTs see?"),
+    Turn("assistant", "Children, adults and seniors [1]."),
+]
+
+
+def test_setting_swap():
+    assert rewrite("and in clinics?", SUMMERS) == "Do clinical OTs get summers off?"
+    assert rewrite("what about in hospitals?", SUMMERS) == "Do clinical OTs get summers off?"
+
+
+def test_anaphoric_follow_up_carries_the_previous_question():
+    standalone = rewrite("which of those is about older adults?", PATIENTS)
+    assert "older adults" in standalone and "patients do clinical OTs see" in standalone
+
+
+def test_self_contained_questions_are_left_alone():
+    for question in (
+        "What does IEP mean?",
+        "What does it take to work in a school district as an OT?",
+    ):
+        assert not is_followup(question, SUMMERS)
+        assert rewrite(question, SUMMERS) == question
+
+
+def test_no_history_means_no_rewrite():
+    assert rewrite("and in clinics?", []) == "and in clinics?"
+
+
+def test_comma_framing_and_a_described_asker_are_cut_but_the_description_kept():
+    assert strip_framing(
+        "recruiter here, candidate in a rural area asks whether mental health OT jobs are easy to find"
+    ) == "in a rural area mental health OT jobs are easy to find"
+    assert strip_framing(
+        "recruiter here, candidate is a COTA and wants to know if she can discharge patients"
+    ) == "is a COTA she can discharge patients"
+    assert strip_framing("Do school OTs get summers off?") == "Do school OTs get summers off?"

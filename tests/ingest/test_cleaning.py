@@ -1,0 +1,90 @@
+from pathlib import Path
+
+from bot.ingest.cleaning import clean, drop_furniture
+from bot.ingest.loading import read_article
+from bot.models import Block
+from tests.conftest import SEED_SCHOOL_VS_CLINIC, SEED_SCHOOLS, SHIPPED_CORPUS
+
+FURNITURE = (
+    "Get the Latest Updates",
+    "You'll be the first to know",
+    "Debunking Myths About Contract Education Staffing",
+    "School or Clinical SLP? The Benefits of Both",
+    "Connecticut Joins the Nurse Licensure Compact",
+)
+
+
+def all_text(path: Path) -> str:
+    article = read_article(path, SHIPPED_CORPUS)
+    return "\n".join(b.text for b in article.blocks)
+
+
+def test_seed_furniture_is_gone_and_content_stays():
+    text = all_text(SHIPPED_CORPUS / SEED_SCHOOL_VS_CLINIC)
+    for furniture in FURNITURE:
+        assert furniture not in text
+    assert "Ready to explore your next OT role?" in text  # the article's own last paragraph
+
+
+def test_missing_lists_are_reported_as_gaps():
+    article = read_article(SHIPPED_CORPUS / SEED_SCHOOLS, SHIPPED_CORPUS)
+    missing = [g.text for g in article.gaps if g.kind == "missing_list"]
+    assert (
+        "School-based OT addresses multiple domains that affect participation and performance."
+        in missing
+    )
+    assert "Several factors are contributing to the growth of school-based OT roles:" in missing
+    assert any(g.kind == "no_date" for g in article.gaps)
+    flagged = [article.blocks[i].text for i in article.orphan_blocks]
+    assert (
+        "School-based OT addresses multiple domains that affect participation and performance."
+        in flagged
+    )
+
+
+def test_lead_in_followed_by_its_list_is_not_a_gap():
+    article = read_article(SHIPPED_CORPUS / SEED_SCHOOL_VS_CLINIC, SHIPPED_CORPUS)
+    assert not [g for g in article.gaps if g.kind == "missing_list"]
+
+
+def test_share_lines_dropped_and_long_text_after_a_marker_is_kept():
+    blocks = [
+        Block("paragraph", "OT in schools helps students take part in class."),
+        Block("paragraph", "Share on Facebook"),
+        Block("heading", "Related Posts"),
+        Block("paragraph", "Five tips for new grads"),
+        Block(
+            "paragraph",
+            "This paragraph is long enough to be real article content that continues after a "
+            "newsletter box, so it must not be dropped with the furniture around it at all.",
+        ),
+    ]
+    kept = [b.text for b in drop_furniture(blocks)]
+    assert kept[0].startswith("OT in schools")
+    assert "Share on Facebook" not in kept and "Five tips for new grads" not in kept
+    assert kept[-1].startswith("This paragraph is long")
+
+
+def test_empty_section_is_a_gap():
+    blocks = [
+        Block("heading", "Salary"),
+        Block("heading", "Licensure"),
+        Block("paragraph", "Text."),
+    ]
+    cleaned = clean("a.md", blocks, "2025-01-01")
+    assert [(g.kind, g.text) for g in cleaned.gaps] == [("empty_section", "Salary")]
+
+
+def test_bylines_tags_and_cookie_lines_are_furniture():
+    blocks = [
+        Block("paragraph", "By Jane Doe | March 3, 2025"),
+        Block("paragraph", "5 min read"),
+        Block("paragraph", "By working in schools, OTs see students grow."),
+        Block("paragraph", "Tags: school OT, IEP, careers"),
+        Block("paragraph", "We use cookies to improve your experience."),
+        Block("heading", "Previous Post"),
+        Block("paragraph", "Ten tips for travel OTs"),
+    ]
+    assert [b.text for b in drop_furniture(blocks)] == [
+        "By working in schools, OTs see students grow."
+    ]

@@ -1,0 +1,111 @@
+from bot.ingest.markup import parse_html, parse_markdown, strip_inline_markdown
+
+HTML_PAGE = """<!doctype html><html><head>
+<title>Pediatric OT in Clinics | CareStaff</title>
+<meta property="og:site_name" content="CareStaff">
+<meta property="article:published_time" content="2025-03-04T10:00:00Z">
+<link rel="canonical" href="https://example.org/pediatric-ot">
+<style>.x{color:red}</style><script>var tracking = "Share this";</script>
+</head><body>
+<nav><a href="/">Home</a> <a href="/jobs">Jobs</a></nav>
+<header class="site-header">Menu</header>
+<article>
+<h1>Pediatric OT in Clinics</h1>
+<p>Outpatient pediatric OTs treat children with <strong>sensory</strong> needs.</p>
+<h2>What a day looks like</h2>
+<p>Common tasks include:</p>
+<ul><li>Evaluating motor skills</li><li>Coaching parents</li></ul>
+<table><tr><th>Setting</th><th>Caseload</th></tr><tr><td>Clinic</td><td>Eight visits a day</td></tr></table>
+<div class="share-buttons"><a>Facebook</a><a>Twitter</a></div>
+</article>
+<aside class="related-posts"><h3>Related posts</h3><p>Travel OT guide</p></aside>
+<footer>Copyright CareStaff</footer>
+</body></html>"""
+
+
+def test_html_main_content_only():
+    parsed = parse_html(HTML_PAGE)
+    texts = [b.text for b in parsed.blocks]
+    assert parsed.meta == {
+        "title": "Pediatric OT in Clinics",
+        "publisher": "CareStaff",
+        "url": "https://example.org/pediatric-ot",
+        "date": "2025-03-04",
+    }
+    assert texts[0] == "Outpatient pediatric OTs treat children with sensory needs."
+    assert ("heading", "What a day looks like") in [(b.kind, b.text) for b in parsed.blocks]
+    assert [b.text for b in parsed.blocks if b.kind == "list_item"] == [
+        "Evaluating motor skills",
+        "Coaching parents",
+    ]
+    assert "Setting: Clinic; Caseload: Eight visits a day." in texts
+    joined = " ".join(texts)
+    for furniture in (
+        "Home",
+        "Menu",
+        "Facebook",
+        "Travel OT guide",
+        "Copyright",
+        "tracking",
+        "color",
+    ):
+        assert furniture not in joined
+
+
+def test_markdown_structure_and_inline_marks():
+    body = """# Becoming a school OT
+
+Most school OTs work under **IEPs** and [IDEA](https://example.org).
+
+## Pros and cons
+
+Advantages:
+
+- Summers off, depending on the contract
+- Team work
+
+| | School | Clinic |
+|---|---|---|
+| Schedule | School calendar | Year-round |
+"""
+    parsed = parse_markdown(body)
+    assert parsed.meta == {"title": "Becoming a school OT"}
+    kinds = [(b.kind, b.text) for b in parsed.blocks]
+    assert kinds[0] == ("paragraph", "Most school OTs work under IEPs and IDEA.")
+    assert ("heading", "Pros and cons") in kinds
+    assert ("lead_in", "Advantages:") in kinds
+    assert ("list_item", "Summers off, depending on the contract") in kinds
+    assert ("table_row", "Schedule — School: School calendar; Clinic: Year-round.") in kinds
+
+
+def test_strip_inline_markdown():
+    assert strip_inline_markdown("See **IEP** [goals](http://x) ![img](a.png)") == "See IEP goals"
+
+
+def test_markdown_setext_headings_rules_and_wrapped_list_items():
+    body = """Travel OT basics
+================
+
+Intro paragraph about travel therapy.
+
+Pay and housing
+---------------
+
+- Housing stipends are common when you
+  work away from your tax home.
+- Contracts last about 13 weeks.
+
+***
+
+Closing words.
+"""
+    parsed = parse_markdown(body)
+    assert parsed.meta == {"title": "Travel OT basics"}
+    kinds = [(b.kind, b.text) for b in parsed.blocks]
+    assert kinds == [
+        ("paragraph", "Intro paragraph about travel therapy."),
+        ("heading", "Pay and housing"),
+        ("list_item", "Housing stipends are common when you work away from your tax home."),
+        ("list_item", "Contracts last about 13 weeks."),
+        ("paragraph", "Closing words."),
+    ]

@@ -1,0 +1,82 @@
+from bot.ingest.plaintext import parse_date, parse_plain_text, split_row
+from tests.conftest import SEED_SCHOOL_VS_CLINIC, SHIPPED_CORPUS
+
+
+def seed_blocks():
+    return parse_plain_text((SHIPPED_CORPUS / SEED_SCHOOL_VS_CLINIC).read_text(encoding="utf-8"))
+
+
+def test_reads_date_and_title_lines():
+    parsed = seed_blocks()
+    assert parsed.date == "2025-09-16"
+    assert parsed.title == (
+        "School Based vs. Clinical Occupational Therapy: Choosing the Right Path for You"
+    )
+
+
+def test_parse_date_formats():
+    assert parse_date("Sep 16, 2025") == "2025-09-16"
+    assert parse_date("September 16, 2025") == "2025-09-16"
+    assert parse_date("2025-09-16") == "2025-09-16"
+    assert parse_date("Choosing the right path") is None
+
+
+def test_headings_and_numbered_lists_are_recovered():
+    blocks = seed_blocks().blocks
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert "What It’s Like to Work as a School-Based OT" in headings
+    assert "Key Differences Between School and Clinical OT" in headings
+    items = [b for b in blocks if b.kind == "list_item"]
+    first = next(b for b in items if b.text.startswith("Supporting IEP goals"))
+    assert first.number == 1
+    leads = [b.text for b in blocks if b.kind == "lead_in"]
+    assert "Key responsibilities in schools:" in leads
+
+
+def test_flattened_table_rows_split_into_both_columns():
+    rows = [b for b in seed_blocks().blocks if b.kind == "table_row"]
+    cells = [(r.cells[0].text, r.cells[1].text) for r in rows]
+    assert cells == [
+        (
+            "Goals focus on education, access, and participation in school activities",
+            "Goals focus on recovery, independence, and medical function",
+        ),
+        (
+            "Works primarily with children ages 3–21",
+            "Works with patients of all ages, from pediatrics to geriatrics",
+        ),
+        (
+            "Services driven by IEPs and educational law (IDEA)",
+            "Services driven by medical necessity and insurance coverage",
+        ),
+        (
+            "Collaborative, team-based with educators and families",
+            "More individualized, often working with other healthcare providers",
+        ),
+        (
+            "Schedule often follows school calendar",
+            "Year-round, with varied shifts depending on setting",
+        ),
+    ]
+    assert {r.cells[0].header for r in rows} == {"School-Based OT"}
+    assert {r.cells[1].header for r in rows} == {"Clinical/Healthcare OT"}
+    assert rows[4].text == (
+        "School-Based OT: Schedule often follows school calendar; "
+        "Clinical/Healthcare OT: Year-round, with varied shifts depending on setting."
+    )
+
+
+def test_split_row_prefers_repeated_opening_words():
+    assert split_row("Works in clinics often Works in schools") == (
+        "Works in clinics often",
+        "Works in schools",
+    )
+    assert split_row("no capital letters here at all") is None
+
+
+def test_text_without_headings_is_all_paragraphs():
+    parsed = parse_plain_text(
+        "First paragraph is long enough to be prose.\nSecond one also ends well.\n"
+    )
+    assert [b.kind for b in parsed.blocks] == ["paragraph", "paragraph"]
+    assert parsed.title is None and parsed.date is None

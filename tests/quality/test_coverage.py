@@ -1,0 +1,91 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.app.cli import main
+from bot.prompts import PROMPTS_DIR
+from bot.quality.coverage import Themes, coverage, read_question_bank, to_csv, to_markdown
+from tests.conftest import ROOT
+
+THEMES = Themes.load(PROMPTS_DIR / "themes.toml")
+
+
+def test_question_bank_formats(tmp_path: Path):
+    assert len(read_question_bank(ROOT / "evals" / "question_bank.txt")) >= 50
+    csv_file = tmp_path / "bank.csv"
+    csv_file.write_text("id,Question\n1,Do school OTs get summers off?\n2,\n3,What is an IEP?\n")
+    assert read_question_bank(csv_file) == ["Do school OTs get summers off?", "What is an IEP?"]
+    bad = tmp_path / "bank2.csv"
+    bad.write_text("id,text\n1,hello\n")
+    with pytest.raises(ValueError, match="no 'question' column"):
+        read_question_bank(bad)
+    with pytest.raises(ValueError, match="expected a .txt"):
+        read_question_bank(tmp_path.joinpath("x.xlsx").resolve()) if tmp_path.joinpath(
+            "x.xlsx"
+        ).write_text("q") else None
+
+
+def test_coverage_statuses_gaps_and_structure(seed_bot):
+    report = coverage(
+        seed_bot,
+        [
+            "Do school OTs get summers off?",
+            "What is the average salary for a school OT?",
+            "How do I get licensed in Texas?",
+            "Can OTs do teletherapy from home?",
+        ],
+        THEMES,
+    )
+    by_question = {q.question: q for q in report.questions}
+    summers = by_question["Do school OTs get summers off?"]
+    assert summers.status == "covered" and "summers off" in summers.passage and summers.title
+    assert by_question["What is the average salary for a school OT?"].status == "not_covered"
+    themes = {g["theme"] for g in report.gaps}
+    assert {"pay and salary", "licensure by state"} <= themes
+    kinds = {(s["source"], s["kind"]) for s in report.structural}
+    assert ("001_b929a526930e0778.txt", "missing_list") in kinds
+    assert ("001_b929a526930e0778.txt", "no_date") in kinds
+    answering = {a["source"]: a["answers"] for a in report.articles}
+    assert "Do school OTs get summers off?" in answering["000_0cf32c824c74ae83.txt"]
+    assert "summers off" in to_markdown(report)
+    assert to_csv(report).splitlines()[0].startswith("question,status,score")
+
+
+def test_app_log_questions_are_included(seed_bot):
+    seed_bot.feedback.record_refusal("Do you sponsor visas for OTs?")
+    report = coverage(seed_bot, ["What does IEP mean?"], THEMES, include_app_log=True)
+    origins = {q.question: q.origin for q in report.questions}
+    assert origins["Do you sponsor visas for OTs?"] == "refused"
+
+
+def test_coverage_cli_json_contract(seed_bot, tmp_path: Path, capsys):
+    bank = tmp_path / "bank.txt"
+    bank.write_text("# comment\nDo school OTs get summers off?\nWhat is the average salary?\n")
+    code = main(
+        [
+            "coverage",
+            "--corpus",
+            str(seed_bot.settings.corpus_dir),
+            "--index",
+            str(tmp_path / "ix"),
+            "--questions",
+            str(bank),
+            "--json",
+            "--csv",
+            str(tmp_path / "c.csv"),
+        ]
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"questions", "articles", "gaps", "structural"}
+    first = data["questions"][0]
+    assert {"question", "status", "title", "passage", "score"} <= set(first)
+    assert first["status"] in ("covered", "partial", "not_covered")
+    assert {"source", "kind", "text"} == set(data["structural"][0])
+    assert (tmp_path / "c.csv").is_file()
+
+
+def test_coverage_cli_bad_bank(tmp_path: Path, capsys):
+    assert main(["coverage", "--questions", str(tmp_path / "none.txt")]) == 2
+    assert "question bank not found" in capsys.readouterr().err
