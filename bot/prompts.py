@@ -53,18 +53,12 @@ class RefusalWording(_Strict):
     handoff: str
 
 
-class SettingNames(_Strict):
-    school: str
-    clinical: str
-
-
 class AnswerWording(_Strict):
     """Every line the answerer may add around the articles' sentences (prompts/answer.toml)."""
 
     candidate: CandidateWording
     recruiter: RecruiterWording
     refusal: RefusalWording
-    settings: SettingNames
 
 
 class AppWording(_Strict):

@@ -18,10 +18,11 @@ import numpy as np
 
 from bot.answer.lexical import tokens
 from bot.answer.refusal import RefusalModel, sigmoid
-from bot.answer.retrieval import Hit, Library, is_comparison, settings_named
+from bot.answer.retrieval import Hit, Library
 from bot.answer.scope import Glossary
 from bot.ingest.chunking import lead_in_of, list_head
 from bot.ingest.embedding import Vectors
+from bot.ingest.tagging import SIDES, is_comparison, other_side, settings_named
 from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
 
 # Sentences that sell rather than inform are not answers.
@@ -402,7 +403,7 @@ def score_evidence(
     named = settings_named(question)
     other = None
     if len(named) == 1 and not is_comparison(question):
-        other = "clinical" if "school" in named else "school"
+        other = other_side(next(iter(named)))
     ranked = candidates_for(library, hits, terms, vector, policy, other)
     if _ASKS_AMOUNT.search(question):
         given = _amounts(question)
@@ -561,7 +562,7 @@ def _both_sides(chosen: list[Passage], ranked: list[Passage], floor: float) -> l
     covered = {m.sentence.setting for p in result for m in p.members}
     if "both" in covered or any(p.kind == "row" for p in result):
         return result
-    for side in ("school", "clinical"):
+    for side in SIDES:
         if side in covered:
             continue
         extra = next(

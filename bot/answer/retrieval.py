@@ -7,7 +7,6 @@ sentence vectors, BM25 statistics), loaded once from Chroma and rebuilt after ea
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,18 +20,10 @@ from rank_bm25 import BM25Okapi
 from bot.answer.lexical import Vocabulary, tokens
 from bot.ingest.embedding import Vectors
 from bot.ingest.index import ChromaIndex
-from bot.ingest.tagging import setting_of
+from bot.ingest.tagging import SIDES, is_comparison
 from bot.models import Chunk, Setting
 
 RRF_K = 60
-# Words that ask for a comparison even when only one setting is named ("which setting fits me?").
-_COMPARISON = re.compile(
-    r"\b(vs\.?|versus|compar\w*|differen\w*|differ|which setting|which (one )?is better|"
-    r"pros and cons)\b",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with the evidence for it: fused score and each ranker's own score."""
@@ -42,24 +33,6 @@ class Hit:
     dense: float  # cosine similarity of the question and the chunk
     sentence: float  # best cosine similarity of the question and one of the chunk's sentences
     lexical: float  # BM25 score
-
-
-def is_comparison(question: str) -> bool:
-    """Does the question ask to compare settings ("school vs clinical ...")?"""
-    named = settings_named(question)
-    return len(named) == 2 or bool(_COMPARISON.search(question))
-
-
-def settings_named(question: str) -> set[str]:
-    """The practice settings a question names: {"school"}, {"clinical"}, both or none."""
-    found: set[str] = set()
-    for part in re.split(r"\b(?:vs\.?|versus|or|and|compared to|than)\b", question, flags=re.I):
-        setting = setting_of(part)
-        if setting in ("school", "clinical"):
-            found.add(setting)
-        elif setting == "both":
-            found.update(("school", "clinical"))
-    return found
 
 
 class Library:
@@ -176,7 +149,7 @@ def _cover_both_settings(
 ) -> list[str]:
     """Make sure a comparison sees evidence about schools and about clinics."""
     result = list(chosen)
-    for side in ("school", "clinical"):
+    for side in SIDES:
         wanted: set[Setting] = {side, "both"}
         if any(library.by_id[c].setting in wanted for c in result):
             continue

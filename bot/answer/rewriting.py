@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.answer.lexical import tokens
-from bot.ingest.tagging import setting_of
+from bot.ingest.tagging import named_setting, strip_setting, swap_setting
 
 Role = Literal["user", "assistant"]
 
@@ -34,14 +34,6 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
-_SETTING_WORDS = {
-    "school": re.compile(r"\b(school[- ]based|schools?)\b", re.IGNORECASE),
-    "clinical": re.compile(
-        r"\b(clinical(/healthcare)?|clinics?|hospitals?|healthcare( facilities)?|medical settings?)\b",
-        re.IGNORECASE,
-    ),
-}
-_SETTING_PHRASE = {"school": "school", "clinical": "clinical"}
 
 
 # Who is asking and why, around the question itself: "recruiter here:", "drafting a reply to a
@@ -109,11 +101,6 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     return bool(_WEAK_ANAPHORA.search(question)) and len(words) <= 2 or len(words) <= 1
 
 
-def _named_setting(text: str) -> str | None:
-    setting = setting_of(text)
-    return setting if setting in ("school", "clinical") else None
-
-
 def rewrite(question: str, history: list[Turn]) -> str:
     """The standalone form of a follow-up; any other question comes back unchanged.
 
@@ -125,11 +112,11 @@ def rewrite(question: str, history: list[Turn]) -> str:
     previous = last_user_question(history)
     assert previous is not None
     focus = _LEAD.sub("", question).strip()
-    new_setting = _named_setting(focus)
-    old_setting = _named_setting(previous)
+    new_setting = named_setting(focus)
+    old_setting = named_setting(previous)
     # "and in clinics?": the same question, asked about the other setting.
-    remainder = _SETTING_WORDS.get(new_setting or "", re.compile("$^")).sub("", focus)
+    remainder = strip_setting(focus, new_setting) if new_setting else focus
     if new_setting and old_setting and new_setting != old_setting and len(tokens(remainder)) <= 2:
-        return _SETTING_WORDS[old_setting].sub(_SETTING_PHRASE[new_setting], previous)
+        return swap_setting(previous, old_setting, new_setting)
     focus = focus.rstrip("?. ").strip()
     return f"{focus} ({previous.rstrip('?. ')})?" if focus else previous

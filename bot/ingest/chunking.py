@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from bot.ingest.sentences import split_sentences
-from bot.ingest.tagging import setting_of
+from bot.ingest.tagging import overall, setting_of
 from bot.models import Article, Block, Chunk, Sentence, Setting
 
 
@@ -119,17 +119,6 @@ def _sentences(
     return result
 
 
-def _overall(settings: list[Setting]) -> Setting:
-    present = set(settings)
-    if "both" in present or {"school", "clinical"} <= present:
-        return "both"
-    if "school" in present:
-        return "school"
-    if "clinical" in present:
-        return "clinical"
-    return "general"
-
-
 # Bump when what gets embedded changes shape, so every chunk is embedded again.
 EMBEDDING_SCHEME = "3"
 
@@ -233,7 +222,7 @@ def split(article: Article, max_words: int = 140) -> list[Chunk]:
                 first, last = paragraph_number[group[0][0]], paragraph_number[group[-1][0]]
                 section = f"Paragraph {first}" if first == last else f"Paragraphs {first}–{last}"
             sentences = _sentences(group, article.orphan_blocks, context)
-            setting = _overall([s.setting for s in sentences])
+            setting = overall([s.setting for s in sentences])
             embedding_text = f"{article.title}\n{section}\n{text}"
             identifier = chunk_id(article.source, embedding_text)
             while identifier in seen:  # the same passage twice in one article

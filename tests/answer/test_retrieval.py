@@ -1,4 +1,4 @@
-from bot.answer.retrieval import is_comparison, search
+from bot.answer.retrieval import search
 
 
 def test_acronyms_are_found_lexically(seed_bot):
@@ -28,9 +28,3 @@ def test_retriever_is_a_langchain_retriever(seed_bot):
     documents = seed_bot.chain.retriever.invoke("Do school OTs get summers off?")
     assert documents and documents[0].metadata["title"]
     assert "hit" in documents[0].metadata
-
-
-def test_is_comparison():
-    assert is_comparison("school vs clinical OT goals?")
-    assert is_comparison("How do schedules differ between school and clinical OT?")
-    assert not is_comparison("Do school OTs get summers off?")

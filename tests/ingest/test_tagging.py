@@ -1,8 +1,43 @@
-from bot.ingest.tagging import setting_of
+from bot.ingest.tagging import (
+    is_comparison,
+    named_setting,
+    overall,
+    setting_of,
+    settings_named,
+    swap_setting,
+)
 
 
-def test_setting_of():
+def test_setting_of_reads_the_words_a_text_uses():
     assert setting_of("Goals focus on recovery, independence, and medical function") == "clinical"
     assert setting_of("Services driven by IEPs and educational law (IDEA)") == "school"
     assert setting_of("Some OTs work in schools and later in hospitals") == "both"
     assert setting_of("OTs help people thrive") == "general"
+
+
+def test_overall_setting_of_parts():
+    assert overall(["school", "general"]) == "school"
+    assert overall(["school", "clinical"]) == "both"
+    assert overall(["general", "both"]) == "both"
+    assert overall([]) == "general"
+
+
+def test_settings_named_and_comparisons():
+    assert settings_named("school vs clinical OT goals?") == {"school", "clinical"}
+    assert settings_named("Do school OTs get summers off?") == {"school"}
+    assert named_setting("What do hospital OTs do all day?") == "clinical"
+    assert named_setting("school or hospital?") is None
+    assert is_comparison("school vs clinical OT goals?")
+    assert is_comparison("How do schedules differ between school and clinical OT?")
+    assert not is_comparison("Do school OTs get summers off?")
+
+
+def test_swap_setting_replaces_only_the_names_of_the_setting():
+    assert swap_setting("Do school OTs get summers off?", "school", "clinical") == (
+        "Do clinical OTs get summers off?"
+    )
+    # "students" shows the setting but does not name it: it stays.
+    assert swap_setting("Do school-based OTs see students daily?", "school", "clinical") == (
+        "Do clinical OTs see students daily?"
+    )
+    assert swap_setting("Are hospital OTs busy?", "clinical", "school") == "Are school OTs busy?"
