@@ -23,6 +23,7 @@ from bot.answer.retrieval import Library
 from bot.answer.rewriting import Turn
 from bot.answer.scope import load_glossary, load_scope
 from bot.app.feedback import FeedbackStore
+from bot.app.leads import Lead, LeadStore, check_lead
 from bot.app.throttle import LoginThrottle
 from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
 from bot.ingest.index import ChromaIndex, IndexDamaged
@@ -133,6 +134,25 @@ class Bot:
 
     def ask(
         self,
+    @cached_property
+    def lead_store(self) -> LeadStore:
+        url = self.settings.database_url or f"sqlite:///{self.settings.index_dir / 'leads.sqlite3'}"
+        return LeadStore(url, self.settings.lead_webhook)
+
+    def add_lead(
+        self, name: object, email: object, phone: object, consent: object, question: object
+    ) -> Lead:
+        """Store a visitor's request to talk to a recruiter (and POST it to the lead webhook).
+
+        Raises `LeadError` naming the field that is wrong; nothing is stored then.
+        """
+        lead = check_lead(name, email, phone, consent, question, self.settings.max_question_chars)
+        return self.lead_store.add(lead)
+
+    def leads(self) -> list[Lead]:
+        """Every stored lead, newest first: for the content team only."""
+        return self.lead_store.all()
+
         question: str,
         history: list[Turn] | None = None,
         mode: str = "candidate",

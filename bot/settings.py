@@ -72,6 +72,27 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         default=20.0, gt=0, description="Seconds to wait for the chat model."
     )
+    database_url: str = Field(
+        default="",
+        description=(
+            "SQLAlchemy URL of the database for leads (e.g. postgresql+psycopg://user@host/otbot); "
+            "empty stores them in leads.sqlite3 beside the feedback in index_dir."
+        ),
+    )
+    lead_webhook: str = Field(
+        default="",
+        description="URL that each new lead is POSTed to as JSON (e.g. the CRM); empty posts none.",
+    )
+    cors_origins: str = Field(
+        default="",
+        description=(
+            "Comma-separated origins allowed to call the JSON API from a browser "
+            "(e.g. https://careers.example.com); empty allows none, '*' allows any."
+        ),
+    )
+    api_max_body_bytes: int = Field(
+        default=64_000, ge=1_000, description="Largest JSON request body the API accepts."
+    )
     question_bank: Path = Field(
         default=Path(__file__).resolve().parent.parent / "evals" / "question_bank.txt",
         description="Questions candidates ask, for the coverage report in the app.",

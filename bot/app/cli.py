@@ -202,7 +202,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         report = bot.ingest()
         print(f"indexed {report.articles} articles ({report.chunks} chunks)")
     bot.ask("What does a school-based OT do?")  # load the model and index before the first visitor
-    from bot.app.web import serve
+    from bot.app.server import serve
 
     print(f"otbot app on http://{settings.host}:{settings.port}")
     serve(bot, settings.host, settings.port)

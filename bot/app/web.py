@@ -28,6 +28,8 @@ CSS = """
   padding: 0.4em 0.8em; border-radius: 6px; }
 .disclosure { font-size: 0.9em; opacity: 0.8; }
 """
+# Scripts for the page head (none yet).
+HEAD = ""
 
 
 def _text(content: Any) -> str:
@@ -284,16 +286,3 @@ def _draft_file(text: str) -> str:
     ) as handle:
         handle.write(text)
     return handle.name
-
-
-def serve(bot: Bot, host: str, port: int) -> None:
-    """Run the app until interrupted."""
-    demo = build_app(bot)
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=host,
-        server_port=port,
-        show_error=True,
-        css=CSS,
-        footer_links=["api"],
-        max_file_size="5mb",  # the same limit the corpus reader applies
-    )

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from bot.app.web import CSS, build_app
+from bot.app.web import build_app
 from bot.service import Bot
 from bot.settings import Settings
-from tests.conftest import SHIPPED_CORPUS, free_port
 
-CHROMIUM = "/usr/bin/chromium"
 NEW_ARTICLE = """---
 title: Hand therapy as an OT specialty
 publisher: Example Staffing
@@ -26,34 +23,6 @@ Most hand therapy happens in outpatient orthopedic clinics.
 """
 
 
-@pytest.fixture(scope="module")
-def app_bot(tmp_path_factory: pytest.TempPathFactory, embedder) -> Bot:
-    """A bot with its own corpus copy (the admin test adds an article) and an admin password."""
-    root = tmp_path_factory.mktemp("app")
-    shutil.copytree(SHIPPED_CORPUS, root / "corpus")
-    bot = Bot(
-        Settings(corpus_dir=root / "corpus", index_dir=root / "index", admin_password="s3cret"),
-        embedder,
-    )
-    bot.ingest(show_progress=False)
-    return bot
-
-
-@pytest.fixture(scope="module")
-def app_url(app_bot: Bot):
-    demo = build_app(app_bot)
-    demo.queue()
-    _, url, _ = demo.launch(
-        server_name="127.0.0.1",
-        server_port=free_port(),
-        prevent_thread_lock=True,
-        quiet=True,
-        css=CSS,
-    )
-    yield url
-    demo.close()
-
-
 def test_chat_api_through_gradio_client(app_url: str):
     from gradio_client import Client
 
@@ -63,26 +32,6 @@ def test_chat_api_through_gradio_client(app_url: str):
     assert "**Sources**" in reply and "> **[1]**" in reply
     refusal = client.predict("What is the average salary for a school OT?", api_name="/chat")
     assert "recruiter" in refusal and "[1]" not in refusal
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-gpu",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.slow

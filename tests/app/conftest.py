@@ -1,0 +1,127 @@
+"""One real server for the app tests: the API and the Gradio app (as `otbot serve` runs them) on a
+loopback port, over a real Bot, a loopback webhook that records leads, and headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import queue
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from bot.app.server import build_server
+from bot.service import Bot
+from bot.settings import Settings
+from tests.conftest import SHIPPED_CORPUS, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+ADMIN_PASSWORD = "s3cret"
+
+
+class Recorder:
+    """A loopback HTTP server that records each POST (path and JSON body) in a queue."""
+
+    def __init__(self) -> None:
+        self.posts: queue.Queue[tuple[str, Any]] = queue.Queue()
+        posts = self.posts
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the http.server spelling)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                posts.put((self.path, json.loads(body)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/leads"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def webhook() -> Iterator[Recorder]:
+    recorder = Recorder()
+    yield recorder
+    recorder.close()
+
+
+@pytest.fixture(scope="session")
+def app_bot(tmp_path_factory: pytest.TempPathFactory, embedder, webhook: Recorder) -> Bot:
+    """A bot with its own corpus copy (the admin tests add and delete articles), an admin
+    password and the recording webhook for leads."""
+    root = tmp_path_factory.mktemp("app")
+    shutil.copytree(SHIPPED_CORPUS, root / "corpus")
+    bot = Bot(
+        Settings(
+            corpus_dir=root / "corpus",
+            index_dir=root / "index",
+            admin_password=ADMIN_PASSWORD,
+            lead_webhook=webhook.url,
+            cors_origins="https://careers.example.com",
+            api_max_body_bytes=20_000,
+        ),
+        embedder,
+    )
+    bot.ingest(show_progress=False)
+    return bot
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """`app` served by uvicorn on a free loopback port, as `otbot serve` does; yields its URL."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_bot: Bot) -> Iterator[str]:
+    with served(build_server(app_bot)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-gpu",
+            ],
+        )
+        yield chromium
+        chromium.close()
