@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -90,15 +90,21 @@ def load_app_wording(path: Path = PROMPTS_DIR / "app.toml") -> AppWording:
     return load_prompt_file(path, AppWording)
 
 
-def load_prompt_file(path: Path, model: type[_Model]) -> _Model:
-    """Read a TOML prompt file into its model; errors name the file and the field."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's tables; a missing or malformed file raises `PromptError` naming it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return model.model_validate(data)
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PromptError(f"prompt file not found: {path}") from None
+        raise PromptError(f"file not found: {path}") from None
     except tomllib.TOMLDecodeError as error:
         raise PromptError(f"{path}: not valid TOML: {error}") from None
+
+
+def load_prompt_file(path: Path, model: type[_Model]) -> _Model:
+    """Read a TOML prompt file into its model; errors name the file and the field."""
+    data = read_toml(path)
+    try:
+        return model.model_validate(data)
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])

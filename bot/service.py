@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer.chain import AnswerChain, Evidence
-from bot.answer.composing import DEFAULT_RANKER, AnswerPolicy
+from bot.answer.composing import DEFAULT_RANKER, AnswerPolicy, Passage
 from bot.answer.generating import (
     ChatModel,
     GenerativeAnswerer,
@@ -29,12 +29,14 @@ from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
 from bot.ingest.index import ChromaIndex, IndexDamaged
 from bot.ingest.loading import ArticleError, read_article
 from bot.ingest.sync import IngestReport, ingest, read_manifest
-from bot.models import Answer, Detail, Mode
-from bot.prompts import load_wording
+from bot.models import Answer, Chunk, Detail, Mode
+from bot.prompts import AnswerWording, load_wording
 from bot.quality.coverage import CoverageReport, Themes, coverage, read_question_bank
 from bot.settings import Settings
 
 MODES: tuple[Mode, ...] = ("candidate", "recruiter")
+# Asked once to load the model and the index, so that what follows is timed (or served) warm.
+WARM_UP_QUESTION = "What does a school-based OT do?"
 DETAILS: tuple[Detail, ...] = ("short", "standard", "detailed")
 
 
@@ -132,8 +134,6 @@ class Bot:
     def feedback(self) -> FeedbackStore:
         return FeedbackStore(self.settings.index_dir / "feedback.sqlite3")
 
-    def ask(
-        self,
     @cached_property
     def lead_store(self) -> LeadStore:
         url = self.settings.database_url or f"sqlite:///{self.settings.index_dir / 'leads.sqlite3'}"
@@ -153,6 +153,8 @@ class Bot:
         """Every stored lead, newest first: for the content team only."""
         return self.lead_store.all()
 
+    def ask(
+        self,
         question: str,
         history: list[Turn] | None = None,
         mode: str = "candidate",
@@ -250,6 +252,30 @@ class Bot:
         partial.write_bytes(content)
         partial.replace(corpus / filename)
         return self.ingest(show_progress=False)
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the index now rather than on the first question."""
+        self.ask(WARM_UP_QUESTION)
+
+    def clear_caches(self) -> None:
+        """Forget cached question vectors (benchmarks time each question's own embedding)."""
+        self.chain.embed_query.clear()
+
+    @property
+    def wording(self) -> AnswerWording:
+        """The wording the answers are made with (prompts/answer.toml)."""
+        return self.chain.wording
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """An indexed chunk by its id (None when it is not, or no longer, indexed)."""
+        return self.chain.library.by_id.get(chunk_id)
+
+    def passages(
+        self, question: str, history: list[Turn] | None = None, mode: Mode = "candidate"
+    ) -> list[Passage]:
+        """The candidate passages for a question, best first, with the ranker's features (for
+        calibrating the ranker)."""
+        return self.chain.passages(question, list(history or []), mode)
 
     def evidence(self, question: str, history: list[Turn] | None = None) -> Evidence:
         """How strongly the articles support an answer (for calibration and coverage reports)."""

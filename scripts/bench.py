@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answer.rewriting import Turn  # noqa: E402
+from bot.answer.rewriting import history_from  # noqa: E402
 from bot.service import build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
@@ -42,15 +42,15 @@ def main() -> int:
         report = bot.ingest(show_progress=False)
         ingest_s = time.perf_counter() - started
         started = time.perf_counter()
-        bot.ask("What does a school-based OT do?")  # loads the index into memory
+        bot.warm_up()  # loads the model and the index into memory
         warm_s = time.perf_counter() - started
 
         stages: dict[str, list[float]] = {"retrieve": [], "answer": [], "total": []}
         wall: list[float] = []
         for _ in range(args.rounds):
             for item in items:
-                history = [Turn(t["role"], t["content"]) for t in item.get("history", [])]
-                bot.chain.embed_query.clear()  # every question pays for its own embedding
+                history = history_from(item.get("history"))
+                bot.clear_caches()  # every question pays for its own embedding
                 began = time.perf_counter()
                 answer = bot.ask(item["question"], history, item.get("mode", "candidate"))
                 wall.append((time.perf_counter() - began) * 1000)

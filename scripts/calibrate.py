@@ -69,7 +69,7 @@ def passage_rows(questions: list[Question]) -> list[tuple[np.ndarray, np.ndarray
         if not q.in_scope or not q.anchor:
             continue
         features, labels = [], []
-        for passage in bot.chain.passages(q.question, q.turns(), q.mode):
+        for passage in bot.passages(q.question, q.turns(), q.mode):
             features.append([passage.features[name] for name in PASSAGE_FEATURES])
             labels.append(float(has_text(passage.text, q.anchor)))
         if features:

@@ -80,6 +80,6 @@ def load_eval_items() -> list[dict]:
 
 
 def history_of(item: dict):
-    from bot.answer.rewriting import Turn
+    from bot.answer.rewriting import history_from
 
-    return [Turn(t["role"], t["content"]) for t in item.get("history", [])]
+    return history_from(item.get("history"))

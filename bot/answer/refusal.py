@@ -10,11 +10,10 @@ the probability it gives is compared with `Settings.relevance_floor`.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.prompts import PromptError
+from bot.prompts import PromptError, read_toml
 
 SIGNALS = (
     "unmatched", "similarity", "specific", "coverage", "known_coverage", "unknown", "missing",
@@ -57,11 +56,11 @@ def load_refusal_model(
     prompts/ranking.toml); `default` (or the default decision) when the file is absent."""
     if not path.is_file():
         return default or RefusalModel()
+    data = read_toml(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         weights = {str(k): float(v) for k, v in data["weights"].items()}
         bias = float(data["bias"])
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError) as error:
         raise PromptError(f"{path}: not a refusal model ({error})") from None
     unknown = set(weights) - set(known)
     if unknown:

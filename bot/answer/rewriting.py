@@ -23,6 +23,21 @@ class Turn:
     content: str
 
 
+def history_from(items: object) -> list[Turn]:
+    """A conversation from its JSON form, a list of {"role": "user"|"assistant", "content": ...};
+    raises ValueError saying what the form must be."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(
+        isinstance(t, dict)
+        and t.get("role") in ("user", "assistant")
+        and isinstance(t.get("content"), str)
+        for t in items
+    ):
+        raise ValueError('"history" must be a list of {"role": "user"|"assistant", "content": "..."}')
+    return [Turn(t["role"], t["content"]) for t in items]
+
+
 _LEAD = re.compile(
     r"^\s*(and|but|also|so|ok(ay)?|then|what about|how about|what of|and what about|and how about|"
     r"same (question )?for|is that (also )?true for|is it the same (for|in))\b[\s,]*",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from bot.prompts import PromptError
+from bot.prompts import PromptError, read_toml
 
 
 class _Topic(BaseModel):
@@ -93,26 +92,17 @@ class Glossary:
         return f"{question} ({'; '.join(found)})" if found else question
 
 
-def _load(path: Path) -> dict[str, object]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PromptError(f"prompt file not found: {path}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise PromptError(f"{path}: not valid TOML: {error}") from None
-
-
 @cache
 def load_scope(path: Path) -> ScopePolicy:
     try:
-        return ScopePolicy(_ScopeFile.model_validate(_load(path)).topic)
+        return ScopePolicy(_ScopeFile.model_validate(read_toml(path)).topic)
     except ValueError as error:
         raise PromptError(f"{path}: {error}") from None
 
 
 @cache
 def load_glossary(path: Path) -> Glossary:
-    data = _load(path)
+    data = read_toml(path)
     table = data.get("acronyms", {})
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise PromptError(f"{path}: [acronyms] must map abbreviations to text")

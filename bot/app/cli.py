@@ -104,6 +104,8 @@ def _bot_requiring_index(settings: Settings) -> Bot:
 
 def _parse_request(line: str) -> dict[str, Any]:
     """One --jsonl request, checked field by field; raises ValueError with the reason."""
+    from bot.answer.rewriting import history_from
+
     try:
         request = json.loads(line)
     except json.JSONDecodeError as error:
@@ -112,16 +114,7 @@ def _parse_request(line: str) -> dict[str, Any]:
         raise ValueError("JSON nested too deeply") from None
     if not isinstance(request, dict):
         raise ValueError('expected a JSON object with a "question"')
-    history = request.get("history") or []
-    if not isinstance(history, list) or not all(
-        isinstance(t, dict)
-        and t.get("role") in ("user", "assistant")
-        and isinstance(t.get("content"), str)
-        for t in history
-    ):
-        raise ValueError(
-            '"history" must be a list of {"role": "user"|"assistant", "content": "..."}'
-        )
+    request["history"] = history_from(request.get("history"))
     return request
 
 
@@ -135,7 +128,6 @@ def _human(answer: Any) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.answer.rewriting import Turn
     from bot.service import QuestionError, check_text
 
     settings = _settings(args)
@@ -168,10 +160,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
             try:
                 request = _parse_request(line)
                 request_id = request.get("id")
-                history = [Turn(t["role"], t["content"]) for t in request.get("history") or []]
                 answer = bot.ask(
                     request.get("question"),  # type: ignore[arg-type]  # ask() rejects non-text
-                    history,
+                    request["history"],
                     mode=request.get("mode") or args.mode,
                     request_id=request_id,
                 )

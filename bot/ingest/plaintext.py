@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.ingest.sentences import without_abbreviations
 from bot.models import Block, Cell
 
 _LIST_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|[-*•●▪◦])\s+(.+)$")
 _TERMINAL = (".", "!", ",", ";", ":", "…")
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%m/%d/%Y")
 _MAX_HEADING_WORDS = 14
-# Abbreviations whose full stop does not end a sentence ("School vs. Clinic" is one heading).
-_ABBREVIATION = re.compile(r"\b(?:vs|Dr|Mr|Mrs|Ms|St|etc|e\.g|i\.e|U\.S)\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def is_heading_like(line: str) -> bool:
         len(words) <= _MAX_HEADING_WORDS
         and not text.endswith(_TERMINAL)
         and (text[0].isupper() or text[0].isdigit())
-        and ". " not in _ABBREVIATION.sub("", text)
+        and ". " not in without_abbreviations(text)
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from bot.prompts import read_toml
 
 if TYPE_CHECKING:
     from bot.service import Bot
@@ -79,7 +80,7 @@ class Themes:
 
     @classmethod
     def load(cls, path: Path) -> Themes:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path)
         return cls([_Theme.model_validate(t) for t in data.get("theme", [])])
 
     def of(self, question: str) -> _Theme | None:
@@ -119,7 +120,7 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
     sources = [p.source for p in statements[0].parts if p.source] if statements else []
     if sources:
         source = max(sources, key=lambda s: s.score)  # the point's best-matching sentence
-        chunk = bot.chain.library.by_id.get(source.chunk_id)
+        chunk = bot.chunk(source.chunk_id)
         passage = source.quote
     elif evidence.passages:
         chunk, passage = evidence.passages[0].chunk, evidence.passages[0].sentence.text

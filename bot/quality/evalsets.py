@@ -20,7 +20,6 @@ import re
 import shutil
 import statistics
 import time
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.answer.rewriting import Turn
+from bot.answer.rewriting import Turn, history_from
+from bot.prompts import read_toml
 
 if TYPE_CHECKING:
     from bot.models import Answer
@@ -66,7 +66,7 @@ class SetQuestion(BaseModel):
         return self.kind in ("in", "followup")
 
     def turns(self) -> list[Turn]:
-        return [Turn(t["role"], t["content"]) for t in self.history]  # type: ignore[arg-type]
+        return history_from(self.history)
 
 
 def _converted(raw: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def load_sets(path: Path, include_missing: bool = False) -> list[EvalSet]:
     """The sets of `evals/sets.toml`; paths are relative to the project root (the file's parent's
     parent). External sets whose files are missing (a machine without ../shared) are left out."""
     root = path.resolve().parent.parent
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_toml(path)
     sets = []
     for table, external in (("set", False), ("external", True)):
         for entry in data.get(table, []):
@@ -326,7 +326,7 @@ def run_sets(
         folder = materialise(corpus, work)
         bot = make_bot(folder, folder.parent / "index")
         bot.ingest(show_progress=False)
-        bot.ask("What does a school-based OT do?")  # warm up: timings are of a loaded bot
+        bot.warm_up()  # timings are of a loaded bot
         baseline = plain(folder) if plain else None
         try:
             for s in group:
@@ -429,7 +429,7 @@ def below_thresholds(report: SetReport, thresholds: dict[str, float]) -> dict[st
 
 def load_test_thresholds(path: Path) -> dict[str, float]:
     """The `[test]` table of evals/thresholds.toml: minimums for the test split (gap: maximum)."""
-    table = tomllib.loads(path.read_text(encoding="utf-8")).get("test", {})
+    table = read_toml(path).get("test", {})
     unknown = set(table) - set(TEST_METRICS)
     if unknown:
         raise ValueError(

@@ -18,7 +18,6 @@ import json
 import re
 import statistics
 import time
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +25,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.answer.rewriting import Turn
+from bot.answer.rewriting import Turn, history_from
 from bot.answer.verification import normalise, supports
 from bot.ingest.loading import load_corpus
 from bot.ingest.sentences import split_sentences
-from bot.prompts import AnswerWording
+from bot.prompts import AnswerWording, read_toml
 from bot.quality.baselines import Bm25Only, PlainLangChain
 
 if TYPE_CHECKING:
@@ -46,7 +45,6 @@ METRICS = (
     "correctness",
     "refusal_accuracy",
 )
-_MARKER = re.compile(r"\[(\d+)\]")
 _SEGMENT = re.compile(r"([^\[\]]*?)\s*\[(\d+)\]")
 _SOURCE_LINE = re.compile(r"^\[\d+\] ")
 
@@ -71,7 +69,7 @@ class EvalItem(BaseModel):
         return self.kind != "out_of_scope"
 
     def turns(self) -> list[Turn]:
-        return [Turn(t["role"], t["content"]) for t in self.history]  # type: ignore[arg-type]
+        return history_from(self.history)
 
 
 def load_items(path: Path) -> list[EvalItem]:
@@ -286,8 +284,8 @@ def evaluate(
     """Run otbot (and the baselines) over the items; returns the reports and otbot's failures."""
     corpus = bot.settings.corpus_dir
     articles = article_texts(corpus)
-    templates = template_lines(bot.chain.wording)
-    bot.ask("What does a school-based OT do?")  # warm: latency is measured on a loaded bot
+    templates = template_lines(bot.wording)
+    bot.warm_up()  # latency is measured on a loaded bot
     systems = [("otbot", otbot_answerer(bot))]
     opened: list[PlainLangChain | Bm25Only] = []
     if with_baselines:
@@ -339,8 +337,7 @@ def failures(records: list[Record], items: list[EvalItem]) -> list[dict[str, Any
 
 def load_thresholds(path: Path) -> dict[str, float]:
     """Minimum value per metric, from evals/thresholds.toml ([otbot] table)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    table = data.get("otbot", {})
+    table = read_toml(path).get("otbot", {})
     unknown = set(table) - set(METRICS)
     if unknown:
         raise ValueError(f"{path}: unknown metrics {sorted(unknown)} (known: {', '.join(METRICS)})")

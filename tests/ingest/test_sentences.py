@@ -18,3 +18,13 @@ def test_abbreviation_does_not_end_a_sentence():
         "School vs. Clinic is a choice.",
         "Pick one.",
     ]
+
+
+def test_abbreviations_do_not_end_sentences_or_headings():
+    from bot.ingest.sentences import without_abbreviations
+
+    assert split_sentences("Pay differs by setting, e.g. schools vs. clinics. Ask us.") == [
+        "Pay differs by setting, e.g. schools vs. clinics.",
+        "Ask us.",
+    ]
+    assert ". " not in without_abbreviations("School vs. Clinic: Dr. Lee in the U.S. explains")
