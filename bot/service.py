@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import hmac
 import tempfile
 import time
@@ -27,9 +28,15 @@ from bot.app.leads import Lead, LeadStore, check_lead
 from bot.app.throttle import LoginThrottle
 from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
 from bot.ingest.index import ChromaIndex, IndexDamaged
-from bot.ingest.loading import ArticleError, read_article
+from bot.ingest.loading import (
+    SIDECAR_SUFFIXES,
+    ArticleError,
+    discover,
+    is_sidecar,
+    read_article,
+)
 from bot.ingest.sync import IngestReport, ingest, read_manifest
-from bot.models import Answer, Chunk, Detail, Mode
+from bot.models import Answer, Article, Chunk, Detail, Mode
 from bot.prompts import AnswerWording, load_wording
 from bot.quality.coverage import CoverageReport, Themes, coverage, read_question_bank
 from bot.settings import Settings
@@ -236,21 +243,81 @@ class Bot:
     def add_article(self, name: str, content: bytes) -> IngestReport:
         """Add (or replace) one article in the corpus and index it at once.
 
-        The file is checked before it is written: a bad file raises `ArticleError` and changes
-        nothing, so what is already stored is never lost.
+        The file is checked before it is written: a bad file, or one whose text is already in
+        the corpus under another name, raises `ArticleError` and changes nothing, so what is
+        already stored is never lost.
         """
         filename = Path(name.replace("\\", "/")).name
         if not filename or filename.startswith((".", "_")):
             raise ArticleError(name, "invalid file name (it must not start with '.' or '_')")
-        with tempfile.TemporaryDirectory() as scratch:
-            trial = Path(scratch) / filename
-            trial.write_bytes(content)
-            read_article(trial, Path(scratch))  # raises ArticleError with the reason
+        return self._store_article(self.settings.corpus_dir / filename, content)
+
+    def replace_article(self, source: str, name: str, content: bytes) -> IngestReport:
+        """Replace the article `source` with an uploaded file (`name` gives its format), keeping
+        the article's file name and metadata. Checked first, like `add_article`."""
+        old = self._article_path(source)
+        suffix = Path(name).suffix.lower()
+        if not suffix:
+            raise ArticleError(name, "the file name needs an extension (.txt, .md or .html)")
+        report = self._store_article(old.with_suffix(suffix), content, replacing=source)
+        if old.with_suffix(suffix) != old:
+            old.unlink()
+            report = self.ingest(show_progress=False)
+        return report
+
+    def delete_article(self, source: str) -> IngestReport:
+        """Remove the article `source` (its file and metadata file) from the corpus and the index.
+        Raises `ArticleError` when the corpus has no such article."""
+        path = self._article_path(source)
+        for suffix in SIDECAR_SUFFIXES:
+            path.with_name(path.name.rsplit(".", 1)[0] + suffix).unlink(missing_ok=True)
+        path.unlink()
+        return self.ingest(show_progress=False)
+
+    def duplicate_of(self, article: Article, ignore: str = "") -> str | None:
+        """The corpus file whose text is the same as `article`'s (case, spacing and format
+        aside), other than `ignore`; None when there is none."""
         corpus = self.settings.corpus_dir
-        corpus.mkdir(parents=True, exist_ok=True)
-        partial = corpus / f".{filename}.upload"
+        wanted = _fingerprint(article)
+        for path in discover(corpus) if corpus.is_dir() else []:
+            source = path.relative_to(corpus).as_posix()
+            if source in (ignore, article.source):
+                continue
+            try:
+                if _fingerprint(read_article(path, corpus)) == wanted:
+                    return source
+            except ArticleError:
+                continue
+        return None
+
+    def _article_path(self, source: str) -> Path:
+        corpus = self.settings.corpus_dir.resolve()
+        path = (corpus / source).resolve()
+        if not path.is_relative_to(corpus) or not path.is_file() or is_sidecar(path):
+            raise ArticleError(source, "no such article in the corpus")
+        return path
+
+    def _store_article(self, target: Path, content: bytes, replacing: str = "") -> IngestReport:
+        """Check `content` as the file `target` would be read, refuse a duplicate, then write it
+        whole (through a temporary name) and index."""
+        corpus, target = self.settings.corpus_dir.resolve(), target.resolve()
+        source = target.relative_to(corpus).as_posix()
+        with tempfile.TemporaryDirectory() as scratch:
+            trial = Path(scratch) / source
+            trial.parent.mkdir(parents=True, exist_ok=True)
+            trial.write_bytes(content)
+            article = read_article(trial, Path(scratch))  # raises ArticleError with the reason
+        duplicate = self.duplicate_of(article, ignore=replacing or source)
+        if duplicate is not None:
+            raise ArticleError(
+                target.name,
+                f"the same text as {duplicate}, which is already indexed; to update it, replace "
+                f"{duplicate} instead",
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.upload")
         partial.write_bytes(content)
-        partial.replace(corpus / filename)
+        partial.replace(target)
         return self.ingest(show_progress=False)
 
     def warm_up(self) -> None:
@@ -334,6 +401,12 @@ class Bot:
     def articles(self) -> list[dict[str, Any]]:
         """The indexed articles: title, publisher, date, chunk count and structural gaps."""
         return list(read_manifest(self.settings.index_dir)["articles"])
+
+
+def _fingerprint(article: Article) -> str:
+    """An article's text for comparing uploads: its blocks, lower-cased, spacing collapsed."""
+    text = " ".join(block.text for block in article.blocks)
+    return hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).hexdigest()
 
 
 def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
