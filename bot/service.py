@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.answer.chain import AnswerChain, Evidence
-from bot.answer.composing import DEFAULT_RANKER, AnswerPolicy, Passage
 from bot.answer.generating import (
     ChatModel,
     GenerativeAnswerer,
@@ -23,6 +22,7 @@ from bot.answer.refusal import PASSAGE_FEATURES, load_refusal_model
 from bot.answer.retrieval import Library
 from bot.answer.rewriting import Turn
 from bot.answer.scope import load_glossary, load_scope
+from bot.answer.scoring import DEFAULT_RANKER, AnswerPolicy, Passage
 from bot.app.feedback import FeedbackStore
 from bot.app.leads import Lead, LeadStore, check_lead
 from bot.app.throttle import LoginThrottle

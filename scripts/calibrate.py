@@ -2,11 +2,11 @@
 (prompts/refusal.toml) on the dev split.
 
 1. Passage ranker. Every dev in-scope question is retrieved for, its candidate passages (paragraphs,
-   whole lists with their lead-ins, table rows) are described by `composing.passage_features`, and
+   whole lists with their lead-ins, table rows) are described by `scoring.passage_features`, and
    each is labelled by whether it holds the question's anchor (the passage that answers). A
    logistic model is fitted; it orders passages in `compose`.
 2. Decision. With that ranker, every dev question is run with the decision switched off and its
-   evidence signals recorded (`composing.evidence_signals`), labelled by whether the answer given
+   evidence signals recorded (`scoring.evidence_signals`), labelled by whether the answer given
    then is right (in scope, right passage cited, key facts in it: the evaluation's own rule). A
    logistic model is fitted (L2-regularised, classes balanced, answering an out-of-scope question
    or answering wrong counted `--out-cost` times as bad as refusing a right answer), its cut-off
@@ -171,7 +171,7 @@ def main() -> int:
     questions = dev_questions(args.sets, args.work)
 
     groups = passage_rows(questions)
-    current = questions[0][0].chain.policy.ranker
+    current = questions[0][0].chain.composer.policy.ranker
     before = top1(groups, lambda x: x @ np.array([current.weights.get(n, 0.0) for n in PASSAGE_FEATURES]))
     w, b, cv = fit_ranker(groups)
     fitted = top1(groups, lambda x: x @ w + b)
@@ -182,12 +182,13 @@ def main() -> int:
     ranker = RefusalModel(dict(zip(PASSAGE_FEATURES, w.tolist(), strict=True)), b)
     if args.write:
         write_model(ROOT / "prompts" / "ranking.toml", [
-            "The passage ranker (bot/answer/composing.py passages_of), fitted by scripts/calibrate.py on the",
+            "The passage ranker (bot/answer/scoring.py passages_of), fitted by scripts/calibrate.py on the",
             f"dev split only ({today}: {len(groups)} in-scope questions, label = the passage holds the",
             f"question's anchor). Best passage right: fitted {fitted:.3f}, cross-validated {cv:.3f}.",
         ], PASSAGE_FEATURES, w, b)
     for bot in {id(bot): bot for bot, _ in questions}.values():
-        bot.chain.policy = replace(bot.chain.policy, ranker=ranker)
+        composer = bot.chain.composer  # refit the decision over the new ranker's answers
+        composer.policy = replace(composer.policy, ranker=ranker)
 
     x, y, in_scope, ids = decision_rows(questions)
     weights, bias = fit(x, y, args.out_cost)

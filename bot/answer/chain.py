@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from bot.answer.composing import AnswerPolicy, Composition, Passage, compose, score_evidence
+from bot.answer.composing import Composer, Composition
 from bot.answer.generating import GenerativeAnswerer
 from bot.answer.rendering import refusal, render
 from bot.answer.retrieval import HybridRetriever, Library
 from bot.answer.rewriting import Turn, rewrite, strip_framing
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
+from bot.answer.scoring import AnswerPolicy, Passage
 from bot.answer.verification import verify
 from bot.ingest.embedding import Embedder, Vectors
 from bot.models import Answer, Citation, Detail, Mode
@@ -114,12 +115,12 @@ class AnswerChain:
     ) -> None:
         self.library = library
         self.wording = wording
-        self.policy = policy
         self.scope = scope
         self.glossary = glossary
         self.embed_query = QueryEmbedder(embedder)
         self.embed_word = QueryEmbedder(embedder, size=4096)
         self.retriever = HybridRetriever(library=library, embed_query=self.embed_query, k=k)
+        self.composer = Composer(library, policy, glossary, self.embed_word.many)
         self.generator = generator
         self.answerer: Runnable[_State, _State] = RunnableLambda(
             self._compose, name="offline_answerer"
@@ -169,10 +170,7 @@ class AnswerChain:
         state = self._retrieve(self._rewrite(_State(question, history, mode)))
         if state.vector is None:
             return []
-        _, _, passages = score_evidence(
-            self.library, state.standalone, state.vector, state.hits, self.policy, self.glossary
-        )
-        return passages
+        return self.composer.score(state.standalone, state.vector, state.hits).passages
 
     def _rewrite(self, state: _State) -> _State:
         started = time.perf_counter()
@@ -196,16 +194,8 @@ class AnswerChain:
     def _compose(self, state: _State) -> _State:
         started = time.perf_counter()
         if state.out_of_scope is None or state.out_of_scope.unless_covered:
-            state.composition = compose(
-                self.library,
-                state.standalone,
-                state.vector,
-                state.hits,
-                state.mode,
-                self.policy,
-                self.glossary,
-                state.detail,
-                self.embed_word.many,
+            state.composition = self.composer.compose(
+                state.standalone, state.vector, state.hits, state.mode, state.detail
             )
         else:
             state.composition = Composition((), 0.0, True, False)
@@ -214,7 +204,7 @@ class AnswerChain:
             quotes = [
                 p.source.quote for s in state.composition.statements for p in s.parts if p.source
             ]
-            strong = state.composition.relevance >= self.policy.relevance_floor + POLICY_MARGIN
+            strong = state.composition.relevance >= self.composer.policy.relevance_floor + POLICY_MARGIN
             if strong and policy.covered_by(quotes):
                 state.out_of_scope = None  # the articles do speak of this topic: answer
             else:

@@ -1,98 +1,43 @@
-"""The offline answerer: compose an answer from the articles' own sentences.
+"""The offline answerer: compose an answer from the articles' own passages, or refuse.
 
-It scores every citable sentence of the retrieved chunks against the question (meaning, from the
-stored sentence vectors, and words, idf-weighted), decides whether the evidence is strong enough to
-answer at all, and picks a few non-redundant sentences: comparison rows side by side, list items
-with their lead-in. It never writes a claim of its own.
+`scoring` has ranked the passages and measured the evidence; here the calibrated decision says
+whether to answer at all, and the best non-redundant passages within the answer's word budget
+become its statements: comparison rows side by side, list items under their lead-in, a
+paragraph's best sentences. It never writes a claim of its own.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
 
 import numpy as np
 
 from bot.answer.lexical import tokens
-from bot.answer.refusal import RefusalModel, sigmoid
+from bot.answer.refusal import sigmoid
 from bot.answer.retrieval import Hit, Library
 from bot.answer.scope import Glossary
-from bot.ingest.chunking import lead_in_of, list_head
+from bot.answer.scoring import (
+    EVIDENCE_SENTENCES,
+    AnswerPolicy,
+    Candidate,
+    Passage,
+    Scored,
+    coverage,
+    evidence_signals,
+    score_evidence,
+)
+from bot.ingest.chunking import lead_in_of
 from bot.ingest.embedding import Vectors
-from bot.ingest.tagging import SIDES, is_comparison, other_side, settings_named
+from bot.ingest.tagging import SIDES, is_comparison
 from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
 
-# Sentences that sell rather than inform are not answers.
-_CALL_TO_ACTION = re.compile(
-    r"^(contact us|explore|browse|apply|call|click|ready to|reach out|visit|learn more|sign up)\b",
-    re.IGNORECASE,
-)
-_ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)
-# A question asking for an amount is answered only by evidence that states one.
-_ASKS_AMOUNT = re.compile(
-    r"\bhow (many|much|long|old)\b|\bwhat (percentage|percent|number|share)\b", re.IGNORECASE
-)
-_STATES_AMOUNT = re.compile(
-    r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|hundreds?|"
-    r"thousands?|half|quarter)\b",
-    re.IGNORECASE,
-)
-EVIDENCE_SENTENCES = 5
+# How many of the best sentences a generative answerer is given to word an answer from.
 EVIDENCE_FOR_MODEL = 8
-# Before calibration (prompts/ranking.toml), passages rank by meaning plus words, as sentences did.
-DEFAULT_RANKER = RefusalModel(
-    {"specific": 1.0, "coverage": 0.5, "passage_coverage": 0.5, "rank": -0.05,
-     "anaphoric": -0.04, "other_setting": -0.2},
-    0.0,
-)
 # For a comparison, a passage on the side not yet covered joins within this much of the best logit.
 COMPARISON_MARGIN = 1.0
-
-
-@dataclass(frozen=True)
-class AnswerPolicy:
-    """How much evidence an answer needs and how long it may be (from settings)."""
-
-    relevance_floor: float = 0.5
-    decision: RefusalModel = field(default_factory=RefusalModel)
-    ranker: RefusalModel = field(default_factory=lambda: DEFAULT_RANKER)
-    lexical_weight: float = 1.0
-    keep_ratio: float = 0.5  # a passage joins the answer if at least this share as likely as the best
-    other_setting_penalty: float = 0.2
-
-    def points(self, mode: Mode, detail: Detail = "standard") -> int:
-        """How many passages an answer may quote: candidates get a few, recruiters more."""
-        return {"short": 1, "standard": 3 if mode == "candidate" else 5, "detailed": 8}[detail]
-
-    def words(self, mode: Mode, detail: Detail = "standard") -> int:
-        """About how many article words an answer may quote (the first passage always shows)."""
-        if mode == "candidate":
-            return {"short": 40, "standard": 120, "detailed": 250}[detail]
-        return {"short": 60, "standard": 200, "detailed": 450}[detail]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved chunk, scored against the question."""
-
-    chunk: Chunk
-    index: int  # position of the sentence in chunk.sentences
-    sentence: Sentence
-    similarity: float
-    coverage: float
-    score: float
-    vector: Vectors
-    penalty: float = 0.0  # taken off `score` for being about the other setting
-    specific: float = 0.0  # centred similarity: what this sentence says beyond the corpus theme
-    rank: int = 0  # rank of its chunk among the retrieved hits
-
-    @property
-    def evidence_score(self) -> float:
-        """The score before the setting penalty: how well the sentence speaks to the question."""
-        return self.score + self.penalty
+# Two sentences this close in meaning say the same thing: an answer quotes one of them.
+REDUNDANT_COSINE = 0.9
 
 
 @dataclass(frozen=True)
@@ -107,111 +52,6 @@ class Composition:
     coverage: float = 0.0  # share of the question's words found in the best evidence
     evidence: tuple[Candidate, ...] = ()  # the best sentences, for a generative answerer
     signals: dict[str, float] | None = None  # what the answer/refuse decision was made from
-
-
-def citable(sentence: Sentence) -> bool:
-    """Can this sentence stand as a point of an answer?"""
-    text = sentence.text.strip()
-    return (
-        sentence.kind != "lead_in"
-        and not sentence.announces_missing_list
-        and not text.endswith("?")
-        and len(text.split()) >= 3
-        and not _CALL_TO_ACTION.match(text)
-    )
-
-
-@dataclass(frozen=True)
-class Term:
-    """A concept of the question: a word, or an abbreviation with its long form ("SNF")."""
-
-    word: str
-    weight: float
-    long_form: tuple[str, ...] = ()  # the words of the spelt-out abbreviation
-    known: bool = True  # does the corpus itself use `word`?
-
-    def credit(self, text_terms: set[str]) -> float:
-        """How much of this concept a text carries, in [0, 1].
-
-        An abbreviation the corpus never uses counts only when most of its long form is there; one
-        it does use counts half for itself and half for its long form, so a defining sentence
-        ("Individualized Education Programs (IEPs)") beats a passing mention.
-        """
-        if not self.long_form:
-            return float(self.word in text_terms)
-        spelt = sum(w in text_terms for w in self.long_form) / len(self.long_form)
-        if not self.known:
-            return 1.0 if spelt >= 0.75 else 0.0
-        return 0.5 * (self.word in text_terms) + 0.5 * spelt
-
-
-def question_terms(library: Library, question: str, glossary: Glossary) -> list[Term]:
-    """The question's content words with idf weights; "SNF" counts as "skilled nursing facility"."""
-    terms = []
-    vocabulary = library.vocabulary
-    for word in vocabulary.terms(question):
-        long_form = glossary.acronyms.get(word) or glossary.acronyms.get(word + "s")
-        if long_form:
-            spelt = tuple(w for w in vocabulary.terms(long_form) if w != word)
-            weight = max((vocabulary.idf(w) for w in (word, *spelt)), default=0.0)
-            terms.append(Term(word, weight, spelt, word in vocabulary))
-        else:
-            terms.append(Term(word, vocabulary.idf(word)))
-    return terms
-
-
-def coverage(terms: list[Term], text_terms: set[str]) -> float:
-    """Share of the question's (idf-weighted) concepts that the text contains.
-
-    Example: terms school (weight 1) and salary (weight 5), text about schools -> 1/6
-    """
-    total = sum(t.weight for t in terms)
-    if total == 0:
-        return 0.0
-    return sum(t.weight * t.credit(text_terms) for t in terms) / total
-
-
-def candidates_for(
-    library: Library,
-    hits: list[Hit],
-    terms: list[Term],
-    vector: Vectors,
-    policy: AnswerPolicy,
-    other_setting: str | None = None,
-) -> list[Candidate]:
-    """Every citable sentence of the hits, scored against the question, best first.
-
-    `other_setting` is the setting the question is not about ("school" when it asks about
-    clinics); sentences only about that setting are pushed down.
-    """
-    found: list[Candidate] = []
-    centered_question = library.center(vector)
-    for rank, hit in enumerate(hits):
-        start, _ = library.sentence_rows.get(hit.chunk.id, (0, 0))
-        section_terms = set(tokens(hit.chunk.section))
-        for i, sentence in enumerate(hit.chunk.sentences):
-            if not citable(sentence):
-                continue
-            row = library.sentence_vectors[start + i]
-            similarity = float(row @ vector)
-            specific = float(library.centered[start + i] @ centered_question)
-            own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
-            cover = 0.8 * coverage(terms, own) + 0.2 * coverage(terms, own | section_terms)
-            penalty = 0.04 if _ANAPHORIC_START.match(sentence.text) else 0.0
-            off_topic = 0.0
-            if (
-                other_setting
-                and sentence.setting == other_setting
-                and sentence.kind != "table_cell"
-            ):
-                off_topic = policy.other_setting_penalty
-            score = specific + policy.lexical_weight * cover - 0.01 * rank - penalty - off_topic
-            found.append(
-                Candidate(
-                    hit.chunk, i, sentence, similarity, cover, score, row, off_topic, specific, rank
-                )
-            )
-    return sorted(found, key=lambda c: c.score, reverse=True)
 
 
 def _source(candidate_chunk: Chunk, sentence: Sentence, score: float) -> Source:
@@ -243,126 +83,6 @@ def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
     return Statement(parts, chunk.section, "list")
 
 
-PassageKind = Literal["row", "list", "paragraph"]
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A unit an answer is made of: a paragraph, a whole list with its lead-in, or a table row.
-
-    Scored as a whole: the meaning of its best sentence, and the share of the question's words the
-    passage carries together (a list's lead-in names its subject, its items the specifics).
-    """
-
-    chunk: Chunk
-    kind: PassageKind
-    members: tuple[Candidate, ...]  # its citable sentences that were scored, best first
-    score: float  # the ranker's logit
-    features: dict[str, float] = field(default_factory=dict)  # what the ranker weighed
-
-    @property
-    def text(self) -> str:
-        """Its sentences as the article has them, with a list's lead-in."""
-        lead = lead_in_of(self.chunk, self.best.index, whole=True) if self.kind == "list" else ""
-        body = " ".join(self.chunk.sentences[m.index].text for m in sorted(
-            self.members, key=lambda m: m.index))
-        return f"{lead} {body}".strip()
-
-    @property
-    def best(self) -> Candidate:
-        return self.members[0]
-
-
-def _kind_of(sentence: Sentence) -> PassageKind:
-    if sentence.kind == "table_cell":
-        return "row"
-    return "list" if sentence.kind == "list_item" else "paragraph"
-
-
-def _unit_of(chunk: Chunk, index: int, kind: PassageKind) -> int:
-    """Which row, list or paragraph of the chunk the sentence at `index` belongs to."""
-    sentence = chunk.sentences[index]
-    if kind == "row":
-        return sentence.row if sentence.row is not None else -1
-    if kind == "paragraph":
-        return sentence.block
-    return list_head(chunk, index) + 1  # a list is named by its first item
-
-
-def passages_of(
-    library: Library,
-    ranked: list[Candidate],
-    terms: list[Term],
-    hits: list[Hit],
-    vector: Vectors,
-    ranker: RefusalModel,
-) -> list[Passage]:
-    """Group scored sentences into passages and rank them with the calibrated ranker."""
-    groups: dict[tuple[str, PassageKind, int], list[Candidate]] = {}
-    for candidate in ranked:
-        kind = _kind_of(candidate.sentence)
-        unit = _unit_of(candidate.chunk, candidate.index, kind)
-        groups.setdefault((candidate.chunk.id, kind, unit), []).append(candidate)
-    top_lexical = max((h.lexical for h in hits), default=0.0) or 1.0
-    passages = []
-    for (_, kind, _), members in groups.items():
-        features = passage_features(library, kind, members, terms, hits, vector, top_lexical)
-        passages.append(
-            Passage(members[0].chunk, kind, tuple(members), ranker.logit(features), features)
-        )
-    return sorted(passages, key=lambda p: p.score, reverse=True)
-
-
-def passage_features(
-    library: Library,
-    kind: PassageKind,
-    members: list[Candidate],
-    terms: list[Term],
-    hits: list[Hit],
-    vector: Vectors,
-    top_lexical: float = 1.0,
-) -> dict[str, float]:
-    """What the passage ranker weighs for one passage, each roughly in [0, 1].
-
-    Meaning (its best and mean sentence similarity, a list's lead-in), words (the question's
-    idf-weighted words in its best sentence, in the whole passage, in its section heading), the
-    retrieval evidence for its chunk, its shape (row, list, paragraph; size; a sentence that
-    leans on the one before), and how much of it is about the setting the question did not name.
-    """
-    best = members[0]
-    chunk = best.chunk
-    words: set[str] = set()
-    for m in members:
-        words |= set(tokens(f"{m.sentence.label} {m.sentence.text}"))
-    lead_similarity = 0.0
-    if kind == "list":
-        words |= set(tokens(lead_in_of(chunk, best.index, whole=True)))
-        lead = list_head(chunk, best.index)
-        if lead >= 0 and chunk.sentences[lead].kind == "lead_in":
-            start, _ = library.sentence_rows.get(chunk.id, (0, 0))
-            lead_similarity = max(0.0, float(library.sentence_vectors[start + lead] @ vector))
-    section = set(tokens(chunk.section))
-    similarities = sorted((m.similarity for m in members), reverse=True)[:3]
-    hit = hits[best.rank] if best.rank < len(hits) else None
-    return {
-        "specific": max(m.specific for m in members),
-        "similarity": similarities[0],
-        "mean_similarity": sum(similarities) / len(similarities),
-        "lead_similarity": lead_similarity,
-        "coverage": best.coverage,
-        "passage_coverage": 0.8 * coverage(terms, words) + 0.2 * coverage(terms, words | section),
-        "section_coverage": coverage(terms, section),
-        "rank": best.rank / max(1, len(hits) - 1),
-        "chunk": hit.dense if hit else 0.0,
-        "lexical": hit.lexical / top_lexical if hit else 0.0,
-        "row": float(kind == "row"),
-        "list": float(kind == "list"),
-        "other_setting": sum(m.penalty > 0 for m in members) / len(members),
-        "anaphoric": float(bool(_ANAPHORIC_START.match(best.sentence.text))),
-        "size": math.log1p(len(members)) / math.log(10),
-    }
-
-
 def _passage_statement(passage: Passage, budget: int) -> Statement:
     """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
     a paragraph's best sentences in order. Sentences are added best first while they fit
@@ -386,174 +106,108 @@ def _passage_statement(passage: Passage, budget: int) -> Statement:
     return Statement(parts, chunk.section, "sentences")
 
 
-def score_evidence(
-    library: Library,
-    question: str,
-    vector: Vectors,
-    hits: list[Hit],
-    policy: AnswerPolicy,
-    glossary: Glossary,
-) -> tuple[list[Term], list[Candidate], list[Passage]]:
-    """The question's terms, every citable sentence of the hits scored, and the passages ranked.
+class Composer:
+    """Answers from scored evidence, or refuses; one per loaded index (its library, the
+    calibrated policy, the glossary, and `embed_words` for the meaning of a question's words)."""
 
-    A question naming one setting is not answered from passages only about the other; a question
-    asking for an amount keeps only sentences that state one the question did not already give.
-    """
-    terms = question_terms(library, question, glossary)
-    named = settings_named(question)
-    other = None
-    if len(named) == 1 and not is_comparison(question):
-        other = other_side(next(iter(named)))
-    ranked = candidates_for(library, hits, terms, vector, policy, other)
-    if _ASKS_AMOUNT.search(question):
-        given = _amounts(question)
-        ranked = [c for c in ranked if _amounts(c.sentence.text) - given]
-    passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
-    if other:
-        # A question about one setting is not answered from what is said only of the other.
-        passages = [p for p in passages if p.features["other_setting"] < 1.0] or passages
-    return terms, ranked, passages
+    def __init__(
+        self,
+        library: Library,
+        policy: AnswerPolicy,
+        glossary: Glossary,
+        embed_words: Callable[[list[str]], Vectors] | None = None,
+    ) -> None:
+        self.library = library
+        self.policy = policy
+        self.glossary = glossary
+        self.embed_words = embed_words
 
+    def score(self, question: str, vector: Vectors, hits: list[Hit]) -> Scored:
+        """The question's terms, scored sentences and ranked passages."""
+        return score_evidence(self.library, question, vector, hits, self.policy, self.glossary)
 
-def compose(
-    library: Library,
-    question: str,
-    vector: Vectors,
-    hits: list[Hit],
-    mode: Mode,
-    policy: AnswerPolicy,
-    glossary: Glossary,
-    detail: Detail = "standard",
-    embed_words: Callable[[list[str]], Vectors] | None = None,
-) -> Composition:
-    """Choose the sentences that answer `question`, or decide that the articles do not.
+    def compose(
+        self,
+        question: str,
+        vector: Vectors,
+        hits: list[Hit],
+        mode: Mode,
+        detail: Detail = "standard",
+    ) -> Composition:
+        """Choose the passages that answer `question`, or decide that the articles do not.
 
-    `embed_words` embeds the question's words the corpus never uses, to tell a word that means
-    what the evidence says ("perks" beside "advantages") from one it does not ("Texas").
-
-    `vector` embeds the question with its abbreviations spelt out, as retrieval saw it.
-    """
-    comparison = is_comparison(question)
-    terms, ranked, passages = score_evidence(library, question, vector, hits, policy, glossary)
-    # Whether the articles speak to the question does not depend on which setting it named.
-    evidence = sorted(ranked, key=lambda c: c.evidence_score, reverse=True)
-    evidence_terms: set[str] = set()
-    for candidate in evidence[:EVIDENCE_SENTENCES]:
-        lead = lead_in_of(candidate.chunk, candidate.index)
-        evidence_terms |= set(
-            tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
+        `vector` embeds the question with its abbreviations spelt out, as retrieval saw it.
+        `embed_words` embeds the question's words the corpus never uses, to tell a word that
+        means what the evidence says ("perks" beside "advantages") from one it does not ("Texas").
+        """
+        comparison = is_comparison(question)
+        scored = self.score(question, vector, hits)
+        passages = scored.passages
+        # Whether the articles speak to the question does not depend on which setting it named.
+        evidence = sorted(scored.candidates, key=lambda c: c.evidence_score, reverse=True)
+        evidence_terms: set[str] = set()
+        for candidate in evidence[:EVIDENCE_SENTENCES]:
+            lead = lead_in_of(candidate.chunk, candidate.index)
+            evidence_terms |= set(
+                tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
+            )
+        signals = evidence_signals(
+            self.library, scored.terms, evidence, evidence_terms, hits, self.embed_words
         )
-    covered = coverage(terms, evidence_terms)
-    signals = evidence_signals(library, terms, evidence, evidence_terms, hits, embed_words)
-    signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
-    relevance = policy.decision.probability(signals)
-    similarity = evidence[0].similarity if evidence else 0.0
-    if not passages or relevance < policy.relevance_floor:
+        signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
+        relevance = self.policy.decision.probability(signals)
+        refused = not passages or relevance < self.policy.relevance_floor
+        statements = () if refused else tuple(self._statements(passages, mode, detail, comparison))
         return Composition(
-            (),
+            statements,
             relevance,
-            True,
+            refused,
             comparison,
-            similarity,
-            covered,
+            evidence[0].similarity if evidence else 0.0,
+            coverage(scored.terms, evidence_terms),
             tuple(evidence[:EVIDENCE_FOR_MODEL]),
             signals,
         )
 
-    limit, budget = policy.points(mode, detail), policy.words(mode, detail)
-    top = passages[0]
-    chosen: list[Passage] = []
-    for passage in passages:
-        if len(chosen) >= limit:
-            break
-        if chosen and sigmoid(passage.score) < sigmoid(top.score) * policy.keep_ratio:
-            break
-        if any(_redundant(passage.best, other.best) for other in chosen):
-            continue
-        chosen.append(passage)
-    if comparison:
-        chosen = _both_sides(chosen, passages, top.score - COMPARISON_MARGIN)
-    statements: list[Statement] = []
-    for passage in chosen:
-        statement = _passage_statement(passage, budget)
-        words = sum(len(part.text.split()) for part in statement.parts)
-        if statements and words > budget:
-            continue
-        statements.append(statement)
-        budget -= words
-    if mode == "recruiter":
-        order = {p.chunk.id: (p.chunk.source, p.chunk.position) for p in chosen}
-        statements.sort(
-            key=lambda s: order[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
-        )
-    return Composition(
-        tuple(statements),
-        relevance,
-        False,
-        comparison,
-        similarity,
-        covered,
-        tuple(evidence[:EVIDENCE_FOR_MODEL]),
-        signals,
-    )
-
-
-def evidence_signals(
-    library: Library,
-    terms: list[Term],
-    evidence: list[Candidate],
-    evidence_terms: set[str],
-    hits: list[Hit],
-    embed_words: Callable[[list[str]], Vectors] | None = None,
-) -> dict[str, float]:
-    """The measurements the answer/refuse decision weighs, each roughly in [0, 1].
-
-    - similarity: cosine of the question and its best sentence (meaning);
-    - specific: the same after removing what all sentences share (is it about *this* sentence?);
-    - coverage: idf-weighted share of the question's words found in the best sentences;
-    - known_coverage: the same over words the corpus uses at all (typos and chit-chat aside);
-    - unknown: weight share of question words the corpus never uses (a city, a test, a figure);
-    - missing: the rarest corpus word of the question that the evidence lacks, as idf / max idf;
-    - chunk: cosine of the question and its best chunk;
-    - unmatched: weight share of the never-used words whose meaning is not in the best sentences
-      (each word's best cosine with them, below 1);
-    - unmet: the same for corpus words of the question that the best sentences lack.
-
-    `compose` adds "passage": the passage ranker's probability for the best passage.
-    """
-    top = evidence[0] if evidence else None
-    top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)
-    known = [t for t in terms if t.known and t.word in library.vocabulary]
-    strangers = [t for t in terms if t not in known]
-    unknown_weight = sum(t.weight for t in strangers)
-    total = sum(t.weight for t in terms) or 1.0
-    absent = [t for t in known if t.credit(evidence_terms) < 0.5]
-    missing = [t.weight for t in absent]
-    unmatched, unmet = unknown_weight, sum(missing)
-    if (strangers or absent) and embed_words is not None and evidence:
-        # How close each word's meaning comes to the evidence (a synonym is close, a city is not).
-        word_vectors = embed_words([t.word for t in strangers + absent])
-        sentences = np.stack([c.vector for c in evidence[:EVIDENCE_SENTENCES]])
-        closeness = np.clip((word_vectors @ sentences.T).max(axis=1), 0.0, 1.0)
-        far = [t.weight * (1 - float(c)) for t, c in zip(strangers + absent, closeness, strict=True)]
-        unmatched, unmet = sum(far[: len(strangers)]), sum(far[len(strangers) :])
-    return {
-        "unmatched": unmatched / total,
-        "similarity": max(top.similarity, 0.0) if top else 0.0,
-        "specific": max(top.specific, 0.0) if top else 0.0,
-        "coverage": coverage(terms, evidence_terms),
-        "known_coverage": coverage(known, evidence_terms) if known else 0.0,
-        "unknown": unknown_weight / total,
-        "missing": max(missing, default=0.0) / top_idf,
-        "chunk": max((h.dense for h in hits), default=0.0),
-        "unmet": unmet / total,
-    }
+    def _statements(
+        self, passages: list[Passage], mode: Mode, detail: Detail, comparison: bool
+    ) -> list[Statement]:
+        """The best passages that are likely enough beside the best and not redundant with one
+        already chosen (a comparison gets each side), as statements within the word budget;
+        a recruiter's in article order."""
+        limit, budget = self.policy.points(mode, detail), self.policy.words(mode, detail)
+        top = passages[0]
+        chosen: list[Passage] = []
+        for passage in passages:
+            if len(chosen) >= limit:
+                break
+            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep_ratio:
+                break
+            if any(_redundant(passage.best, other.best) for other in chosen):
+                continue
+            chosen.append(passage)
+        if comparison:
+            chosen = _both_sides(chosen, passages, top.score - COMPARISON_MARGIN)
+        statements: list[Statement] = []
+        for passage in chosen:
+            statement = _passage_statement(passage, budget)
+            words = sum(len(part.text.split()) for part in statement.parts)
+            if statements and words > budget:
+                continue
+            statements.append(statement)
+            budget -= words
+        if mode == "recruiter":
+            order = {p.chunk.id: (p.chunk.source, p.chunk.position) for p in chosen}
+            statements.sort(
+                key=lambda s: order[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
+            )
+        return statements
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:
     if a.chunk.id == b.chunk.id and a.sentence.kind == b.sentence.kind == "table_cell":
         return a.sentence.row == b.sentence.row
-    return float(np.dot(a.vector, b.vector)) > 0.9
+    return float(np.dot(a.vector, b.vector)) > REDUNDANT_COSINE
 
 
 def _both_sides(chosen: list[Passage], ranked: list[Passage], floor: float) -> list[Passage]:
@@ -573,6 +227,3 @@ def _both_sides(chosen: list[Passage], ranked: list[Passage], floor: float) -> l
     return result
 
 
-def _amounts(text: str) -> set[str]:
-    """The numbers and number words a text states ("21", "three", "dozens")."""
-    return {m.lower() for m in _STATES_AMOUNT.findall(text)}

@@ -18,7 +18,7 @@ from typing import Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from bot.answer.composing import Candidate
+from bot.answer.scoring import Candidate
 from bot.answer.verification import support
 from bot.ingest.sentences import split_sentences
 from bot.models import Mode, Part, Source, Statement

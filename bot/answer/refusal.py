@@ -3,7 +3,7 @@
 No single score separates "the articles answer this" from a near miss: a paraphrase shares few
 words but much meaning, a near miss ("...in Texas?") shares most words but lacks the one that
 matters. `scripts/calibrate.py` fits weights for several signals (see
-`composing.evidence_signals`) on the dev split only and writes them to `prompts/refusal.toml`;
+`scoring.evidence_signals`) on the dev split only and writes them to `prompts/refusal.toml`;
 the probability it gives is compared with `Settings.relevance_floor`.
 """
 
@@ -19,7 +19,7 @@ SIGNALS = (
     "unmatched", "similarity", "specific", "coverage", "known_coverage", "unknown", "missing",
     "chunk", "passage", "unmet",
 )
-# What the passage ranker weighs for each passage (see `composing.passage_features`).
+# What the passage ranker weighs for each passage (see `scoring.passage_features`).
 PASSAGE_FEATURES = (
     "specific", "similarity", "mean_similarity", "lead_similarity", "coverage",
     "passage_coverage", "section_coverage", "rank", "chunk", "lexical", "row", "list",

@@ -1,0 +1,429 @@
+"""Score retrieved evidence against a question: the question's terms, every citable sentence of
+the retrieved chunks, the passages they form (ranked by the calibrated passage ranker) and the
+signals the answer/refuse decision weighs.
+
+Meaning comes from the stored sentence vectors, words from idf-weighted overlap; nothing here
+decides what the answer says (that is `composing`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from bot.answer.lexical import tokens
+from bot.answer.refusal import RefusalModel
+from bot.answer.retrieval import Hit, Library
+from bot.answer.scope import Glossary
+from bot.ingest.chunking import lead_in_of, list_head
+from bot.ingest.embedding import Vectors
+from bot.ingest.tagging import is_comparison, other_side, settings_named
+from bot.models import Chunk, Detail, Mode, Sentence
+
+# Sentences that sell rather than inform are not answers.
+_CALL_TO_ACTION = re.compile(
+    r"^(contact us|explore|browse|apply|call|click|ready to|reach out|visit|learn more|sign up)\b",
+    re.IGNORECASE,
+)
+_ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)
+# A question asking for an amount is answered only by evidence that states one.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow (many|much|long|old)\b|\bwhat (percentage|percent|number|share)\b", re.IGNORECASE
+)
+_STATES_AMOUNT = re.compile(
+    r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|hundreds?|"
+    r"thousands?|half|quarter)\b",
+    re.IGNORECASE,
+)
+# Weights of a sentence's own words against those of its section heading, in word coverage.
+OWN_WORDS, HEADING_WORDS = 0.8, 0.2
+# A sentence that starts by leaning on the one before ("This means...") reads worse alone.
+ANAPHORIC_PENALTY = 0.04
+# Each rank its chunk stands below the best retrieved chunk costs a sentence this much.
+RANK_PENALTY = 0.01
+# An abbreviation the corpus never uses counts as present when this share of its long form is.
+LONG_FORM_SHARE = 0.75
+# A question word the evidence credits below this is missing from it.
+PRESENT_CREDIT = 0.5
+# How many of the best sentences are the evidence the decision and the words' meaning are read from.
+EVIDENCE_SENTENCES = 5
+# Before calibration (prompts/ranking.toml), passages rank by meaning plus words, as sentences did.
+DEFAULT_RANKER = RefusalModel(
+    {"specific": 1.0, "coverage": 0.5, "passage_coverage": 0.5, "rank": -0.05,
+     "anaphoric": -0.04, "other_setting": -0.2},
+    0.0,
+)
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """How much evidence an answer needs and how long it may be (from settings)."""
+
+    relevance_floor: float = 0.5
+    decision: RefusalModel = field(default_factory=RefusalModel)
+    ranker: RefusalModel = field(default_factory=lambda: DEFAULT_RANKER)
+    lexical_weight: float = 1.0
+    keep_ratio: float = 0.5  # a passage joins the answer if at least this share as likely as the best
+    other_setting_penalty: float = 0.2
+
+    def points(self, mode: Mode, detail: Detail = "standard") -> int:
+        """How many passages an answer may quote: candidates get a few, recruiters more."""
+        return {"short": 1, "standard": 3 if mode == "candidate" else 5, "detailed": 8}[detail]
+
+    def words(self, mode: Mode, detail: Detail = "standard") -> int:
+        """About how many article words an answer may quote (the first passage always shows)."""
+        if mode == "candidate":
+            return {"short": 40, "standard": 120, "detailed": 250}[detail]
+        return {"short": 60, "standard": 200, "detailed": 450}[detail]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved chunk, scored against the question."""
+
+    chunk: Chunk
+    index: int  # position of the sentence in chunk.sentences
+    sentence: Sentence
+    similarity: float
+    coverage: float
+    score: float
+    vector: Vectors
+    penalty: float = 0.0  # taken off `score` for being about the other setting
+    specific: float = 0.0  # centred similarity: what this sentence says beyond the corpus theme
+    rank: int = 0  # rank of its chunk among the retrieved hits
+
+    @property
+    def evidence_score(self) -> float:
+        """The score before the setting penalty: how well the sentence speaks to the question."""
+        return self.score + self.penalty
+
+
+def citable(sentence: Sentence) -> bool:
+    """Can this sentence stand as a point of an answer?"""
+    text = sentence.text.strip()
+    return (
+        sentence.kind != "lead_in"
+        and not sentence.announces_missing_list
+        and not text.endswith("?")
+        and len(text.split()) >= 3
+        and not _CALL_TO_ACTION.match(text)
+    )
+
+
+@dataclass(frozen=True)
+class Term:
+    """A concept of the question: a word, or an abbreviation with its long form ("SNF")."""
+
+    word: str
+    weight: float
+    long_form: tuple[str, ...] = ()  # the words of the spelt-out abbreviation
+    known: bool = True  # does the corpus itself use `word`?
+
+    def credit(self, text_terms: set[str]) -> float:
+        """How much of this concept a text carries, in [0, 1].
+
+        An abbreviation the corpus never uses counts only when most of its long form is there; one
+        it does use counts half for itself and half for its long form, so a defining sentence
+        ("Individualized Education Programs (IEPs)") beats a passing mention.
+        """
+        if not self.long_form:
+            return float(self.word in text_terms)
+        spelt = sum(w in text_terms for w in self.long_form) / len(self.long_form)
+        if not self.known:
+            return 1.0 if spelt >= LONG_FORM_SHARE else 0.0
+        return 0.5 * (self.word in text_terms) + 0.5 * spelt
+
+
+def question_terms(library: Library, question: str, glossary: Glossary) -> list[Term]:
+    """The question's content words with idf weights; "SNF" counts as "skilled nursing facility"."""
+    terms = []
+    vocabulary = library.vocabulary
+    for word in vocabulary.terms(question):
+        long_form = glossary.acronyms.get(word) or glossary.acronyms.get(word + "s")
+        if long_form:
+            spelt = tuple(w for w in vocabulary.terms(long_form) if w != word)
+            weight = max((vocabulary.idf(w) for w in (word, *spelt)), default=0.0)
+            terms.append(Term(word, weight, spelt, word in vocabulary))
+        else:
+            terms.append(Term(word, vocabulary.idf(word)))
+    return terms
+
+
+def coverage(terms: list[Term], text_terms: set[str]) -> float:
+    """Share of the question's (idf-weighted) concepts that the text contains.
+
+    Example: terms school (weight 1) and salary (weight 5), text about schools -> 1/6
+    """
+    total = sum(t.weight for t in terms)
+    if total == 0:
+        return 0.0
+    return sum(t.weight * t.credit(text_terms) for t in terms) / total
+
+
+def _with_heading(terms: list[Term], words: set[str], heading: set[str]) -> float:
+    """Word coverage of a text, its section heading counting for a little."""
+    return OWN_WORDS * coverage(terms, words) + HEADING_WORDS * coverage(terms, words | heading)
+
+
+def candidates_for(
+    library: Library,
+    hits: list[Hit],
+    terms: list[Term],
+    vector: Vectors,
+    policy: AnswerPolicy,
+    other_setting: str | None = None,
+) -> list[Candidate]:
+    """Every citable sentence of the hits, scored against the question, best first.
+
+    `other_setting` is the setting the question is not about ("school" when it asks about
+    clinics); sentences only about that setting are pushed down.
+    """
+    found: list[Candidate] = []
+    centered_question = library.center(vector)
+    for rank, hit in enumerate(hits):
+        start, _ = library.sentence_rows.get(hit.chunk.id, (0, 0))
+        section_terms = set(tokens(hit.chunk.section))
+        for i, sentence in enumerate(hit.chunk.sentences):
+            if not citable(sentence):
+                continue
+            row = library.sentence_vectors[start + i]
+            similarity = float(row @ vector)
+            specific = float(library.centered[start + i] @ centered_question)
+            own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
+            cover = _with_heading(terms, own, section_terms)
+            penalty = ANAPHORIC_PENALTY if _ANAPHORIC_START.match(sentence.text) else 0.0
+            off_topic = 0.0
+            if (
+                other_setting
+                and sentence.setting == other_setting
+                and sentence.kind != "table_cell"
+            ):
+                off_topic = policy.other_setting_penalty
+            score = (
+                specific + policy.lexical_weight * cover - RANK_PENALTY * rank - penalty - off_topic
+            )
+            found.append(
+                Candidate(
+                    hit.chunk, i, sentence, similarity, cover, score, row, off_topic, specific, rank
+                )
+            )
+    return sorted(found, key=lambda c: c.score, reverse=True)
+
+
+PassageKind = Literal["row", "list", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit an answer is made of: a paragraph, a whole list with its lead-in, or a table row.
+
+    Scored as a whole: the meaning of its best sentence, and the share of the question's words the
+    passage carries together (a list's lead-in names its subject, its items the specifics).
+    """
+
+    chunk: Chunk
+    kind: PassageKind
+    members: tuple[Candidate, ...]  # its citable sentences that were scored, best first
+    score: float  # the ranker's logit
+    features: dict[str, float] = field(default_factory=dict)  # what the ranker weighed
+
+    @property
+    def text(self) -> str:
+        """Its sentences as the article has them, with a list's lead-in."""
+        lead = lead_in_of(self.chunk, self.best.index, whole=True) if self.kind == "list" else ""
+        body = " ".join(self.chunk.sentences[m.index].text for m in sorted(
+            self.members, key=lambda m: m.index))
+        return f"{lead} {body}".strip()
+
+    @property
+    def best(self) -> Candidate:
+        return self.members[0]
+
+
+def _kind_of(sentence: Sentence) -> PassageKind:
+    if sentence.kind == "table_cell":
+        return "row"
+    return "list" if sentence.kind == "list_item" else "paragraph"
+
+
+def _unit_of(chunk: Chunk, index: int, kind: PassageKind) -> int:
+    """Which row, list or paragraph of the chunk the sentence at `index` belongs to."""
+    sentence = chunk.sentences[index]
+    if kind == "row":
+        return sentence.row if sentence.row is not None else -1
+    if kind == "paragraph":
+        return sentence.block
+    return list_head(chunk, index) + 1  # a list is named by its first item
+
+
+def passages_of(
+    library: Library,
+    ranked: list[Candidate],
+    terms: list[Term],
+    hits: list[Hit],
+    vector: Vectors,
+    ranker: RefusalModel,
+) -> list[Passage]:
+    """Group scored sentences into passages and rank them with the calibrated ranker."""
+    groups: dict[tuple[str, PassageKind, int], list[Candidate]] = {}
+    for candidate in ranked:
+        kind = _kind_of(candidate.sentence)
+        unit = _unit_of(candidate.chunk, candidate.index, kind)
+        groups.setdefault((candidate.chunk.id, kind, unit), []).append(candidate)
+    top_lexical = max((h.lexical for h in hits), default=0.0) or 1.0
+    passages = []
+    for (_, kind, _), members in groups.items():
+        features = passage_features(library, kind, members, terms, hits, vector, top_lexical)
+        passages.append(
+            Passage(members[0].chunk, kind, tuple(members), ranker.logit(features), features)
+        )
+    return sorted(passages, key=lambda p: p.score, reverse=True)
+
+
+def passage_features(
+    library: Library,
+    kind: PassageKind,
+    members: list[Candidate],
+    terms: list[Term],
+    hits: list[Hit],
+    vector: Vectors,
+    top_lexical: float = 1.0,
+) -> dict[str, float]:
+    """What the passage ranker weighs for one passage, each roughly in [0, 1].
+
+    Meaning (its best and mean sentence similarity, a list's lead-in), words (the question's
+    idf-weighted words in its best sentence, in the whole passage, in its section heading), the
+    retrieval evidence for its chunk, its shape (row, list, paragraph; size; a sentence that
+    leans on the one before), and how much of it is about the setting the question did not name.
+    """
+    best = members[0]
+    chunk = best.chunk
+    words: set[str] = set()
+    for m in members:
+        words |= set(tokens(f"{m.sentence.label} {m.sentence.text}"))
+    lead_similarity = 0.0
+    if kind == "list":
+        words |= set(tokens(lead_in_of(chunk, best.index, whole=True)))
+        lead = list_head(chunk, best.index)
+        if lead >= 0 and chunk.sentences[lead].kind == "lead_in":
+            start, _ = library.sentence_rows.get(chunk.id, (0, 0))
+            lead_similarity = max(0.0, float(library.sentence_vectors[start + lead] @ vector))
+    section = set(tokens(chunk.section))
+    similarities = sorted((m.similarity for m in members), reverse=True)[:3]
+    hit = hits[best.rank] if best.rank < len(hits) else None
+    return {
+        "specific": max(m.specific for m in members),
+        "similarity": similarities[0],
+        "mean_similarity": sum(similarities) / len(similarities),
+        "lead_similarity": lead_similarity,
+        "coverage": best.coverage,
+        "passage_coverage": _with_heading(terms, words, section),
+        "section_coverage": coverage(terms, section),
+        "rank": best.rank / max(1, len(hits) - 1),
+        "chunk": hit.dense if hit else 0.0,
+        "lexical": hit.lexical / top_lexical if hit else 0.0,
+        "row": float(kind == "row"),
+        "list": float(kind == "list"),
+        "other_setting": sum(m.penalty > 0 for m in members) / len(members),
+        "anaphoric": float(bool(_ANAPHORIC_START.match(best.sentence.text))),
+        "size": math.log1p(len(members)) / math.log(10),
+    }
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The evidence for one question: its terms, every citable sentence scored (best first) and
+    the passages ranked by the passage ranker (best first)."""
+
+    terms: list[Term]
+    candidates: list[Candidate]
+    passages: list[Passage]
+
+
+def score_evidence(
+    library: Library,
+    question: str,
+    vector: Vectors,
+    hits: list[Hit],
+    policy: AnswerPolicy,
+    glossary: Glossary,
+) -> Scored:
+    """The question's terms, every citable sentence of the hits scored, and the passages ranked.
+
+    A question naming one setting is not answered from passages only about the other; a question
+    asking for an amount keeps only sentences that state one the question did not already give.
+    """
+    terms = question_terms(library, question, glossary)
+    named = settings_named(question)
+    other = None
+    if len(named) == 1 and not is_comparison(question):
+        other = other_side(next(iter(named)))
+    ranked = candidates_for(library, hits, terms, vector, policy, other)
+    if _ASKS_AMOUNT.search(question):
+        given = _amounts(question)
+        ranked = [c for c in ranked if _amounts(c.sentence.text) - given]
+    passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
+    if other:
+        # A question about one setting is not answered from what is said only of the other.
+        passages = [p for p in passages if p.features["other_setting"] < 1.0] or passages
+    return Scored(terms, ranked, passages)
+
+
+def evidence_signals(
+    library: Library,
+    terms: list[Term],
+    evidence: list[Candidate],
+    evidence_terms: set[str],
+    hits: list[Hit],
+    embed_words: Callable[[list[str]], Vectors] | None = None,
+) -> dict[str, float]:
+    """The measurements the answer/refuse decision weighs, each roughly in [0, 1].
+
+    - similarity: cosine of the question and its best sentence (meaning);
+    - specific: the same after removing what all sentences share (is it about *this* sentence?);
+    - coverage: idf-weighted share of the question's words found in the best sentences;
+    - known_coverage: the same over words the corpus uses at all (typos and chit-chat aside);
+    - unknown: weight share of question words the corpus never uses (a city, a test, a figure);
+    - missing: the rarest corpus word of the question that the evidence lacks, as idf / max idf;
+    - chunk: cosine of the question and its best chunk;
+    - unmatched: weight share of the never-used words whose meaning is not in the best sentences
+      (each word's best cosine with them, below 1);
+    - unmet: the same for corpus words of the question that the best sentences lack.
+
+    `compose` adds "passage": the passage ranker's probability for the best passage.
+    """
+    top = evidence[0] if evidence else None
+    top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)
+    known = [t for t in terms if t.known and t.word in library.vocabulary]
+    strangers = [t for t in terms if t not in known]
+    unknown_weight = sum(t.weight for t in strangers)
+    total = sum(t.weight for t in terms) or 1.0
+    absent = [t for t in known if t.credit(evidence_terms) < PRESENT_CREDIT]
+    missing = [t.weight for t in absent]
+    unmatched, unmet = unknown_weight, sum(missing)
+    if (strangers or absent) and embed_words is not None and evidence:
+        # How close each word's meaning comes to the evidence (a synonym is close, a city is not).
+        word_vectors = embed_words([t.word for t in strangers + absent])
+        sentences = np.stack([c.vector for c in evidence[:EVIDENCE_SENTENCES]])
+        closeness = np.clip((word_vectors @ sentences.T).max(axis=1), 0.0, 1.0)
+        far = [t.weight * (1 - float(c)) for t, c in zip(strangers + absent, closeness, strict=True)]
+        unmatched, unmet = sum(far[: len(strangers)]), sum(far[len(strangers) :])
+    return {
+        "unmatched": unmatched / total,
+        "similarity": max(top.similarity, 0.0) if top else 0.0,
+        "specific": max(top.specific, 0.0) if top else 0.0,
+        "coverage": coverage(terms, evidence_terms),
+        "known_coverage": coverage(known, evidence_terms) if known else 0.0,
+        "unknown": unknown_weight / total,
+        "missing": max(missing, default=0.0) / top_idf,
+        "chunk": max((h.dense for h in hits), default=0.0),
+        "unmet": unmet / total,
+    }
+
+
+def _amounts(text: str) -> set[str]:
+    """The numbers and number words a text states ("21", "three", "dozens")."""
+    return {m.lower() for m in _STATES_AMOUNT.findall(text)}
