@@ -1,4 +1,5 @@
-"""Read Markdown bodies and saved HTML pages into blocks plus the metadata the page carries."""
+"""Read saved HTML pages and Markdown bodies (rendered by markdown-it-py) into blocks plus the
+metadata the page carries."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from markdown_it import MarkdownIt
 
 from bot.ingest.plaintext import parse_date, row_statement
 from bot.models import Block, Cell
@@ -17,36 +19,6 @@ class Parsed:
 
     blocks: list[Block]
     meta: dict[str, str] = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------- Markdown
-
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_MD_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|[-*+])\s+(.+)$")
-_MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_MD_SETEXT = re.compile(r"^\s*(=+|-{2,})\s*$")
-_MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_HTML_TAG = re.compile(r"<[^>]+>")
-
-
-def strip_inline_markdown(text: str) -> str:
-    """Plain text of a Markdown line: links keep their words, emphasis and code marks go.
-
-    Example: "See **IEP** [goals](http://x)" -> "See IEP goals"
-    """
-    text = _MD_IMAGE.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    for _ in range(2):  # nested emphasis such as ***x***
-        text = _MD_EMPHASIS.sub(r"\2", text)
-    return " ".join(text.split())
-
-
-def _table_cells(line: str) -> list[str]:
-    return [strip_inline_markdown(c) for c in line.strip().strip("|").split("|")]
 
 
 def table_blocks(headers: list[str], rows: list[list[str]]) -> list[Block]:
@@ -68,67 +40,6 @@ def table_blocks(headers: list[str], rows: list[list[str]]) -> list[Block]:
         text = row_statement(cells)
         blocks.append(Block("table_row", f"{label} — {text}" if label else text, cells=cells))
     return blocks
-
-
-def parse_markdown(body: str) -> Parsed:
-    """Blocks of a Markdown body; the first level-1 heading is returned as the title."""
-    blocks: list[Block] = []
-    meta: dict[str, str] = {}
-    paragraph: list[str] = []
-    lines = body.splitlines()
-
-    def flush() -> None:
-        if paragraph:
-            text = strip_inline_markdown(" ".join(paragraph))
-            if text:
-                blocks.append(Block("lead_in" if text.endswith(":") else "paragraph", text))
-            paragraph.clear()
-
-    def add_heading(text: str, level: int) -> None:
-        text = strip_inline_markdown(text)
-        if level == 1 and "title" not in meta and not blocks:
-            meta["title"] = text
-        else:
-            blocks.append(Block("heading", text))
-
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        heading = _MD_HEADING.match(line)
-        underline = _MD_SETEXT.match(lines[i + 1]) if i + 1 < len(lines) else None
-        item = _MD_ITEM.match(line)
-        if not line.strip() or _MD_RULE.match(line) or line.lstrip().startswith("```"):
-            flush()
-        elif heading:
-            flush()
-            add_heading(heading.group(2), len(heading.group(1)))
-        elif underline and not paragraph and not item:
-            add_heading(line.strip(), 1 if underline.group(1).startswith("=") else 2)
-            i += 2
-            continue
-        elif line[:1].isspace() and not paragraph and blocks and blocks[-1].kind == "list_item":
-            previous = blocks[-1]  # a list item's continuation line
-            text = f"{previous.text} {strip_inline_markdown(line)}"
-            blocks[-1] = Block("list_item", text, number=previous.number)
-        elif "|" in line and i + 1 < len(lines) and _MD_TABLE_SEPARATOR.match(lines[i + 1]):
-            flush()
-            headers = _table_cells(line)
-            rows = []
-            i += 2
-            while i < len(lines) and "|" in lines[i] and lines[i].strip():
-                rows.append(_table_cells(lines[i]))
-                i += 1
-            blocks.extend(table_blocks(headers, rows))
-            continue
-        elif item:
-            flush()
-            number = int(item.group(1)) if item.group(1) else None
-            blocks.append(Block("list_item", strip_inline_markdown(item.group(2)), number=number))
-        else:
-            paragraph.append(line.strip())
-        i += 1
-    flush()
-    return Parsed(blocks, meta)
 
 
 # ---------------------------------------------------------------- HTML
@@ -159,7 +70,10 @@ _CONTAINERS = ("div", "section", "article", "main", "body", "span", "center", "f
 
 
 def _text(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ", strip=True).split())
+    """A tag's words as written: inline markup adds no space ("<b>IEP</b>," stays "IEP,")."""
+    for br in tag.find_all("br"):
+        br.replace_with(" ")
+    return " ".join(tag.get_text("").split())
 
 
 def _is_furniture(tag: Tag) -> bool:
@@ -233,7 +147,7 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
             flush()
             _walk(child, blocks)
         else:  # inline markup: a, em, strong, ...
-            inline.append(child.get_text(" ", strip=False))
+            inline.append(child.get_text(""))
     flush()
 
 
@@ -278,4 +192,23 @@ def parse_html(html: str) -> Parsed:
         iso = parse_date(date[:10]) or parse_date(date)
         if iso:
             meta["date"] = iso
+    return Parsed(blocks, meta)
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def parse_markdown(body: str) -> Parsed:
+    """Blocks of a Markdown body, read by markdown-it-py and walked like a saved page; a level-1
+    heading before anything else is returned as the title."""
+    soup = BeautifulSoup(_MARKDOWN.render(body), "html.parser")
+    meta: dict[str, str] = {}
+    first = soup.find(True)
+    if isinstance(first, Tag) and first.name == "h1" and _text(first):
+        meta["title"] = _text(first)
+        first.decompose()
+    blocks: list[Block] = []
+    _walk(soup, blocks)
     return Parsed(blocks, meta)

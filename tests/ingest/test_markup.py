@@ -1,4 +1,4 @@
-from bot.ingest.markup import parse_html, parse_markdown, strip_inline_markdown
+from bot.ingest.markup import parse_html, parse_markdown
 
 HTML_PAGE = """<!doctype html><html><head>
 <title>Pediatric OT in Clinics | CareStaff</title>
@@ -78,8 +78,11 @@ Advantages:
     assert ("table_row", "Schedule — School: School calendar; Clinic: Year-round.") in kinds
 
 
-def test_strip_inline_markdown():
-    assert strip_inline_markdown("See **IEP** [goals](http://x) ![img](a.png)") == "See IEP goals"
+def test_inline_markdown_and_html_leave_their_words_as_written():
+    parsed = parse_markdown("See **IEP** [goals](http://x), _then_ `plan` ![img](a.png).")
+    assert [b.text for b in parsed.blocks] == ["See IEP goals, then plan ."]
+    page = parse_html("<main><p>Contracts last <b>13 weeks</b>, <a href='#'>often</a>.<br>Ask.</p></main>")
+    assert [b.text for b in page.blocks] == ["Contracts last 13 weeks, often. Ask."]
 
 
 def test_markdown_setext_headings_rules_and_wrapped_list_items():
