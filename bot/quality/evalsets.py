@@ -14,7 +14,6 @@ to choose a rule, a word or a threshold.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import re
 import shutil
@@ -25,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from bot.answer.rewriting import Turn, history_from
 from bot.prompts import read_toml
+from bot.quality.evaluation import read_jsonl
 
 if TYPE_CHECKING:
     from bot.models import Answer
@@ -68,29 +68,24 @@ class SetQuestion(BaseModel):
     def turns(self) -> list[Turn]:
         return history_from(self.history)
 
-
-def _converted(raw: dict[str, Any]) -> dict[str, Any]:
-    """A golden-set line (`passage`, `facts`, `in_scope`...) in the shared schema."""
-    if raw.get("kind") not in _OLD_KINDS or "anchor" in raw or "require" in raw:
-        return raw
-    out = {k: v for k, v in raw.items() if k not in ("passage", "facts", "theme")}
-    out["kind"] = _OLD_KINDS[raw["kind"]]
-    out["anchor"] = raw.get("passage")
-    out["require"] = [[fact] for fact in raw.get("facts", [])]
-    return out
+    @model_validator(mode="before")
+    @classmethod
+    def _golden_schema(cls, raw: Any) -> Any:
+        """A golden-set line (`passage`, `facts`, `in_scope`...) in the shared schema."""
+        if not isinstance(raw, dict) or raw.get("kind") not in _OLD_KINDS:
+            return raw
+        if "anchor" in raw or "require" in raw:
+            return raw
+        out = {k: v for k, v in raw.items() if k not in ("passage", "facts", "theme")}
+        out["kind"] = _OLD_KINDS[raw["kind"]]
+        out["anchor"] = raw.get("passage")
+        out["require"] = [[fact] for fact in raw.get("facts", [])]
+        return out
 
 
 def load_questions(path: Path) -> list[SetQuestion]:
     """Read a JSONL question set; a bad line is reported with its number."""
-    questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            questions.append(SetQuestion.model_validate(_converted(json.loads(line))))
-        except (ValueError, ValidationError) as error:
-            raise ValueError(f"{path}:{number}: {error}") from None
-    return questions
+    return read_jsonl(path, SetQuestion)
 
 
 def split_of(question_id: str, test_share: float = 0.5) -> Split:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -72,18 +72,27 @@ class EvalItem(BaseModel):
         return history_from(self.history)
 
 
-def load_items(path: Path) -> list[EvalItem]:
-    """Read a JSONL golden set; a bad line is reported with its number."""
-    items = []
+_Line = TypeVar("_Line", bound=BaseModel)
+
+
+def read_jsonl(path: Path, model: type[_Line]) -> list[_Line]:
+    """Read a JSONL file, one `model` a line; a bad line is reported with its number."""
+    lines = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            items.append(EvalItem.model_validate_json(line))
+            lines.append(model.model_validate_json(line))
         except ValidationError as error:
             problem = error.errors()[0]
-            raise ValueError(f"{path}:{number}: {problem['loc']}: {problem['msg']}") from None
-    return items
+            where = ".".join(str(p) for p in problem["loc"]) or "line"
+            raise ValueError(f"{path}:{number}: {where}: {problem['msg']}") from None
+    return lines
+
+
+def load_items(path: Path) -> list[EvalItem]:
+    """Read a JSONL golden set."""
+    return read_jsonl(path, EvalItem)
 
 
 @dataclass
