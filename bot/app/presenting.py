@@ -1,14 +1,23 @@
-"""How answers look in the app: Markdown with [n] markers, source cards, recruiter drafts."""
+"""How answers look in the app: chat replies with [n] links and source chips, the Markdown of the
+`/chat` API, recruiter drafts as e-mail text or Markdown, and the content tab's tables."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
+from bot.app.leads import Lead
 from bot.ingest.tagging import setting_of
 from bot.models import Answer, Citation, web_url
-from bot.prompts import AppWording
+from bot.prompts import AnswerWording, AppWording
+
+_MARKER = re.compile(r"\[(\d+)\]")
+HANDOFF_LABEL = "Talk to a recruiter"
+PENDING = '<span class="pending">…</span>'
+LEAD_COLUMNS = ["Received (UTC)", "Name", "E-mail", "Phone", "Question", "Webhook"]
+DraftStyle = Literal["email", "markdown"]
 
 
 def as_text(words: str) -> str:
@@ -38,11 +47,96 @@ def chat_markdown(answer: Answer) -> str:
     return f"{as_text(answer.answer)}\n\n**Sources**\n\n{cards}"
 
 
-def draft_markdown(answers: Sequence[Answer]) -> str:
-    """Recruiter drafts, one section per question when there are several."""
+def chat_html(answer: Answer, key: str) -> str:
+    """The chat reply as the app shows it: the answer with each [n] a link to its source, then
+    one compact chip per source whose quote opens on click; a refusal ends with the recruiter
+    handoff. `key` makes the sources' ids unique on the page (one per reply)."""
+    text = as_text(answer.answer)
+    if answer.refused or not answer.citations:
+        return f'{text}\n\n<button class="handoff-link" type="button">{HANDOFF_LABEL}</button>'
+    known = {c.n for c in answer.citations}
+    linked = _MARKER.sub(
+        lambda m: (
+            f'<a class="cite" href="#{key}-{m[1]}" title="Source {m[1]}">[{m[1]}]</a>'
+            if int(m[1]) in known
+            else m[0]
+        ),
+        text,
+    )
+    chips = "".join(source_chip(c, key) for c in answer.citations)
+    return f'{linked}\n\n<div class="sources">{chips}</div>'
+
+
+def source_chip(citation: Citation, key: str) -> str:
+    """One source as a collapsed chip ("[1] Title · Publisher"); opened, it shows the quote, the
+    section and a link to the article when its address is http(s)."""
+    url = web_url(citation.url)
+    link = (
+        f' · <a href="{escape(url)}" target="_blank" rel="noopener">Read the article</a>'
+        if url
+        else ""
+    )
+    quote = " ".join(citation.quote.split())
+    return (
+        f'<details class="source" id="{key}-{citation.n}">'
+        f'<summary><b>[{citation.n}]</b> {escape(citation.title)}'
+        f' <span class="publisher">· {escape(citation.publisher)}</span></summary>'
+        f"<blockquote>“{escape(quote)}”</blockquote>"
+        f'<p class="where">{escape(citation.section)}{link}</p></details>'
+    )
+
+
+def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftStyle) -> str:
+    """Recruiter drafts ready to send: `email` is plain text to paste into a message, `markdown`
+    keeps emphasis and links. Sources are titles and links (never the corpus's file names); a
+    question the articles do not cover gets a note to the recruiter instead of a candidate reply.
+    Several questions get one section each."""
+    sections = [_draft_section(a, wording, style) for a in answers]
     if len(answers) == 1:
-        return answers[0].answer
-    return "\n\n---\n\n".join(f"### {a.question}\n\n{a.answer}" for a in answers)
+        return sections[0]
+    if style == "markdown":
+        return "\n\n---\n\n".join(
+            f"### {a.question}\n\n{text}" for a, text in zip(answers, sections, strict=True)
+        )
+    return "\n\n\n".join(
+        f"Question: {a.question}\n\n{text}" for a, text in zip(answers, sections, strict=True)
+    )
+
+
+def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) -> str:
+    if answer.refused or not answer.citations:
+        note = wording.refusal.recruiter
+        if style == "markdown":
+            return f"> **Note for you, not for the candidate:** {note}"
+        return f"NOTE FOR YOU, NOT FOR THE CANDIDATE: {note}"
+    body = _without_sources(answer.answer, wording.recruiter.sources_heading)
+    if style == "email":
+        body = body.replace("**", "")
+    lines = [body, "", f"{wording.recruiter.sources_heading}:"]
+    # One line per article section, with all the markers that point into it: "[3, 4, 5] Title".
+    groups: dict[tuple[str, str, str, str | None], list[int]] = {}
+    for c in answer.citations:
+        groups.setdefault((c.title, c.publisher, c.section, web_url(c.url)), []).append(c.n)
+    for (title, publisher, section, url), numbers in groups.items():
+        markers = f"[{', '.join(str(n) for n in numbers)}]"
+        if style == "markdown":
+            shown = f"[{as_text(title)}]({url})" if url else as_text(title)
+            lines.append(f"{markers} {shown} — {as_text(publisher)}, “{as_text(section)}”")
+        else:
+            where = f", “{section}”: {url}" if url else f", “{section}”"
+            lines.append(f"{markers} {title} — {publisher}{where}")
+    return "\n".join(lines)
+
+
+def _without_sources(text: str, heading: str) -> str:
+    """A recruiter answer's text without the source list the composer ends it with."""
+    cut = text.rfind(f"\n{heading}:\n")
+    return (text[:cut] if cut != -1 else text).rstrip()
+
+
+def draft_markdown(answers: Sequence[Answer], wording: AnswerWording) -> str:
+    """The drafts as Markdown (see `draft_text`)."""
+    return draft_text(answers, wording, "markdown")
 
 
 def articles_rows(articles: Sequence[dict[str, Any]]) -> list[list[Any]]:
@@ -57,6 +151,26 @@ def articles_rows(articles: Sequence[dict[str, Any]]) -> list[list[Any]]:
             a["source"],
         ]
         for a in articles
+    ]
+
+
+def article_choices(articles: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(label, file) pairs for choosing an article: "Title (file)"."""
+    return [(f"{a['title']} ({a['source']})", a["source"]) for a in articles]
+
+
+def leads_rows(leads: Sequence[Lead]) -> list[list[str]]:
+    """The content tab's leads table, newest first, with how the webhook delivery went."""
+    return [
+        [
+            lead.received.replace("T", " ").removesuffix("+00:00"),
+            lead.name,
+            lead.email,
+            lead.phone,
+            lead.question,
+            lead.delivery or "—",
+        ]
+        for lead in leads
     ]
 
 

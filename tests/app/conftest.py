@@ -24,6 +24,18 @@ from tests.conftest import SHIPPED_CORPUS, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ADMIN_PASSWORD = "s3cret"
+# An article with a web address, so that drafts can link their sources.
+TRAVEL_ARTICLE = """---
+title: Travel occupational therapy assignments
+publisher: Example Staffing
+date: 2026-02-01
+url: https://careers.example.com/travel-ot
+---
+# Travel occupational therapy assignments
+
+Travel occupational therapists take short contracts, usually thirteen weeks, in hospitals, clinics
+and schools away from home. Agencies arrange housing or pay a housing stipend for each assignment.
+"""
 
 
 class Recorder:
@@ -65,6 +77,7 @@ def app_bot(tmp_path_factory: pytest.TempPathFactory, embedder, webhook: Recorde
     password and the recording webhook for leads."""
     root = tmp_path_factory.mktemp("app")
     shutil.copytree(SHIPPED_CORPUS, root / "corpus")
+    (root / "corpus" / "travel-ot.md").write_text(TRAVEL_ARTICLE, encoding="utf-8")
     bot = Bot(
         Settings(
             corpus_dir=root / "corpus",
@@ -125,3 +138,67 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+def open_app(browser, app_url: str, width: int = 1100, height: int = 1000, scheme: str = "light"):
+    """A fresh visitor (own context: own session, no shared state) on the app's first page."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme=scheme, accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto(app_url)
+    page.locator("#question textarea").wait_for(timeout=30_000)
+    return page
+
+
+def ask(page, question: str) -> None:
+    """Type `question` into the chat and send it with Enter."""
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+
+
+def answered(page, count: int, timeout: float = 30_000) -> None:
+    """Wait until the chat shows `count` finished replies."""
+    page.wait_for_function(
+        """(count) => {
+            const rows = [...document.querySelectorAll('#chat .bot-row')];
+            return rows.length >= count && rows.every((row) => !row.querySelector('.pending'));
+        }""",
+        arg=count,
+        timeout=timeout,
+    )
+
+
+def log_in(page, password: str = ADMIN_PASSWORD) -> None:
+    page.get_by_role("tab", name="Content").click()
+    page.get_by_label("User").fill("admin")
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password").press("Enter")
+
+
+# The WCAG contrast ratio of an element's text against what is really behind it: the first
+# opaque background up the tree, with translucent ones and opacity composited on the way.
+CONTRAST_JS = """(element) => {
+  const rgba = (text) => {
+    const v = text.match(/[\\d.]+/g).map(Number);
+    return v.length === 3 ? [...v, 1] : v;
+  };
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const luminance = (c) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  const layers = [];
+  let opacity = 1;
+  for (let node = element; node; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    opacity *= Number(style.opacity);
+    const background = rgba(style.backgroundColor);
+    if (background[3] > 0) layers.push(background);
+    if (background[3] === 1) break;
+  }
+  let base = [255, 255, 255];
+  for (const layer of layers.reverse()) base = base.map((v, i) => layer[i] * layer[3] + v * (1 - layer[3]));
+  const text = rgba(getComputedStyle(element).color);
+  const alpha = text[3] * opacity;
+  const shown = base.map((v, i) => text[i] * alpha + v * (1 - alpha));
+  const [hi, lo] = [luminance(shown), luminance(base)].sort((a, b) => b - a);
+  return (hi + 0.05) / (lo + 0.05);
+}"""

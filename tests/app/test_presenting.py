@@ -1,6 +1,6 @@
-from bot.app.presenting import chat_markdown, draft_markdown, follow_ups
+from bot.app.presenting import chat_html, chat_markdown, draft_text, follow_ups
 from bot.models import Answer, Citation
-from bot.prompts import load_app_wording
+from bot.prompts import load_app_wording, load_wording
 
 
 def answer(question: str = "Do school OTs get summers off?", refused: bool = False) -> Answer:
@@ -47,9 +47,61 @@ def test_follow_ups_offer_the_other_setting_then_unasked_examples():
     assert len(offered) == 3
 
 
+def recruiter_answer(question: str, refused: bool = False) -> Answer:
+    wording = load_wording()
+    if refused:
+        text = f"{wording.refusal.recruiter} {wording.refusal.handoff}"
+        return Answer(question, text, True, (), {}, mode="recruiter")
+    cited = answer(question).citations
+    unlinked = Citation(2, "OT in schools", "Flagstar", "001_b929a526930e0778.txt", "Roles",
+                        "IEP meetings.", "chunk", 0.8, None)
+    text = (
+        f"{wording.recruiter.tones['friendly'].opening}\n\n**Advantages**\n- Summers off [1]\n"
+        f"- IEP meetings [2]\n\nClosing line.\n\n{wording.recruiter.sources_heading}:\n"
+        "[1] School vs Clinic — Aequor, section “Advantages” (https://x.org/a)\n"
+        "[2] OT in schools — Flagstar, section “Roles” (001_b929a526930e0778.txt)"
+    )
+    return Answer(question, text, False, (*cited, unlinked), {}, mode="recruiter")
+
+
+def test_drafts_as_email_text_and_as_markdown():
+    wording = load_wording()
+    email = draft_text([recruiter_answer("Summers?")], wording, "email")
+    markdown = draft_text([recruiter_answer("Summers?")], wording, "markdown")
+    assert "**" not in email and "Advantages\n- Summers off [1]" in email
+    assert "[1] School vs Clinic — Aequor, “Advantages”: https://x.org/a" in email
+    assert "[1] [School vs Clinic](https://x.org/a) — Aequor, “Advantages”" in markdown
+    assert "**Advantages**" in markdown
+    for text in (email, markdown):
+        assert ".txt" not in text  # no internal file names
+        assert text.count("Sources:") == 1 and "[2] OT in schools — Flagstar, “Roles”" in text
+
+
+def test_an_uncovered_question_gets_a_note_to_the_recruiter_not_a_reply_to_the_candidate():
+    wording = load_wording()
+    for style in ("email", "markdown"):
+        text = draft_text([recruiter_answer("Pay in Ohio?", refused=True)], wording, style)
+        assert "not for the candidate" in text.lower()
+        assert wording.refusal.handoff not in text  # "would you like us to connect you?"
+
+
 def test_drafts_for_several_questions_are_sectioned():
-    text = draft_markdown([answer("Q one?"), answer("Q two?")])
-    assert "### Q one?" in text and "### Q two?" in text
+    wording = load_wording()
+    both = [recruiter_answer("Q one?"), recruiter_answer("Q two?", refused=True)]
+    markdown = draft_text(both, wording, "markdown")
+    assert "### Q one?" in markdown and "### Q two?" in markdown
+    email = draft_text(both, wording, "email")
+    assert "Question: Q one?" in email and "Question: Q two?" in email and "###" not in email
+
+
+def test_chat_replies_link_markers_to_compact_sources():
+    shown = chat_html(answer(), "src7")
+    assert '<a class="cite" href="#src7-1"' in shown
+    assert '<details class="source" id="src7-1"><summary><b>[1]</b> School vs Clinic' in shown
+    assert "<blockquote>“Summers off.”</blockquote>" in shown
+    assert 'href="https://x.org/a"' in shown
+    refusal = chat_html(answer(refused=True), "src8")
+    assert 'class="handoff-link"' in refusal and "<details" not in refusal
 
 
 def test_article_text_is_shown_as_text_never_as_html_or_links():
@@ -72,6 +124,11 @@ def test_article_text_is_shown_as_text_never_as_html_or_links():
     assert "](http" not in shown  # no Markdown link but ours
     assert "javascript:" not in shown
     assert "&lt;img" in shown  # still there to read, as text
+    html = chat_html(
+        Answer("q", f"{hostile.quote} [1]", False, (hostile,), {}, standalone_question="q"), "k"
+    )
+    assert "<img" not in html and "<script" not in html and "javascript:" not in html
+    assert '<a href="http://evil' not in html and "&lt;a href=" in html
 
 
 def test_only_web_addresses_become_links():

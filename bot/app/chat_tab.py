@@ -1,0 +1,180 @@
+"""The Ask tab: the candidate chat, its suggestions, and the handoff to a recruiter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from bot.app.conversation import Conversation
+from bot.app.leads import LeadError
+from bot.app.presenting import HANDOFF_LABEL, as_text, chat_html, follow_ups
+from bot.prompts import AppWording
+from bot.service import Bot, QuestionError
+
+MAX_SUGGESTIONS = 3
+HANDOFF_INTRO = (
+    "Leave your name and an e-mail address or a phone number, and a recruiter will get back to "
+    "you about your question. We use these details only to contact you about it."
+)
+CONSENT_LABEL = "I agree that a recruiter may contact me about my question"
+HANDOFF_REPLY = "Happy to connect you: please leave your details in the form below."
+FIELD_NAMES = {
+    "name": "Name",
+    "email": "E-mail",
+    "phone": "Phone",
+    "consent": "Consent",
+    "question": "Question",
+}
+
+
+def build_chat_tab(bot: Bot, words: AppWording) -> None:
+    """The Ask tab's components and events (inside an open `gr.Tab`)."""
+    gr.Markdown(words.disclosure, elem_classes="disclosure")
+    conversation = gr.State(Conversation())
+    chatbot = gr.Chatbot(
+        elem_id="chat",
+        height="min(520px, 100dvh - 370px)",
+        min_height=220,
+        show_label=False,
+        placeholder=words.placeholder,
+        feedback_options=("Like", "Dislike"),
+        buttons=["copy", "copy_all"],  # no "share": it only works on Hugging Face Spaces
+        autoscroll=False,  # the page keeps the start of a new answer in view (app.js)
+    )
+    textbox = gr.Textbox(
+        placeholder=words.placeholder, show_label=False, submit_btn=True, elem_id="question"
+    )
+    with gr.Row(elem_id="suggestions"):
+        suggestions = [
+            gr.Button(q, size="sm", elem_classes="suggestion")
+            for q in (words.examples + [""] * MAX_SUGGESTIONS)[:MAX_SUGGESTIONS]
+        ]
+        handoff_open = gr.Button(HANDOFF_LABEL, size="sm", elem_id="handoff-open")
+    thanks = gr.Markdown("", elem_id="feedback-status")
+    with gr.Column(visible=False, elem_id="handoff") as handoff_form:
+        gr.Markdown(f"**{HANDOFF_LABEL}.** {HANDOFF_INTRO}")
+        with gr.Row():
+            name = gr.Textbox(label="Name", max_length=200)
+            email = gr.Textbox(label="E-mail", type="email", max_length=254)
+            phone = gr.Textbox(label="Phone", max_length=40)
+        lead_question = gr.Textbox(label="Your question", lines=2)
+        consent = gr.Checkbox(label=CONSENT_LABEL, value=False)
+        with gr.Row():
+            send_lead = gr.Button("Send to a recruiter", variant="primary", elem_id="handoff-send")
+            cancel_lead = gr.Button("Cancel")
+    lead_status = gr.Markdown("", elem_id="handoff-status")
+
+    def suggestion_updates(suggested: list[str]) -> list[Any]:
+        return [
+            gr.update(value=suggested[i], visible=True)
+            if i < len(suggested)
+            else gr.update(visible=False)
+            for i in range(MAX_SUGGESTIONS)
+        ]
+
+    def ask(message: str, chat: Conversation) -> Iterator[tuple[Any, ...]]:
+        unchanged = [gr.update()] * (MAX_SUGGESTIONS + 4)
+        question = (message or "").strip()
+        if not question:
+            yield gr.update(), chat.messages(), *unchanged
+            return
+        if chat.wants_recruiter(question):
+            topic = chat.handoff_question()
+            chat.add(question).reply = HANDOFF_REPLY
+            yield "", chat.messages(), *unchanged[:MAX_SUGGESTIONS], gr.update(), gr.update(
+                visible=True
+            ), gr.update(value=topic), ""
+            return
+        exchange = chat.add(question)
+        yield "", chat.messages(), *unchanged
+        try:
+            answer = bot.ask(question, chat.history(exchange), record_refusal=True)
+        except QuestionError as error:
+            exchange.reply = as_text(f"Sorry, I can't take that question: {error}.")
+            yield gr.update(), chat.messages(), *unchanged
+            return
+        exchange.answer = answer.to_json()
+        exchange.reply = chat_html(answer, f"src{id(exchange)}")
+        suggested = follow_ups(answer, words, chat.asked(), MAX_SUGGESTIONS)
+        highlight = gr.update(variant="primary" if answer.refused else "secondary")
+        yield gr.update(), chat.messages(), *suggestion_updates(suggested), highlight, *[
+            gr.update()
+        ] * 3
+
+    def clear(chat: Conversation) -> tuple[Any, ...]:
+        chat.clear()
+        return (
+            *suggestion_updates(words.examples),
+            gr.update(variant="secondary"),
+            "",
+            gr.update(visible=False),
+            "",
+        )
+
+    def rate(chat: Conversation, like: gr.LikeData) -> str:
+        index = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
+        answer = chat.answer_at(int(index))
+        if answer is None:
+            return ""
+        bot.rate(answer, bool(like.liked))
+        return "Thanks for the feedback!"
+
+    def open_handoff(current: str, chat: Conversation) -> tuple[Any, ...]:
+        return gr.update(visible=True), gr.update(value=current or chat.handoff_question()), ""
+
+    def send(
+        who: str, mail: str, call: str, agreed: bool, about: str
+    ) -> tuple[Any, ...]:
+        try:
+            lead = bot.add_lead(who, mail, call, agreed, about)
+        except LeadError as error:
+            label = FIELD_NAMES.get(error.field, error.field)
+            return (f"**{label}:** {as_text(error.message)}.", *[gr.update()] * 6)
+        reach = " or ".join(as_text(x) for x in (lead.email, lead.phone) if x)
+        return (
+            f"Thank you, {as_text(lead.name)}. A recruiter will contact you at {reach} about "
+            "your question.",
+            gr.update(visible=False),
+            "",
+            "",
+            "",
+            False,
+            "",
+        )
+
+    reply_outputs = [textbox, chatbot, *suggestions, handoff_open, handoff_form, lead_question,
+                     lead_status]
+    # "multiple": a question sent while another is being answered is taken, not dropped.
+    for trigger, source in [(textbox.submit, textbox), *[(b.click, b) for b in suggestions]]:
+        trigger(
+            ask,
+            [source, conversation],
+            reply_outputs,
+            trigger_mode="multiple",
+            show_progress="hidden",
+            api_visibility="private",
+        )
+    chatbot.clear(
+        clear,
+        [conversation],
+        [*suggestions, handoff_open, thanks, handoff_form, lead_status],
+        api_visibility="private",
+    )
+    chatbot.like(rate, [conversation], [thanks], api_visibility="private")
+    handoff_open.click(
+        open_handoff,
+        [lead_question, conversation],
+        [handoff_form, lead_question, lead_status],
+        api_visibility="private",
+    )
+    cancel_lead.click(
+        lambda: gr.update(visible=False), None, [handoff_form], api_visibility="private"
+    )
+    send_lead.click(
+        send,
+        [name, email, phone, consent, lead_question],
+        [lead_status, handoff_form, name, email, phone, consent, lead_question],
+        api_visibility="private",
+    )

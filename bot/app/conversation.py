@@ -1,0 +1,115 @@
+"""One visitor's chat, kept on the server (per Gradio session) as the source of truth.
+
+The browser only sends new questions; the server appends each at once and answers it in place, so
+two questions sent a few milliseconds apart are both kept and both answered, in order, whatever
+order their answers finish in.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from bot.answer.rewriting import Turn
+from bot.app.presenting import PENDING, as_text
+
+# "yes", "yes please connect me", "sure", "ok, talk to a recruiter": a reply to the refusal's
+# "would you like us to connect you?" or an explicit request for a person.
+_YES = re.compile(
+    r"^\W*(yes|yeah|yep|sure|ok(ay)?|please|definitely|absolutely)\b.{0,60}$", re.IGNORECASE
+)
+_ASKS_FOR_PERSON = re.compile(
+    r"\b(connect me|talk to (a|an|the|your) (recruiter|person|human)|speak (to|with) (a|an) "
+    r"(recruiter|person|human)|contact me)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Exchange:
+    """A question and, once answered, the reply shown and the answer's JSON (None for a reply
+    that is not an answer of the bot, e.g. a rejected question)."""
+
+    question: str
+    reply: str = ""
+    answer: dict[str, Any] | None = None
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.answer and self.answer.get("refused"))
+
+
+class Conversation:
+    """The exchanges of one chat. Safe to change from several event handlers at once."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Conversation:
+        # Gradio deep-copies the initial state for each new session: a fresh lock each time.
+        fresh = Conversation()
+        fresh.exchanges = copy.deepcopy(self.exchanges, memo)
+        return fresh
+
+    def add(self, question: str) -> Exchange:
+        with self._lock:
+            exchange = Exchange(question)
+            self.exchanges.append(exchange)
+            return exchange
+
+    def clear(self) -> None:
+        with self._lock:
+            self.exchanges = []
+
+    def history(self, exchange: Exchange) -> list[Turn]:
+        """The turns before `exchange`: every earlier question, and its answer once there."""
+        turns: list[Turn] = []
+        with self._lock:
+            for earlier in self.exchanges:
+                if earlier is exchange:
+                    break
+                turns.append(Turn("user", earlier.question))
+                if earlier.answer is not None:
+                    turns.append(Turn("assistant", str(earlier.answer["answer"])))
+        return turns
+
+    def messages(self) -> list[dict[str, str]]:
+        """The chat as Gradio shows it: the question as text, the reply (or … while pending)."""
+        with self._lock:
+            shown: list[dict[str, str]] = []
+            for exchange in self.exchanges:
+                shown.append({"role": "user", "content": as_text(exchange.question)})
+                shown.append({"role": "assistant", "content": exchange.reply or PENDING})
+            return shown
+
+    def answer_at(self, message_index: int) -> dict[str, Any] | None:
+        """The answer JSON behind the chat message at `message_index` (None for a question)."""
+        with self._lock:
+            if message_index % 2 == 0 or not 0 <= message_index // 2 < len(self.exchanges):
+                return None
+            return self.exchanges[message_index // 2].answer
+
+    def asked(self) -> list[str]:
+        with self._lock:
+            return [e.question for e in self.exchanges]
+
+    def handoff_question(self) -> str:
+        """What to hand to a recruiter: the last question refused, else the last one asked
+        (a "yes please" to the refusal is not the question)."""
+        with self._lock:
+            answered = [e for e in self.exchanges if e.answer is not None]
+        refused = [e for e in answered if e.refused]
+        chosen = refused or answered
+        return chosen[-1].question if chosen else ""
+
+    def wants_recruiter(self, message: str) -> bool:
+        """Does `message` ask for a person: a request in words, or a yes right after a refusal?"""
+        if _ASKS_FOR_PERSON.search(message):
+            return True
+        with self._lock:
+            last = self.exchanges[-1] if self.exchanges else None
+        return last is not None and last.refused and bool(_YES.match(message.strip()))
