@@ -8,10 +8,15 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from bot.ingest.encoder import NumpyEncoder, UnsupportedModel
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 Vectors = NDArray[np.float32]
+# Up to this many texts are embedded by the numpy encoder (a question and its words), more by
+# sentence-transformers.
+SMALL_BATCH = 16
 
 
 class Embedder(Protocol):
@@ -45,21 +50,26 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
         self._words: frozenset[str] | None = None
+        self._small: NumpyEncoder | None = None
+        self._small_unsupported = False  # the model is not one the numpy encoder can run
 
     @property
     def name(self) -> str:
         return self.model_path.name if self.model_path.name != "model" else "all-MiniLM-L6-v2"
 
+    def _check_model(self) -> None:
+        if (
+            not (self.model_path / "config.json").is_file()
+            and not (self.model_path / "modules.json").is_file()
+        ):
+            raise FileNotFoundError(
+                f"embedding model not found at {self.model_path}: set OTBOT_EMBEDDING_MODEL to "
+                "a sentence-transformers model directory"
+            )
+
     def _load(self) -> SentenceTransformer:
         if self._model is None:
-            if (
-                not (self.model_path / "config.json").is_file()
-                and not (self.model_path / "modules.json").is_file()
-            ):
-                raise FileNotFoundError(
-                    f"embedding model not found at {self.model_path}: set OTBOT_EMBEDDING_MODEL to "
-                    "a sentence-transformers model directory"
-                )
+            self._check_model()
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(
@@ -75,9 +85,23 @@ class SentenceTransformerEmbedder:
             self._words = frozenset(w for w in lines if w.isalpha() and len(w) > 1)
         return self._words
 
+    def _small_encoder(self) -> NumpyEncoder | None:
+        """The numpy encoder for a few texts (a question), or None for a model it cannot run."""
+        if self._small is None and not self._small_unsupported:
+            self._check_model()
+            try:
+                self._small = NumpyEncoder(self.model_path)
+            except UnsupportedModel:
+                self._small_unsupported = True
+        return self._small
+
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
+        # A question's few texts skip torch (seconds to import); bulk ingest batches in torch.
+        small = self._small_encoder() if len(texts) <= SMALL_BATCH else None
+        if small is not None:
+            return small.encode(texts)
         vectors = self._load().encode(
             texts,
             batch_size=self.batch_size,

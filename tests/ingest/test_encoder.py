@@ -1,0 +1,58 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.ingest.embedding import SMALL_BATCH, SentenceTransformerEmbedder, packaged_model_path
+from bot.ingest.encoder import NumpyEncoder, UnsupportedModel
+
+TEXTS = [
+    "Do school OTs get summers off?",
+    "IEP",
+    "whats the diffrence between school based and clinicle OT?",
+    "Occupational therapists help people do the things they need and want to do. " * 40,  # > 256 tokens
+]
+
+
+def test_numpy_encoder_matches_sentence_transformers():
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(packaged_model_path()), device="cpu")
+    expected = model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    got = NumpyEncoder(packaged_model_path()).encode(TEXTS)
+    assert got.shape == expected.shape == (len(TEXTS), 384)
+    assert np.abs(got - expected).max() < 1e-5
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_model_it_cannot_run_is_named(tmp_path: Path):
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "t5"}))
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_mean_tokens": True}))
+    with pytest.raises(UnsupportedModel, match="not a BERT encoder"):
+        NumpyEncoder(tmp_path)
+
+
+def test_a_question_is_embedded_without_importing_torch():
+    """The cold-start path: a question's few texts never load torch or sentence-transformers."""
+    code = (
+        "import sys, bot\n"
+        "from bot.ingest.embedding import SentenceTransformerEmbedder\n"
+        "e = SentenceTransformerEmbedder()\n"
+        "v = e.embed(['Do school OTs get summers off?', 'perks', 'texas'])\n"
+        "assert v.shape == (3, 384), v.shape\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_bulk_embedding_agrees_with_the_small_path():
+    embedder = SentenceTransformerEmbedder()
+    texts = [f"School OTs write IEP goals for student number {i}." for i in range(SMALL_BATCH + 4)]
+    bulk = embedder.embed(texts)  # more than SMALL_BATCH: sentence-transformers
+    small = embedder.embed(texts[:3])  # a few: numpy
+    assert np.abs(bulk[:3] - small).max() < 1e-5
