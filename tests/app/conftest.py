@@ -171,9 +171,9 @@ def answered(page, count: int, timeout: float = 30_000) -> None:
 
 def log_in(page, password: str = ADMIN_PASSWORD) -> None:
     page.get_by_role("tab", name="Content").click()
-    page.get_by_label("User").fill("admin")
-    page.get_by_label("Password").fill(password)
-    page.get_by_label("Password").press("Enter")
+    page.get_by_role("textbox", name="User", exact=True).fill("admin")
+    page.get_by_role("textbox", name="Password", exact=True).fill(password)
+    page.get_by_role("textbox", name="Password", exact=True).press("Enter")
 
 
 # The WCAG contrast ratio of an element's text against what is really behind it: the first
