@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -74,34 +73,35 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
             for i in range(MAX_SUGGESTIONS)
         ]
 
-    def ask(message: str, chat: Conversation) -> Iterator[tuple[Any, ...]]:
-        unchanged = [gr.update()] * (MAX_SUGGESTIONS + 4)
+    def add(message: str, chat: Conversation) -> tuple[Any, ...]:
+        """Take the question into the chat at once (or open the form for a "yes, connect me")."""
         question = (message or "").strip()
         if not question:
-            yield gr.update(), chat.messages(), *unchanged
-            return
+            return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
         if chat.wants_recruiter(question):
             topic = chat.handoff_question()
-            chat.add(question).reply = HANDOFF_REPLY
-            yield "", chat.messages(), *unchanged[:MAX_SUGGESTIONS], gr.update(), gr.update(
-                visible=True
-            ), gr.update(value=topic), ""
-            return
-        exchange = chat.add(question)
-        yield "", chat.messages(), *unchanged
+            exchange = chat.add(question)
+            exchange.reply, exchange.claimed = HANDOFF_REPLY, True
+            return "", chat.messages(), gr.update(visible=True), gr.update(value=topic), ""
+        chat.add(question)
+        return "", chat.messages(), gr.update(), gr.update(), gr.update()
+
+    def answer_next(chat: Conversation) -> tuple[Any, ...]:
+        """Answer the oldest question not being answered yet (one per question sent)."""
+        exchange = chat.claim_next()
+        unchanged = [gr.update()] * (MAX_SUGGESTIONS + 1)
+        if exchange is None:
+            return chat.messages(), *unchanged
         try:
-            answer = bot.ask(question, chat.history(exchange), record_refusal=True)
+            answer = bot.ask(exchange.question, chat.history(exchange), record_refusal=True)
         except QuestionError as error:
             exchange.reply = as_text(f"Sorry, I can't take that question: {error}.")
-            yield gr.update(), chat.messages(), *unchanged
-            return
+            return chat.messages(), *unchanged
         exchange.answer = answer.to_json()
         exchange.reply = chat_html(answer, f"src{id(exchange)}")
         suggested = follow_ups(answer, words, chat.asked(), MAX_SUGGESTIONS)
         highlight = gr.update(variant="primary" if answer.refused else "secondary")
-        yield gr.update(), chat.messages(), *suggestion_updates(suggested), highlight, *[
-            gr.update()
-        ] * 3
+        return chat.messages(), *suggestion_updates(suggested), highlight
 
     def clear(chat: Conversation) -> tuple[Any, ...]:
         chat.clear()
@@ -144,14 +144,22 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
             "",
         )
 
-    reply_outputs = [textbox, chatbot, *suggestions, handoff_open, handoff_form, lead_question,
-                     lead_status]
-    # "multiple": a question sent while another is being answered is taken, not dropped.
+    # Questions are taken one at a time in the order sent (a quick step), then answered side by
+    # side; "multiple": a question sent while another is being answered is taken, not dropped.
     for trigger, source in [(textbox.submit, textbox), *[(b.click, b) for b in suggestions]]:
         trigger(
-            ask,
+            add,
             [source, conversation],
-            reply_outputs,
+            [textbox, chatbot, handoff_form, lead_question, lead_status],
+            trigger_mode="multiple",
+            concurrency_limit=1,
+            concurrency_id="chat-add",
+            show_progress="hidden",
+            api_visibility="private",
+        ).then(
+            answer_next,
+            [conversation],
+            [chatbot, *suggestions, handoff_open],
             trigger_mode="multiple",
             show_progress="hidden",
             api_visibility="private",

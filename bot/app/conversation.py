@@ -1,8 +1,8 @@
 """One visitor's chat, kept on the server (per Gradio session) as the source of truth.
 
-The browser only sends new questions; the server appends each at once and answers it in place, so
-two questions sent a few milliseconds apart are both kept and both answered, in order, whatever
-order their answers finish in.
+The browser only sends new questions; the server appends each at once, in the order sent, and
+answers it in place, so two questions sent a few milliseconds apart are both kept and both
+answered, in order, whatever order their answers finish in.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Exchange:
     question: str
     reply: str = ""
     answer: dict[str, Any] | None = None
+    claimed: bool = False  # an event handler is answering it
 
     @property
     def refused(self) -> bool:
@@ -60,6 +61,15 @@ class Conversation:
             exchange = Exchange(question)
             self.exchanges.append(exchange)
             return exchange
+
+    def claim_next(self) -> Exchange | None:
+        """The oldest exchange nobody is answering yet, now claimed by the caller."""
+        with self._lock:
+            for exchange in self.exchanges:
+                if not exchange.claimed:
+                    exchange.claimed = True
+                    return exchange
+            return None
 
     def clear(self) -> None:
         with self._lock:
