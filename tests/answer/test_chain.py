@@ -107,13 +107,6 @@ def test_self_contained_question_is_not_rewritten(seed_bot):
     assert answer.standalone_question == "What does IEP mean?"
 
 
-def test_comparison_cites_both_settings(seed_bot):
-    answer = seed_bot.ask("How do schedules differ between school and clinical OT?")
-    quotes = " | ".join(c.quote for c in answer.citations)
-    assert "school calendar" in quotes
-    assert "Year-round" in quotes
-
-
 def test_never_answers_from_a_missing_list_or_furniture(seed_bot):
     orphan = "School districts and agencies look for therapists with the following abilities:"
     for question in (
@@ -143,34 +136,6 @@ def test_candidate_answer_is_short(answers):
         if item.get("mode", "candidate") == "candidate" and not answer.refused:
             assert len(answer.citations) <= 8
             assert len(answer.answer.split()) <= 180
-
-
-def test_answer_json_contract(seed_bot):
-    data = seed_bot.ask("What does IEP mean?", request_id="q1").to_json()
-    assert list(data)[:7] == [
-        "id",
-        "question",
-        "answer",
-        "refused",
-        "citations",
-        "timings_ms",
-        "mode",
-    ]
-    assert data["id"] == "q1" and data["refused"] is False
-    assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
-    citation = data["citations"][0]
-    for key, kind in (
-        ("n", int),
-        ("title", str),
-        ("publisher", str),
-        ("source", str),
-        ("section", str),
-        ("quote", str),
-        ("chunk", str),
-        ("score", float),
-    ):
-        assert isinstance(citation[key], kind), key
-    assert citation["quote"] in citation["chunk"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,303 @@
+"""The offline composer over the real index of the seed articles: whether it answers, and which
+article passages become the answer's statements."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from bot.answer.composing import EVIDENCE_FOR_MODEL, REDUNDANT_COSINE, Composer, Composition
+from bot.answer.refusal import SIGNALS, sigmoid
+from bot.models import Statement
+
+
+@pytest.fixture(scope="module")
+def composer(seed_bot) -> Composer:
+    """The bot's own composer: calibrated policy, glossary and word embedder."""
+    return seed_bot.chain.composer
+
+
+def with_policy(composer: Composer, **changes) -> Composer:
+    return Composer(
+        composer.library,
+        replace(composer.policy, **changes),
+        composer.glossary,
+        composer.embed_words,
+    )
+
+
+def compose(composer: Composer, retrieve, question: str, mode="candidate", detail="standard"):
+    found = retrieve(question)
+    return composer.compose(question, found.vector, found.hits, mode, detail)
+
+
+def words(statement: Statement) -> int:
+    """Article words a statement quotes (a list's lead-in is context, not quoted)."""
+    return sum(len(part.text.split()) for part in statement.parts)
+
+
+def quotes(composition: Composition) -> list[str]:
+    return [p.source.quote for s in composition.statements for p in s.parts if p.source]
+
+
+def sentence_of(composer: Composer, chunk_id: str, quote: str):
+    chunk = composer.library.by_id[chunk_id]
+    index = next(i for i, s in enumerate(chunk.sentences) if s.text == quote)
+    return chunk, index, chunk.sentences[index]
+
+
+def sides(composer: Composer, composition: Composition) -> set[str]:
+    """The settings of the sentences an answer quotes ("row" for a comparison-table row)."""
+    found = set()
+    for statement in composition.statements:
+        if statement.layout == "row":
+            found.add("row")
+        for part in statement.parts:
+            found.add(sentence_of(composer, part.source.chunk_id, part.source.quote)[2].setting)
+    return found
+
+
+# Answer or refuse
+
+
+def test_refuses_below_the_floor_and_answers_at_or_above_it(composer, retrieve):
+    question = "Do school OTs get summers off?"
+    relevance = compose(composer, retrieve, question).relevance
+    assert 0.0 < relevance < 1.0
+    above = compose(with_policy(composer, relevance_floor=relevance + 1e-6), retrieve, question)
+    assert above.refused and above.statements == ()
+    assert above.relevance == pytest.approx(relevance)  # the floor does not change the evidence
+    at = compose(with_policy(composer, relevance_floor=relevance), retrieve, question)
+    assert not at.refused and at.statements
+
+
+def test_an_unrelated_question_is_refused_at_the_calibrated_floor(composer, retrieve):
+    refused = compose(composer, retrieve, "What's the weather like in Boston today?")
+    assert refused.refused and refused.statements == ()
+    assert refused.relevance < composer.policy.relevance_floor
+    answered = compose(composer, retrieve, "Do school OTs get summers off?")
+    assert answered.relevance > composer.policy.relevance_floor
+
+
+def test_nothing_retrieved_is_a_refusal_whatever_the_floor(composer, retrieve):
+    found = retrieve("Do school OTs get summers off?")
+    lenient = with_policy(composer, relevance_floor=0.0)
+    composition = lenient.compose("Do school OTs get summers off?", found.vector, [], "candidate")
+    assert composition.refused and composition.statements == ()
+    assert composition.signals["passage"] == 0.0
+
+
+def test_the_decision_weighs_every_signal_and_the_best_passages_probability(composer, retrieve):
+    question = "What does IEP mean?"
+    found = retrieve(question)
+    composition = composer.compose(question, found.vector, found.hits, "candidate")
+    assert set(composition.signals) == set(SIGNALS)
+    best = composer.score(question, found.vector, found.hits).passages[0]
+    assert composition.signals["passage"] == pytest.approx(sigmoid(best.score))
+    assert composition.relevance == pytest.approx(
+        composer.policy.decision.probability(composition.signals)
+    )
+
+
+def test_the_evidence_for_a_generative_model_is_the_best_sentences(composer, retrieve):
+    composition = compose(composer, retrieve, "What are the advantages of school-based OT?")
+    evidence = composition.evidence
+    assert 0 < len(evidence) <= EVIDENCE_FOR_MODEL
+    scores = [c.evidence_score for c in evidence]
+    assert scores == sorted(scores, reverse=True)
+    assert composition.similarity == evidence[0].similarity
+
+
+# What the statements are made of
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the advantages of school-based OT?",
+        "How do schedules differ between school and clinical OT?",
+        "What should school-based OT goals focus on?",
+        "What does IEP mean?",
+    ],
+)
+def test_every_statement_quotes_the_articles_own_sentences(composer, retrieve, question):
+    composition = compose(composer, retrieve, question, "recruiter", "detailed")
+    assert composition.statements
+    for statement in composition.statements:
+        for part in statement.parts:
+            assert part.text == part.source.quote
+            sentence_of(composer, part.source.chunk_id, part.source.quote)  # it is one of them
+            # Context is article words too: a list's lead-in, a table's column header.
+            assert part.context.strip() in composer.library.by_id[part.source.chunk_id].text
+
+
+def test_a_list_is_quoted_in_article_order_under_its_lead_in_once(composer, retrieve):
+    composition = compose(
+        composer,
+        retrieve,
+        "What are the key responsibilities of a school-based OT?",
+        "candidate",
+        "detailed",
+    )
+    listed = next(s for s in composition.statements if s.parts[0].text.startswith("Supporting IEP"))
+    assert listed.layout == "list"
+    assert listed.parts[0].context == "Key responsibilities in schools: "
+    assert all(part.context == "" for part in listed.parts[1:])
+    indexes = [sentence_of(composer, p.source.chunk_id, p.source.quote)[1] for p in listed.parts]
+    assert indexes == sorted(indexes) and len(indexes) == 4
+
+
+def test_a_table_row_is_quoted_whole_with_its_column_headers(composer, retrieve):
+    composition = compose(
+        composer, retrieve, "How do schedules differ between school and clinical OT?"
+    )
+    row = composition.statements[0]
+    assert row.layout == "row"
+    assert [(p.context, p.text) for p in row.parts] == [
+        ("School-Based OT: ", "Schedule often follows school calendar"),
+        ("Clinical/Healthcare OT: ", "Year-round, with varied shifts depending on setting"),
+    ]
+
+
+# The word budget per mode and detail
+
+
+@pytest.mark.parametrize(
+    ("mode", "detail"),
+    [
+        ("candidate", "short"),
+        ("candidate", "standard"),
+        ("candidate", "detailed"),
+        ("recruiter", "short"),
+        ("recruiter", "standard"),
+        ("recruiter", "detailed"),
+    ],
+)
+@pytest.mark.parametrize(
+    "question", ["What do OTs do?", "What are school-based OT goals?", "What is an IEP?"]
+)
+def test_an_answer_keeps_to_its_points_and_words(composer, retrieve, question, mode, detail):
+    composition = compose(composer, retrieve, question, mode, detail)
+    assert not composition.comparison and composition.statements
+    policy = composer.policy
+    assert len(composition.statements) <= policy.points(mode, detail)
+    quoted = sum(words(s) for s in composition.statements)
+    # The first passage always shows; everything after it fits the budget.
+    assert quoted <= policy.words(mode, detail) or len(composition.statements) == 1
+
+
+def test_more_detail_quotes_more(composer, retrieve):
+    question = "What do OTs do?"
+
+    def quoted(mode, detail):
+        return sum(words(s) for s in compose(composer, retrieve, question, mode, detail).statements)
+
+    assert (
+        quoted("candidate", "short")
+        < quoted("candidate", "standard")
+        < quoted("candidate", "detailed")
+    )
+    assert quoted("recruiter", "standard") > quoted("candidate", "standard")
+
+
+def test_a_passage_is_trimmed_to_the_budget_best_sentences_first(composer, retrieve):
+    question = "What are the key responsibilities of a school-based OT?"
+    found = retrieve(question)
+    best = composer.score(question, found.vector, found.hits).passages[0]
+    budget = composer.policy.words("candidate", "short")
+    assert sum(len(m.sentence.text.split()) for m in best.members) > budget
+    (statement,) = composer.compose(
+        question, found.vector, found.hits, "candidate", "short"
+    ).statements
+    kept = [p.source.quote for p in statement.parts]
+    assert best.best.sentence.text in kept  # the best sentence always shows
+    assert 0 < words(statement) <= budget
+    assert len(kept) < len(best.members)
+
+
+# Comparisons get both sides
+
+
+def test_comparison_cites_both_settings(composer, retrieve):
+    composition = compose(
+        composer, retrieve, "How do schedules differ between school and clinical OT?"
+    )
+    assert composition.comparison
+    quoted = " | ".join(quotes(composition))
+    assert "school calendar" in quoted
+    assert "Year-round" in quoted
+
+
+def test_a_comparison_gets_the_other_side_beyond_its_point_limit(composer, retrieve):
+    question = "What are the advantages of school vs clinical OT?"
+    assert composer.policy.points("recruiter", "short") == 1
+    composition = compose(composer, retrieve, question, "recruiter", "short")
+    assert composition.comparison and len(composition.statements) == 2
+    assert {"school", "clinical"} <= sides(composer, composition)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="composing.Composer._statements: _both_sides adds the best passage on the missing "
+    "side, then the word budget drops it like any other passage, so a short comparison quotes "
+    "one setting under the wording 'Here's how our articles compare the two settings'",
+)
+def test_a_short_comparison_still_quotes_both_settings(composer, retrieve):
+    question = "What are the advantages of school vs clinical OT?"
+    composition = compose(composer, retrieve, question, "candidate", "short")
+    assert composition.comparison and not composition.refused
+    covered = sides(composer, composition)
+    assert "row" in covered or "both" in covered or {"school", "clinical"} <= covered
+
+
+# Order and redundancy
+
+
+def article_order(composer: Composer, statement: Statement) -> tuple[str, int, int]:
+    part = statement.parts[0]
+    chunk, index, _ = sentence_of(composer, part.source.chunk_id, part.source.quote)
+    return chunk.source, chunk.position, index
+
+
+def test_a_recruiter_draft_follows_the_articles_chunk_by_chunk(composer, retrieve):
+    question = "What do OTs do?"
+    draft = compose(composer, retrieve, question, "recruiter")
+    chunks = [article_order(composer, s)[:2] for s in draft.statements]
+    assert len(draft.statements) >= 3 and chunks == sorted(chunks)
+    # A candidate's answer is best first, which here is not the articles' order.
+    answer = compose(composer, retrieve, question, "candidate")
+    order = [article_order(composer, s)[:2] for s in answer.statements]
+    assert order != sorted(order)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="composing.Composer._statements sorts a recruiter's statements by (source, chunk "
+    "position) only: two passages of one chunk stay best first, so the draft quotes a chunk's "
+    "later list before its earlier one (docstring: 'a recruiter's in article order')",
+)
+def test_a_recruiter_draft_follows_the_articles_within_a_chunk(composer, retrieve):
+    draft = compose(
+        composer, retrieve, "What are the key responsibilities of a school-based OT?", "recruiter"
+    )
+    order = [article_order(composer, s) for s in draft.statements]
+    assert len({o[:2] for o in order}) < len(order)  # some chunk gave two statements
+    assert order == sorted(order)
+
+
+def test_two_passages_saying_the_same_thing_are_quoted_once(composer, retrieve):
+    question = "What should school-based OT goals focus on?"
+    found = retrieve(question)
+    first, second, *rest = composer.score(question, found.vector, found.hits).passages
+    # Preconditions: the two best passages say the same and both are likely enough to be quoted.
+    assert float(np.dot(first.best.vector, second.best.vector)) > REDUNDANT_COSINE
+    assert sigmoid(second.score) >= sigmoid(first.score) * composer.policy.keep_ratio
+    composition = composer.compose(question, found.vector, found.hits, "candidate")
+    quoted = quotes(composition)
+    assert first.best.sentence.text in quoted
+    assert not any(m.sentence.text in quoted for m in second.members)
+    assert len(composition.statements) == composer.policy.points(
+        "candidate"
+    )  # the next ones came in

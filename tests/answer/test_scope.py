@@ -1,0 +1,175 @@
+"""The scope policy (topics refused, with their own handoff) and the glossary of abbreviations.
+
+The shipped files load and spell out the common cases in tests/test_prompts.py; here are the
+rules themselves, on small files of our own and on the shipped policy's decisions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer.scope import Glossary, OutOfScope, load_glossary, load_scope
+from bot.prompts import PROMPTS_DIR, PromptError
+
+SHIPPED = load_scope(PROMPTS_DIR / "scope.toml")
+TWO_TOPICS = """
+[[topic]]
+name = "pay"
+refuse = "unless_covered"
+pattern = '\\b(salary|pay)\\b'
+handoff = "A recruiter knows current pay."
+
+[[topic]]
+name = "visas"
+pattern = '\\bvisas?\\b'
+handoff = "Ask a recruiter about visas."
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "scope.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_topic_is_found_in_any_case_with_its_handoff_and_rule(tmp_path: Path):
+    policy = load_scope(write(tmp_path, TWO_TOPICS))
+    pay = policy.check("What SALARY does a school OT get?")
+    assert pay is not None
+    assert (pay.topic, pay.handoff, pay.unless_covered) == (
+        "pay",
+        "A recruiter knows current pay.",
+        True,
+    )
+    visas = policy.check("Do you sponsor visas?")
+    assert visas is not None and visas.topic == "visas" and not visas.unless_covered  # the default
+    assert policy.check("What does a school OT do?") is None
+
+
+def test_the_first_topic_listed_wins(tmp_path: Path):
+    policy = load_scope(write(tmp_path, TWO_TOPICS))
+    found = policy.check("Does the visa change my pay?")
+    assert found is not None and found.topic == "pay"
+
+
+def test_a_covered_topic_is_one_an_article_sentence_itself_speaks_of(tmp_path: Path):
+    pay = load_scope(write(tmp_path, TWO_TOPICS)).check("What is the salary?")
+    assert pay is not None
+    assert pay.covered_by(["Clinics differ.", "Pay depends on the contract and the district."])
+    assert not pay.covered_by(["School OTs follow the school calendar."])
+    assert not pay.covered_by([])
+
+
+def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
+    visas = load_scope(write(tmp_path, TWO_TOPICS)).check("Do you sponsor visas?")
+    assert visas is not None
+    assert not visas.covered_by(["We sponsor visas for international therapists."])
+    assert not OutOfScope("pay", "h", unless_covered=True).covered_by(["pay"])  # no pattern
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "unless_covered"),
+    [
+        ("How much do school OTs make per hour?", "pay and salary", True),
+        ("Do I need a license in each state?", "licensure", True),
+        ("Is Texas a compact state for OTs?", "licensure", True),
+        ("What dosage of melatonin should my son take?", "medical advice", False),
+        ("Does my son have a sensory processing disorder?", "medical advice", False),
+        ("What stretches should I do for my shoulder?", "medical advice", False),
+    ],
+)
+def test_the_shipped_policy_topics(question, topic, unless_covered):
+    found = SHIPPED.check(question)
+    assert found is not None and found.topic == topic
+    assert found.unless_covered is unless_covered
+    assert found.handoff
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does a home health OT visit involve?",
+        "Can a school OT help a child with handwriting?",
+        "Do school OTs get summers off?",
+        "What is a compact schedule in a clinic?",
+    ],
+)
+def test_questions_about_services_are_not_medical_advice_or_policy(question):
+    assert SHIPPED.check(question) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[[topic]]\nname = "x"\npattern = "x"\nhandoff = "h"\ncolour = "red"\n', "colour"),
+        ('[[topic]]\nname = "x"\npattern = "x"\nhandoff = "h"\nrefuse = "sometimes"\n', "refuse"),
+        ('[[topic]]\nname = "x"\npattern = "x"\n', "handoff"),
+        ("[[topic]\n", "not valid TOML"),
+    ],
+)
+def test_a_broken_scope_file_names_itself_and_the_problem(tmp_path: Path, text, problem):
+    path = write(tmp_path, text)
+    with pytest.raises(PromptError, match=problem) as error:
+        load_scope(path)
+    assert str(path) in str(error.value)
+
+
+def test_a_missing_scope_file_is_named(tmp_path: Path):
+    with pytest.raises(PromptError, match="file not found"):
+        load_scope(tmp_path / "nowhere.toml")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="scope._Topic._compiles lets re.error through: it is not a ValueError, so pydantic "
+    "does not turn it into a validation error and load_scope raises a bare re.error that names "
+    "neither the file nor the topic",
+)
+def test_a_pattern_that_does_not_compile_names_the_file(tmp_path: Path):
+    path = write(tmp_path, '[[topic]]\nname = "x"\npattern = "(unclosed"\nhandoff = "h"\n')
+    with pytest.raises(PromptError, match="pattern") as error:
+        load_scope(path)
+    assert str(path) in str(error.value)
+
+
+# The glossary
+
+
+def test_each_abbreviation_is_spelt_out_once_in_order():
+    glossary = Glossary({"SNF": "skilled nursing facility", "EI": "early intervention"})
+    assert glossary.acronyms == {"snf": "skilled nursing facility", "ei": "early intervention"}
+    assert (
+        glossary.expand("EI or SNF? I mean SNF.")
+        == "EI or SNF? I mean SNF. (early intervention; skilled nursing facility)"
+    )
+    assert glossary.expand("Is ei work tiring?") == "Is ei work tiring?"  # not written as one
+
+
+def test_a_written_plural_finds_its_own_entry():
+    glossary = load_glossary(PROMPTS_DIR / "glossary.toml")
+    assert "Individualized Education Programs" in glossary.expand("Who writes IEPs?")
+    assert "Individualized Education Program)" in glossary.expand("Who writes the IEP?")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="scope.Glossary.expand accepts 'COTAs' as written like an abbreviation (upper case "
+    "plus 's') but looks up 'cotas' only, so a plural without its own glossary entry (COTAs, "
+    "SLPs, PTs) is never spelt out for retrieval, while scoring.question_terms (on stems) does "
+    "find 'cota'",
+)
+def test_a_plural_abbreviation_without_its_own_entry_is_spelt_out():
+    glossary = load_glossary(PROMPTS_DIR / "glossary.toml")
+    assert "certified occupational therapy assistant" in glossary.expand(
+        "Do COTAs supervise aides?"
+    )
+
+
+def test_a_glossary_entry_that_is_not_text_is_an_error_naming_the_file(tmp_path: Path):
+    path = write(tmp_path, "[acronyms]\nsnf = 3\n", "glossary.toml")
+    with pytest.raises(PromptError, match="must map abbreviations to text") as error:
+        load_glossary(path)
+    assert str(path) in str(error.value)
+    assert load_glossary(write(tmp_path, "# nothing yet\n", "empty.toml")).expand("SNF?") == "SNF?"
