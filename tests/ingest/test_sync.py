@@ -148,33 +148,6 @@ def _consistent(index_dir: Path, corpus: Path, embedder) -> None:
     assert {s: len(ids) for s, ids in by_source.items()} == manifest
 
 
-def test_writes_larger_than_chromas_batch_limit_are_split(settings: Settings, embedder):
-    """Real Chroma, synthetic vectors: more sentence rows than the client takes in one write."""
-    import numpy as np
-
-    from bot.models import Chunk, Sentence
-
-    index = ChromaIndex(settings.index_dir, embedder)
-    limit = index.client.get_max_batch_size()
-    per_chunk = 10
-    chunks = [
-        Chunk(f"c{n}", f"a{n // 50}.md", "T", "P", None, None, "S", "both", n % 50, f"text {n}",
-              tuple(Sentence(f"Sentence {i} of {n}.", "sentence", "both", block=i)
-                    for i in range(per_chunk)))
-        for n in range(limit // per_chunk + 20)
-    ]
-    rng = np.random.default_rng(0)
-
-    def unit(rows: int) -> np.ndarray:
-        v = rng.normal(size=(rows, 384)).astype(np.float32)
-        return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-    index.add(chunks, unit(len(chunks)), unit(len(chunks) * per_chunk))
-
-    assert index.count() == len(chunks)
-    assert sum(index.sentence_counts().values()) == len(chunks) * per_chunk > limit
-
-
 @pytest.mark.slow
 def test_killed_ingest_leaves_a_consistent_index_that_the_next_run_completes(
     tmp_path: Path, embedder
