@@ -38,7 +38,6 @@ from bot.ingest.loading import (
 from bot.ingest.sync import IngestReport, ingest, read_manifest
 from bot.models import Answer, Article, Chunk, Detail, Mode
 from bot.prompts import AnswerWording, load_wording
-from bot.quality.coverage import CoverageReport, Themes, coverage, read_question_bank
 from bot.settings import Settings
 
 MODES: tuple[Mode, ...] = ("candidate", "recruiter")
@@ -202,16 +201,6 @@ class Bot:
     def rate(self, answer: dict[str, Any], liked: bool) -> None:
         """Store a thumbs up or down on an answer (its JSON form)."""
         self.feedback.record_feedback(answer, liked)
-
-    def coverage(
-        self, questions: list[str] | None = None, include_app_log: bool = True
-    ) -> CoverageReport:
-        """The content team's coverage report (default: the configured question bank)."""
-        bank = (
-            questions if questions is not None else read_question_bank(self.settings.question_bank)
-        )
-        themes = Themes.load(self.settings.prompts_dir / "themes.toml")
-        return coverage(self, bank, themes, include_app_log=include_app_log)
 
     def admin_enabled(self) -> bool:
         return bool(self.settings.admin_password)

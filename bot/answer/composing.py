@@ -181,27 +181,31 @@ class Composer:
         for passage in passages:
             if len(chosen) >= limit:
                 break
-            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep_ratio:
+            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(detail):
                 break
             if any(_redundant(passage.best, other.best) for other in chosen):
                 continue
             chosen.append(passage)
-        if comparison:
-            chosen = _both_sides(chosen, passages, top.score - COMPARISON_MARGIN)
-        statements: list[Statement] = []
-        for passage in chosen:
+        sides: list[Passage] = []
+        if comparison:  # the other setting's best passage, whatever the budget leaves
+            sides = _both_sides(chosen, passages, top.score - COMPARISON_MARGIN)[len(chosen) :]
+        placed: list[tuple[Passage, Statement]] = []
+        for passage in chosen + sides:
             statement = _passage_statement(passage, budget)
             words = sum(len(part.text.split()) for part in statement.parts)
-            if statements and words > budget:
+            if placed and words > budget and passage not in sides:
                 continue
-            statements.append(statement)
+            placed.append((passage, statement))
             budget -= words
-        if mode == "recruiter":
-            order = {p.chunk.id: (p.chunk.source, p.chunk.position) for p in chosen}
-            statements.sort(
-                key=lambda s: order[s.parts[0].source.chunk_id] if s.parts[0].source else ("", 0)
-            )
-        return statements
+        if mode == "recruiter":  # in the articles' order: article, chunk, first sentence quoted
+            placed.sort(key=lambda ps: (ps[0].chunk.source, ps[0].chunk.position, _first(*ps)))
+        return [statement for _, statement in placed]
+
+
+def _first(passage: Passage, statement: Statement) -> int:
+    """Where in its chunk a statement starts: the position of its first quoted sentence."""
+    quoted = {part.source.quote for part in statement.parts if part.source}
+    return next((i for i, s in enumerate(passage.chunk.sentences) if s.text in quoted), 0)
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

@@ -24,7 +24,10 @@ class _Topic(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        re.compile(value)
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error}") from None
         return value
 
 
@@ -84,9 +87,13 @@ class Glossary:
         """
         found = []
         for word in self._word.findall(question):
-            long_form = self.acronyms.get(word.lower())
-            # Only upper-case uses are abbreviations ("IDEA"), not the word ("an idea").
-            written_as_abbreviation = word.isupper() or (word[:-1].isupper() and word.endswith("s"))
+            # Only upper-case uses are abbreviations ("IDEA"), not the word ("an idea"); a plural
+            # ("COTAs") is spelt out like its singular unless it has an entry of its own.
+            plural = word[:-1].isupper() and word.endswith("s")
+            written_as_abbreviation = word.isupper() or plural
+            long_form = self.acronyms.get(word.lower()) or (
+                self.acronyms.get(word[:-1].lower()) if plural else None
+            )
             if long_form and written_as_abbreviation and long_form not in found:
                 found.append(long_form)
         return f"{question} ({'; '.join(found)})" if found else question

@@ -36,8 +36,9 @@ _ASKS_AMOUNT = re.compile(
     r"\bhow (many|much|long|old)\b|\bwhat (percentage|percent|number|share)\b", re.IGNORECASE
 )
 _STATES_AMOUNT = re.compile(
-    r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|dozens?|hundreds?|"
-    r"thousands?|half|quarter)\b",
+    r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|dozens?|hundreds?|thousands?|millions?|half|quarter|twice)\b",
     re.IGNORECASE,
 )
 # Weights of a sentence's own words against those of its section heading, in word coverage.
@@ -67,7 +68,12 @@ class AnswerPolicy:
     ranker: RefusalModel = field(default_factory=lambda: DEFAULT_RANKER)
     lexical_weight: float = 1.0
     keep_ratio: float = 0.5  # a passage joins the answer if at least this share as likely as the best
+    detailed_keep_ratio: float = 0.2  # the same for a detailed answer, which has room for more
     other_setting_penalty: float = 0.2
+
+    def keep(self, detail: Detail = "standard") -> float:
+        """How likely, beside the best passage, another must be to join the answer."""
+        return self.detailed_keep_ratio if detail == "detailed" else self.keep_ratio
 
     def points(self, mode: Mode, detail: Detail = "standard") -> int:
         """How many passages an answer may quote: candidates get a few, recruiters more."""
@@ -184,7 +190,10 @@ def candidates_for(
     found: list[Candidate] = []
     centered_question = library.center(vector)
     for rank, hit in enumerate(hits):
-        start, _ = library.sentence_rows.get(hit.chunk.id, (0, 0))
+        rows = library.sentence_rows.get(hit.chunk.id)
+        if rows is None:
+            continue  # no stored sentence vectors (an interrupted write): nothing to score with
+        start = rows[0]
         section_terms = set(tokens(hit.chunk.section))
         for i, sentence in enumerate(hit.chunk.sentences):
             if not citable(sentence):
@@ -309,7 +318,7 @@ def passage_features(
         words |= set(tokens(lead_in_of(chunk, best.index, whole=True)))
         lead = list_head(chunk, best.index)
         if lead >= 0 and chunk.sentences[lead].kind == "lead_in":
-            start, _ = library.sentence_rows.get(chunk.id, (0, 0))
+            start = library.sentence_rows[chunk.id][0]  # its members were scored from these rows
             lead_similarity = max(0.0, float(library.sentence_vectors[start + lead] @ vector))
     section = set(tokens(chunk.section))
     similarities = sorted((m.similarity for m in members), reverse=True)[:3]

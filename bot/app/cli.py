@@ -192,7 +192,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
         report = bot.ingest()
         print(f"indexed {report.articles} articles ({report.chunks} chunks)")
-    bot.ask("What does a school-based OT do?")  # load the model and index before the first visitor
+    bot.warm_up()  # load the model and the index before the first visitor
     from bot.app.server import serve
 
     print(f"otbot app on http://{settings.host}:{settings.port}")

@@ -19,6 +19,7 @@ from bot.app.presenting import (
 from bot.ingest.loading import ArticleError
 from bot.prompts import AppWording
 from bot.quality.coverage import coverage_chart, read_question_bank, to_markdown
+from bot.quality.coverage import coverage_report as report_coverage
 from bot.service import Bot
 
 ARTICLE_COLUMNS = ["Title", "Publisher", "Date", "Chunks", "Gaps", "File"]
@@ -145,7 +146,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
             return LOG_IN_FIRST, None
         try:
             questions = read_question_bank(Path(path)) if path else None
-            report = bot.coverage(questions)
+            report = report_coverage(bot, questions)
         except ValueError as error:
             return as_text(f"Could not read the question bank: {error}"), None
         chart = coverage_chart(

@@ -112,6 +112,15 @@ def read_question_bank(path: Path) -> list[str]:
     return questions
 
 
+def coverage_report(
+    bot: Bot, questions: list[str] | None = None, include_app_log: bool = True
+) -> CoverageReport:
+    """The content team's coverage report (default: the configured question bank)."""
+    bank = questions if questions is not None else read_question_bank(bot.settings.question_bank)
+    themes = Themes.load(bot.settings.prompts_dir / "themes.toml")
+    return coverage(bot, bank, themes, include_app_log=include_app_log)
+
+
 def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
     """How well the indexed articles answer one question."""
     evidence = bot.evidence(question)

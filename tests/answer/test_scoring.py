@@ -396,6 +396,17 @@ def test_an_amount_the_question_already_gives_is_not_an_answer(retrieve, library
     ]
 
 
+
+def test_number_words_state_an_amount():
+    from bot.answer.scoring import _amounts
+
+    assert _amounts("Most contracts last thirteen weeks, some twenty-six") >= {"thirteen", "twenty"}
+    assert _amounts("Reviewed twice a year, in fourteen days or 3 months") == {
+        "twice", "fourteen", "3"
+    }
+    assert _amounts("Contracts vary by facility.") == set()
+
+
 # evidence_signals
 
 
@@ -489,12 +500,6 @@ def test_no_evidence_gives_no_meaning_and_no_words(library, glossary):
 # An index whose chunk has lost its sentence vectors (what an interrupted write once left)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="candidates_for (and passage_features) read sentence rows with "
-    "library.sentence_rows.get(chunk.id, (0, 0)): a chunk with no stored sentence vectors is "
-    "scored with the vectors of whichever chunk's sentences sit at row 0",
-)
 def test_a_chunk_without_stored_sentence_vectors_is_not_scored_with_another_chunks(
     tmp_path: Path, embedder
 ):
@@ -541,7 +546,10 @@ def test_a_chunk_without_stored_sentence_vectors_is_not_scored_with_another_chun
     question = "How long do travel contracts last?"
     vector = embedder.embed([question])[0]
     terms = question_terms(library, question, Glossary({}))
-    hit = Hit(second, 1.0, 0.5, 0.5, 1.0)
-    for candidate in candidates_for(library, [hit], terms, vector, AnswerPolicy()):
+    hits = [Hit(second, 1.0, 0.5, 0.5, 1.0), Hit(first, 0.9, 0.4, 0.4, 0.5)]
+    found = candidates_for(library, hits, terms, vector, AnswerPolicy())
+    # The chunk without sentence vectors gives no candidates; the other is scored with its own.
+    assert {c.chunk.id for c in found} == {"a"}
+    for candidate in found:
         own = embedder.embed([candidate.sentence.text])[0]
         assert float(candidate.vector @ own) > 0.99, candidate.sentence.text
