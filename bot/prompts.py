@@ -34,6 +34,7 @@ class ToneWording(_Strict):
 
 class RecruiterWording(_Strict):
     sources_heading: str
+    note_for_recruiter: str  # leads the note a draft gives for a question the articles miss
     tones: dict[str, ToneWording]
 
     @model_validator(mode="after")
@@ -72,6 +73,12 @@ class AppWording(_Strict):
     followup_school: str
     recruiter_intro: str
     content_intro: str
+    handoff_label: str
+    handoff_intro: str
+    handoff_consent: str
+    handoff_reply: str
+    nothing_to_download: str
+    log_in_first: str
 
 
 class PromptError(Exception):

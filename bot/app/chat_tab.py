@@ -8,17 +8,11 @@ import gradio as gr
 
 from bot.app.conversation import Conversation
 from bot.app.leads import LeadError
-from bot.app.presenting import HANDOFF_LABEL, as_text, chat_html, follow_ups
+from bot.app.presenting import as_text, chat_html, follow_ups
 from bot.prompts import AppWording
 from bot.service import Bot, QuestionError
 
 MAX_SUGGESTIONS = 3
-HANDOFF_INTRO = (
-    "Leave your name and an e-mail address or a phone number, and a recruiter will get back to "
-    "you about your question. We use these details only to contact you about it."
-)
-CONSENT_LABEL = "I agree that a recruiter may contact me about my question"
-HANDOFF_REPLY = "Happy to connect you: please leave your details in the form below."
 FIELD_NAMES = {
     "name": "Name",
     "email": "E-mail",
@@ -50,16 +44,16 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
             gr.Button(q, size="sm", elem_classes="suggestion")
             for q in (words.examples + [""] * MAX_SUGGESTIONS)[:MAX_SUGGESTIONS]
         ]
-        handoff_open = gr.Button(HANDOFF_LABEL, size="sm", elem_id="handoff-open")
+        handoff_open = gr.Button(words.handoff_label, size="sm", elem_id="handoff-open")
     thanks = gr.Markdown("", elem_id="feedback-status")
     with gr.Column(visible=False, elem_id="handoff") as handoff_form:
-        gr.Markdown(f"**{HANDOFF_LABEL}.** {HANDOFF_INTRO}")
+        gr.Markdown(f"**{words.handoff_label}.** {words.handoff_intro}")
         with gr.Row():
             name = gr.Textbox(label="Name", max_length=200)
             email = gr.Textbox(label="E-mail", type="email", max_length=254)
             phone = gr.Textbox(label="Phone", max_length=40)
         lead_question = gr.Textbox(label="Your question", lines=2)
-        consent = gr.Checkbox(label=CONSENT_LABEL, value=False)
+        consent = gr.Checkbox(label=words.handoff_consent, value=False)
         with gr.Row():
             send_lead = gr.Button("Send to a recruiter", variant="primary", elem_id="handoff-send")
             cancel_lead = gr.Button("Cancel")
@@ -81,7 +75,7 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
         if chat.wants_recruiter(question):
             topic = chat.handoff_question()
             exchange = chat.add(question)
-            exchange.reply, exchange.claimed = HANDOFF_REPLY, True
+            exchange.reply, exchange.claimed = words.handoff_reply, True
             return "", chat.messages(), gr.update(visible=True), gr.update(value=topic), ""
         chat.add(question)
         return "", chat.messages(), gr.update(), gr.update(), gr.update()
@@ -98,7 +92,7 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
             exchange.reply = as_text(f"Sorry, I can't take that question: {error}.")
             return chat.messages(), *unchanged
         exchange.answer = answer.to_json()
-        exchange.reply = chat_html(answer, f"src{id(exchange)}")
+        exchange.reply = chat_html(answer, f"src{id(exchange)}", words.handoff_label)
         suggested = follow_ups(answer, words, chat.asked(), MAX_SUGGESTIONS)
         highlight = gr.update(variant="primary" if answer.refused else "secondary")
         return chat.messages(), *suggestion_updates(suggested), highlight

@@ -24,7 +24,6 @@ from bot.service import Bot
 
 ARTICLE_COLUMNS = ["Title", "Publisher", "Date", "Chunks", "Gaps", "File"]
 NEW_ARTICLE = "__new__"
-LOG_IN_FIRST = "Please log in first."
 
 
 def build_content_tab(bot: Bot, words: AppWording) -> None:
@@ -97,7 +96,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
     def upload(path: str | None, replaces: str | None, admin: bool) -> tuple[Any, ...]:
         unchanged = [gr.update()] * 3
         if not admin:
-            return LOG_IN_FIRST, *unchanged
+            return words.log_in_first, *unchanged
         if not path:
             return "Choose a .txt, .md or .html file to upload.", *unchanged
         name = Path(path).name
@@ -118,7 +117,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
 
     def ask_to_delete(source: str | None, admin: bool) -> tuple[Any, ...]:
         if not admin:
-            return LOG_IN_FIRST, gr.update()
+            return words.log_in_first, gr.update()
         if not source:
             return "Choose the article to delete first.", gr.update(visible=False)
         return (
@@ -129,7 +128,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
     def delete(source: str | None, admin: bool) -> tuple[Any, ...]:
         hide = gr.update(visible=False)
         if not admin:
-            return LOG_IN_FIRST, hide, *[gr.update()] * 3
+            return words.log_in_first, hide, *[gr.update()] * 3
         try:
             report = bot.delete_article(source or "")
         except ArticleError as error:
@@ -143,7 +142,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
 
     def run_coverage(path: str | None, admin: bool) -> tuple[Any, ...]:
         if not admin:
-            return LOG_IN_FIRST, None
+            return words.log_in_first, None
         try:
             questions = read_question_bank(Path(path)) if path else None
             report = report_coverage(bot, questions)

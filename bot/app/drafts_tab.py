@@ -11,15 +11,13 @@ from bot.app.presenting import draft_text
 from bot.prompts import AppWording
 from bot.service import Bot, QuestionError
 
-NOTHING_YET = "Nothing to download yet: draft an answer first."
 
-
-def _download_js(selector: str, filename: str, kind: str) -> str:
+def _download_js(selector: str, filename: str, kind: str, nothing_yet: str) -> str:
     """A click handler that saves the box's text as it is on screen right now (edits included,
     even before the box loses focus) or says that there is nothing to save."""
     return (
         f"(text) => window.otbotDownload({selector!r}, text, {filename!r}, {kind!r}, "
-        f"{NOTHING_YET!r})"
+        f"{nothing_yet!r})"
     )
 
 
@@ -71,11 +69,15 @@ def build_drafts_tab(bot: Bot, words: AppWording) -> None:
         None,
         [email],
         [status],
-        js=_download_js("#draft-email textarea", "otbot-draft.txt", "text/plain"),
+        js=_download_js(
+            "#draft-email textarea", "otbot-draft.txt", "text/plain", words.nothing_to_download
+        ),
     )
     save_markdown.click(
         None,
         [markdown],
         [status],
-        js=_download_js("#draft-markdown textarea", "otbot-draft.md", "text/markdown"),
+        js=_download_js(
+            "#draft-markdown textarea", "otbot-draft.md", "text/markdown", words.nothing_to_download
+        ),
     )

@@ -14,7 +14,6 @@ from bot.models import Answer, Citation, web_url
 from bot.prompts import AnswerWording, AppWording
 
 _MARKER = re.compile(r"\[(\d+)\]")
-HANDOFF_LABEL = "Talk to a recruiter"
 PENDING = '<span class="pending">…</span>'
 LEAD_COLUMNS = ["Received (UTC)", "Name", "E-mail", "Phone", "Question", "Webhook"]
 DraftStyle = Literal["email", "markdown"]
@@ -47,13 +46,13 @@ def chat_markdown(answer: Answer) -> str:
     return f"{as_text(answer.answer)}\n\n**Sources**\n\n{cards}"
 
 
-def chat_html(answer: Answer, key: str) -> str:
+def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
     """The chat reply as the app shows it: the answer with each [n] a link to its source, then
     one compact chip per source whose quote opens on click; a refusal ends with the recruiter
     handoff. `key` makes the sources' ids unique on the page (one per reply)."""
     text = as_text(answer.answer)
     if answer.refused or not answer.citations:
-        return f'{text}\n\n<button class="handoff-link" type="button">{HANDOFF_LABEL}</button>'
+        return f'{text}\n\n<button class="handoff-link" type="button">{handoff_label}</button>'
     known = {c.n for c in answer.citations}
     linked = _MARKER.sub(
         lambda m: (
@@ -105,10 +104,10 @@ def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftSt
 
 def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) -> str:
     if answer.refused or not answer.citations:
-        note = wording.refusal.recruiter
+        note, lead = wording.refusal.recruiter, wording.recruiter.note_for_recruiter
         if style == "markdown":
-            return f"> **Note for you, not for the candidate:** {note}"
-        return f"NOTE FOR YOU, NOT FOR THE CANDIDATE: {note}"
+            return f"> **{lead}:** {note}"
+        return f"{lead.upper()}: {note}"
     body = _without_sources(answer.answer, wording.recruiter.sources_heading)
     if style == "email":
         body = body.replace("**", "")

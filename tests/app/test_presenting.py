@@ -95,13 +95,14 @@ def test_drafts_for_several_questions_are_sectioned():
 
 
 def test_chat_replies_link_markers_to_compact_sources():
-    shown = chat_html(answer(), "src7")
+    shown = chat_html(answer(), "src7", "Talk to a recruiter")
     assert '<a class="cite" href="#src7-1"' in shown
     assert '<details class="source" id="src7-1"><summary><b>[1]</b> School vs Clinic' in shown
     assert "<blockquote>“Summers off.”</blockquote>" in shown
     assert 'href="https://x.org/a"' in shown
-    refusal = chat_html(answer(refused=True), "src8")
+    refusal = chat_html(answer(refused=True), "src8", "Talk to a recruiter")
     assert 'class="handoff-link"' in refusal and "<details" not in refusal
+    assert "Talk to a recruiter</button>" in refusal
 
 
 def test_article_text_is_shown_as_text_never_as_html_or_links():
@@ -125,7 +126,9 @@ def test_article_text_is_shown_as_text_never_as_html_or_links():
     assert "javascript:" not in shown
     assert "&lt;img" in shown  # still there to read, as text
     html = chat_html(
-        Answer("q", f"{hostile.quote} [1]", False, (hostile,), {}, standalone_question="q"), "k"
+        Answer("q", f"{hostile.quote} [1]", False, (hostile,), {}, standalone_question="q"),
+        "k",
+        "Talk to a recruiter",
     )
     assert "<img" not in html and "<script" not in html and "javascript:" not in html
     assert '<a href="http://evil' not in html and "&lt;a href=" in html
