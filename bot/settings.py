@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         description="Host of a Chroma server to use instead of the embedded store under index_dir.",
     )
     chroma_port: int = Field(
-        default=8000, description="Port of the Chroma server (with chroma_host)."
+        default=8000, ge=1, le=65535, description="Port of the Chroma server (with chroma_host)."
     )
     chunk_max_words: int = Field(
         default=140,
@@ -101,3 +101,11 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parent.parent / "prompts",
         description="Folder of the wording templates (answer.toml).",
     )
+
+    @field_validator("corpus_dir", "index_dir", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        """An empty folder setting (an unset variable in an env file) is a mistake, not '.'."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must name a folder (it is empty)")
+        return value

@@ -105,23 +105,12 @@ def test_every_setting_is_documented_and_has_a_default():
         assert not field.is_required(), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.chroma_port has no range (port has ge=1, le=65535): OTBOT_CHROMA_PORT=70000 "
-    "is accepted and only fails later as an unreadable index",
-)
 def test_a_chroma_port_out_of_range_is_an_error(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OTBOT_CHROMA_PORT", "70000")
     with pytest.raises(ValidationError, match="chroma_port"):
         Settings()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings: an empty OTBOT_INDEX_DIR (or OTBOT_CORPUS_DIR), as an unset variable in an "
-    "env file gives, is read as Path('') == Path('.'): the index is written into (or the corpus "
-    "read from) the current directory instead of the default or an error",
-)
 @pytest.mark.parametrize("variable", ["OTBOT_INDEX_DIR", "OTBOT_CORPUS_DIR"])
 def test_an_empty_directory_setting_is_not_the_current_directory(
     monkeypatch: pytest.MonkeyPatch, variable: str

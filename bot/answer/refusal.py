@@ -60,7 +60,7 @@ def load_refusal_model(
     try:
         weights = {str(k): float(v) for k, v in data["weights"].items()}
         bias = float(data["bias"])
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise PromptError(f"{path}: not a refusal model ({error})") from None
     unknown = set(weights) - set(known)
     if unknown:

@@ -68,6 +68,10 @@ def _reason(error: BaseException) -> str:
     return text[:200]
 
 
+# Set once this process opens a Chroma client, whose native threads make forking unsafe.
+_CLIENT_OPENED = False
+
+
 @cache
 def chroma_settings() -> ChromaSettings:
     """The one client Settings object: Chroma refuses two clients on one path with different ones."""
@@ -168,6 +172,8 @@ class ChromaIndex:
 
     @_guarded
     def _open(self, embedder: Embedder, collection: str, host: str, port: int) -> None:
+        global _CLIENT_OPENED
+        _CLIENT_OPENED = True  # Chroma's native threads from here on: no fork (crashes_on_search)
         if host:
             # HttpClient writes the server address into the Settings it is given: never the shared one.
             self.client = chromadb.HttpClient(
@@ -268,7 +274,6 @@ class ChromaIndex:
         page = self._get_all(self.chunks, ["metadatas"])
         return dict(zip(page["ids"], page["metadatas"], strict=True))
 
-    @_guarded
     def add(self, chunks: list[Chunk], chunk_vectors: Vectors, sentence_vectors: Vectors) -> None:
         """Store chunks with their vectors; `sentence_vectors` follow the chunks' sentences in order.
 
@@ -285,10 +290,23 @@ class ChromaIndex:
                 documents.append(sentence.text)
                 metadatas.append({"chunk_id": chunk.id, "source": chunk.source, "index": i})
         if len(ids) != len(sentence_vectors) or len(chunks) != len(chunk_vectors):
+            # The caller's mistake, not damage: raised outside the store's guard.
             raise ValueError(
                 f"{len(chunks)} chunks with {len(chunk_vectors)} vectors and {len(ids)} sentences "
                 f"with {len(sentence_vectors)} vectors: refusing to store a partial article"
             )
+        self._write(chunks, chunk_vectors, sentence_vectors, ids, documents, metadatas)
+
+    @_guarded
+    def _write(
+        self,
+        chunks: list[Chunk],
+        chunk_vectors: Vectors,
+        sentence_vectors: Vectors,
+        ids: list[str],
+        documents: list[str],
+        metadatas: list[dict[str, Any]],
+    ) -> None:
         step = self.max_batch
         for start in range(0, len(ids), step):
             end = start + step
@@ -393,13 +411,14 @@ def crashes_on_search(index_dir: Path, collection: str = "otbot") -> bool:
     segfaults the search itself, which no exception handler sees; a child process takes the crash
     instead, so the caller can say the index is damaged and rebuild it.
 
-    The child is forked (cheap) when this process runs one thread, as the command line does
-    before it loads anything; with more threads a fork could deadlock, so a fresh interpreter runs
-    the probe instead.
+    The child is forked (cheap) when this process runs one thread and has opened no Chroma client,
+    as the command line does before it loads anything; otherwise (more threads, or Chroma's native
+    ones, which `threading` does not count) a fork could deadlock, so a fresh interpreter runs the
+    probe instead.
     """
     if not (index_dir / "chroma" / "chroma.sqlite3").is_file():
         return False
-    if threading.active_count() == 1:
+    if threading.active_count() == 1 and not _CLIENT_OPENED:
         import multiprocessing
 
         child = multiprocessing.get_context("fork").Process(

@@ -89,12 +89,6 @@ def test_passage_features_are_unknown_signals_for_the_decision(tmp_path: Path):
     assert load_refusal_model(path, PASSAGE_FEATURES).weights == {"row": 1.0}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refusal.load_refusal_model catches KeyError/TypeError/ValueError only: `weights` "
-    "written as a list (or a number) raises AttributeError on .items(), a traceback that does "
-    "not name the file",
-)
 def test_weights_that_are_not_a_table_are_an_error_naming_the_file(tmp_path: Path):
     path = write(tmp_path, "bias = 1.0\nweights = [1.0, 2.0]\n")
     with pytest.raises(PromptError, match="not a refusal model") as error:

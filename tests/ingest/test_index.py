@@ -213,12 +213,6 @@ def test_a_partial_article_is_refused_and_nothing_is_stored(index, vectors):
     assert index.count() == 0 and index.sentence_counts() == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index._guarded turns add's own ValueError (vectors that do not match the chunks: a "
-    "caller's mistake) into IndexDamaged, 'cannot be read ... rebuild it', and Bot.ingest answers "
-    "IndexDamaged by deleting the whole local index and ingesting again",
-)
 def test_a_partial_article_is_not_reported_as_a_damaged_index(index, vectors):
     chunk_vectors, sentence_vectors = vectors
     with pytest.raises(ValueError, match="refusing to store a partial article"):
@@ -341,12 +335,6 @@ print(crashes_on_search(folder), flush=True)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="index.crashes_on_search forks when threading.active_count() == 1, but an open Chroma "
-    "client runs native threads that count does not see: in a process that has opened an index "
-    "the forked probe deadlocks and child.join() waits forever",
-)
 def test_probing_a_healthy_index_after_opening_it_in_the_same_process_answers(tmp_path: Path):
     # Its own process group, so that a hung probe (the fork of the fork) is ended with it.
     probe = subprocess.Popen(

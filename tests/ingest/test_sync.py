@@ -153,12 +153,16 @@ def test_killed_ingest_leaves_a_consistent_index_that_the_next_run_completes(
     tmp_path: Path, embedder
 ):
     """kill -9 a real `otbot ingest` at several points; each resume must leave everything whole."""
+    import fcntl
     import json
     import os
+    import pty
+    import re
     import signal
+    import struct
     import subprocess
     import sys
-    import time
+    import termios
 
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     write_articles(corpus, 24, words=330)
@@ -166,13 +170,30 @@ def test_killed_ingest_leaves_a_consistent_index_that_the_next_run_completes(
                "--corpus", str(corpus), "--index", str(index_dir)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     interrupted = 0
-    for delay in (5.0, 7.0, 9.0):  # the model loads in ~3 s; a whole run takes ~16 s here
-        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(delay)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            interrupted += 1
+    # Killed when its progress bar (drawn on a terminal: stderr is a pseudo-terminal here, and
+    # no --json) has passed a share of what that run embeds: the same points on a fast or a
+    # loaded machine.
+    for share in (0.3, 0.5, 0.7):
+        terminal, child_end = pty.openpty()
+        # A terminal of 0 columns gets an empty bar: give it a size.
+        fcntl.ioctl(child_end, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        process = subprocess.Popen(
+            command[:4] + command[5:], env=env, stdout=subprocess.DEVNULL, stderr=child_end
+        )
+        os.close(child_end)
+        seen = b""
+        while process.poll() is None:
+            try:
+                seen = (seen + os.read(terminal, 4096))[-400:]
+            except OSError:  # the child closed the terminal
+                break
+            done = re.findall(rb"(\d+)/(\d+)", seen)
+            if done and int(done[-1][0]) >= share * int(done[-1][1]) > 0:
+                process.send_signal(signal.SIGKILL)
+                interrupted += 1
+                break
         process.wait(timeout=60)
+        os.close(terminal)
     assert interrupted >= 2, "the ingests finished before they could be killed: a larger corpus"
 
     resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
