@@ -1,0 +1,52 @@
+import copy
+
+from bot.answer.rewriting import Turn
+from bot.app.conversation import Conversation
+
+
+def answered(chat: Conversation, question: str, refused: bool = False, text: str = "An answer."):
+    exchange = chat.add(question)
+    assert chat.claim_next() is exchange
+    exchange.answer = {"answer": text, "refused": refused}
+    exchange.reply = text
+    return exchange
+
+
+def test_questions_are_claimed_oldest_first_once_each():
+    chat = Conversation()
+    first, second = chat.add("one?"), chat.add("two?")
+    assert chat.claim_next() is first
+    assert chat.claim_next() is second
+    assert chat.claim_next() is None
+    assert [m["role"] for m in chat.messages()] == ["user", "assistant"] * 2
+
+
+def test_history_holds_the_earlier_questions_and_their_answers():
+    chat = Conversation()
+    answered(chat, "Do school OTs get summers off?", text="Often, yes.")
+    pending = chat.add("and in clinics?")
+    later = chat.add("what about pay?")
+    assert chat.history(pending) == [
+        Turn("user", "Do school OTs get summers off?"),
+        Turn("assistant", "Often, yes."),
+    ]
+    # A question still being answered is in the history of the next one, without an answer.
+    assert chat.history(later)[-1] == Turn("user", "and in clinics?")
+
+
+def test_a_yes_after_a_refusal_or_an_explicit_request_asks_for_a_recruiter():
+    chat = Conversation()
+    answered(chat, "Does OT pay well in Texas?", refused=True)
+    assert chat.wants_recruiter("yes please")
+    assert chat.handoff_question() == "Does OT pay well in Texas?"
+    answered(chat, "What does IEP mean?")
+    assert not chat.wants_recruiter("yes please")  # the last answer was not a refusal
+    assert chat.wants_recruiter("can you connect me with someone")
+    assert chat.handoff_question() == "Does OT pay well in Texas?"  # the refused one
+
+
+def test_each_session_gets_its_own_copy():
+    template = Conversation()
+    mine = copy.deepcopy(template)
+    mine.add("mine?")
+    assert template.exchanges == [] and len(copy.deepcopy(template).exchanges) == 0
