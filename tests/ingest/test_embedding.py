@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import numpy as np
@@ -83,5 +84,12 @@ def test_langchain_sees_the_same_vectors(embedder):
     query = langchain.embed_query(text)
     assert all(isinstance(v, float) for v in document) and len(query) == 384
     assert np.allclose(document, expected, atol=1e-5) and np.allclose(query, expected, atol=1e-5)
-    assert asyncio.run(langchain.aembed_query(text)) == query
-    assert asyncio.run(langchain.aembed_documents([text])) == [document]
+    assert _run(langchain.aembed_query(text)) == query
+    assert _run(langchain.aembed_documents([text])) == [document]
+
+
+def _run(coroutine):
+    """Await in a thread of its own: an earlier test (the browser's) may leave this thread's
+    event loop running, where asyncio.run refuses."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
