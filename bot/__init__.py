@@ -21,6 +21,10 @@ OFFLINE_ENVIRONMENT = {
     "ORT_DISABLE_TELEMETRY": "1",
     "ANONYMIZED_TELEMETRY": "False",
     "TOKENIZERS_PARALLELISM": "false",
+    # numpy's BLAS on one thread: a question's small matrix products lose more to thread hand-off
+    # than they gain, and the server answers several visitors at once (BENCHMARKS.md). torch,
+    # which batches ingest, keeps its own threads.
+    "OPENBLAS_NUM_THREADS": "1",
 }
 
 

@@ -269,9 +269,15 @@ class TimedEmbedder:
         return str(self.inner.name)
 
     def embed(self, texts: list[str]) -> Any:
+        return self._timed(self.inner.embed, texts)
+
+    def embed_few(self, texts: list[str]) -> Any:
+        return self._timed(self.inner.embed_few, texts)
+
+    def _timed(self, method: Any, texts: list[str]) -> Any:
         started = time.perf_counter()
         try:
-            return self.inner.embed(texts)
+            return method(texts)
         finally:
             self.seconds += time.perf_counter() - started
             self.texts += len(texts)

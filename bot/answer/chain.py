@@ -57,7 +57,7 @@ class QueryEmbedder:
                 self._cache.move_to_end(text)
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            fresh = dict(zip(missing, self.embedder.embed(missing), strict=True))
+            fresh = dict(zip(missing, self.embedder.embed_few(missing), strict=True))
             with self._lock:
                 for text, vector in fresh.items():
                     self._cache[text] = vector

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 Vectors = NDArray[np.float32]
-# Up to this many texts are embedded by the numpy encoder (a question and its words), more by
-# sentence-transformers.
+# More texts than this in one `embed_few` call go to sentence-transformers after all.
 SMALL_BATCH = 16
 
 
@@ -25,7 +24,13 @@ class Embedder(Protocol):
     @property
     def name(self) -> str: ...
 
-    def embed(self, texts: list[str]) -> Vectors: ...
+    def embed(self, texts: list[str]) -> Vectors:
+        """Many texts (an article's chunks and sentences), batched."""
+        ...
+
+    def embed_few(self, texts: list[str]) -> Vectors:
+        """A question's few texts: the same vectors as `embed`, as fast as a cold process can."""
+        ...
 
     def words(self) -> frozenset[str]:
         """Whole words the model knows (spelt right), for guarding spelling correction."""
@@ -95,13 +100,14 @@ class SentenceTransformerEmbedder:
                 self._small_unsupported = True
         return self._small
 
+    def embed_few(self, texts: list[str]) -> Vectors:
+        """A question's texts skip torch (seconds to import): numpy runs the same network."""
+        small = self._small_encoder() if 0 < len(texts) <= SMALL_BATCH else None
+        return small.encode(texts) if small is not None else self.embed(texts)
+
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        # A question's few texts skip torch (seconds to import); bulk ingest batches in torch.
-        small = self._small_encoder() if len(texts) <= SMALL_BATCH else None
-        if small is not None:
-            return small.encode(texts)
         vectors = self._load().encode(
             texts,
             batch_size=self.batch_size,
@@ -122,7 +128,7 @@ class LangChainEmbeddings:
         return [list(map(float, v)) for v in self.embedder.embed(texts)]
 
     def embed_query(self, text: str) -> list[float]:
-        return list(map(float, self.embedder.embed([text])[0]))
+        return list(map(float, self.embedder.embed_few([text])[0]))
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_documents(texts)

@@ -42,7 +42,7 @@ def test_a_question_is_embedded_without_importing_torch():
         "import sys, bot\n"
         "from bot.ingest.embedding import SentenceTransformerEmbedder\n"
         "e = SentenceTransformerEmbedder()\n"
-        "v = e.embed(['Do school OTs get summers off?', 'perks', 'texas'])\n"
+        "v = e.embed_few(['Do school OTs get summers off?', 'perks', 'texas'])\n"
         "assert v.shape == (3, 384), v.shape\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
     )
@@ -53,6 +53,7 @@ def test_a_question_is_embedded_without_importing_torch():
 def test_bulk_embedding_agrees_with_the_small_path():
     embedder = SentenceTransformerEmbedder()
     texts = [f"School OTs write IEP goals for student number {i}." for i in range(SMALL_BATCH + 4)]
-    bulk = embedder.embed(texts)  # more than SMALL_BATCH: sentence-transformers
-    small = embedder.embed(texts[:3])  # a few: numpy
+    assert embedder.embed_few(texts).shape == (len(texts), 384)  # too many for numpy: bulk
+    bulk = embedder.embed(texts)  # always sentence-transformers
+    small = embedder.embed_few(texts[:3])  # a few: numpy
     assert np.abs(bulk[:3] - small).max() < 1e-5
