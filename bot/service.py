@@ -9,22 +9,18 @@ import tempfile
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.answer.chain import AnswerChain, Evidence
-from bot.answer.generating import (
-    ChatModel,
-    GenerativeAnswerer,
-    OpenAICompatibleChat,
-    load_generation_wording,
-)
-from bot.answer.refusal import PASSAGE_FEATURES, load_refusal_model
-from bot.answer.retrieval import Library
-from bot.answer.rewriting import Turn
-from bot.answer.scope import load_glossary, load_scope
-from bot.answer.scoring import DEFAULT_RANKER, AnswerPolicy, Passage
+# The answering side (langchain_core, the chat model) and the leads' database (SQLAlchemy) load
+# when first used, so that `otbot ingest` on an unchanged corpus starts in about a second.
+if TYPE_CHECKING:
+    from bot.answer.chain import AnswerChain, Evidence
+    from bot.answer.generating import ChatModel, GenerativeAnswerer
+    from bot.answer.rewriting import Turn
+    from bot.answer.scoring import Passage
+    from bot.app.leads import Lead, LeadStore
+
 from bot.app.feedback import FeedbackStore
-from bot.app.leads import Lead, LeadStore, check_lead
 from bot.app.throttle import LoginThrottle
 from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
 from bot.ingest.index import ChromaIndex, IndexDamaged
@@ -91,6 +87,8 @@ class Bot:
         """The optional generative answerer (only with a chat model)."""
         if self.chat_model is None:
             return None
+        from bot.answer.generating import GenerativeAnswerer, load_generation_wording
+
         wording = load_generation_wording(self.settings.prompts_dir / "generate.toml")
         return GenerativeAnswerer(self.chat_model, wording)
 
@@ -118,6 +116,12 @@ class Bot:
 
     @cached_property
     def chain(self) -> AnswerChain:
+        from bot.answer.chain import AnswerChain
+        from bot.answer.refusal import PASSAGE_FEATURES, load_refusal_model
+        from bot.answer.retrieval import Library
+        from bot.answer.scope import load_glossary, load_scope
+        from bot.answer.scoring import DEFAULT_RANKER, AnswerPolicy
+
         self._generation = self.index.generation()
         return AnswerChain(
             Library(self.index, self.embedder.words()),
@@ -142,6 +146,8 @@ class Bot:
 
     @cached_property
     def lead_store(self) -> LeadStore:
+        from bot.app.leads import LeadStore
+
         url = self.settings.database_url or f"sqlite:///{self.settings.index_dir / 'leads.sqlite3'}"
         return LeadStore(url, self.settings.lead_webhook)
 
@@ -152,6 +158,8 @@ class Bot:
 
         Raises `LeadError` naming the field that is wrong; nothing is stored then.
         """
+        from bot.app.leads import check_lead
+
         lead = check_lead(name, email, phone, consent, question, self.settings.max_question_chars)
         return self.lead_store.add(lead)
 
@@ -406,11 +414,11 @@ def build_bot(settings: Settings, embedder: Embedder | None = None) -> Bot:
     embedder = embedder or SentenceTransformerEmbedder(
         settings.embedding_model, settings.embed_batch_size
     )
-    chat_model = (
-        OpenAICompatibleChat(
+    chat_model: ChatModel | None = None
+    if settings.llm_url:
+        from bot.answer.generating import OpenAICompatibleChat
+
+        chat_model = OpenAICompatibleChat(
             settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
         )
-        if settings.llm_url
-        else None
-    )
     return Bot(settings, embedder, chat_model)
