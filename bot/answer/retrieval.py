@@ -49,9 +49,9 @@ class Library:
         self.mean: Vectors = (
             stored.vectors.mean(axis=0) if len(stored.vectors) else np.zeros(0, dtype=np.float32)
         )
-        self.centered: Vectors = (
-            _unit_rows(stored.vectors - self.mean) if len(stored.vectors) else stored.vectors
-        )
+        # One copy of the vectors: a centred cosine is (v . q - mean . q) / |v - mean| for a
+        # centred unit question q, so only each row's centred length is kept beside them.
+        self.centered_norms: Vectors = _centered_norms(stored.vectors, self.mean)
         self.sentence_rows: dict[str, tuple[int, int]] = stored.offsets
         self._row_chunk = np.empty(len(stored.vectors), dtype=object)
         for chunk_id, (start, end) in stored.offsets.items():
@@ -70,7 +70,13 @@ class Library:
         """Centred cosine similarity of the question with every stored sentence."""
         if not len(self.sentence_vectors):
             return np.zeros(0, dtype=np.float32)
-        return self.centered @ self.center(vector)
+        question = self.center(vector)
+        return (self.sentence_vectors @ question - float(self.mean @ question)) / self.centered_norms
+
+    def specific(self, row: int, centered_question: Vectors) -> float:
+        """Centred cosine of one stored sentence with a centred question (see `center`)."""
+        dot = float(self.sentence_vectors[row] @ centered_question)
+        return (dot - float(self.mean @ centered_question)) / float(self.centered_norms[row])
 
     def best_sentence_per_chunk(self, scores: Vectors) -> dict[str, float]:
         best: dict[str, float] = {}
@@ -78,6 +84,14 @@ class Library:
             if end > start:
                 best[chunk_id] = float(scores[start:end].max())
         return best
+
+
+def _centered_norms(vectors: Vectors, mean: Vectors, rows: int = 8192) -> Vectors:
+    """|v - mean| of every row, a block at a time (no second full-size matrix)."""
+    norms = np.empty(len(vectors), dtype=np.float32)
+    for start in range(0, len(vectors), rows):
+        norms[start : start + rows] = np.linalg.norm(vectors[start : start + rows] - mean, axis=1)
+    return np.maximum(norms, 1e-9)
 
 
 def _unit_rows(matrix: Vectors) -> Vectors:

@@ -200,7 +200,7 @@ def candidates_for(
                 continue
             row = library.sentence_vectors[start + i]
             similarity = float(row @ vector)
-            specific = float(library.centered[start + i] @ centered_question)
+            specific = library.specific(start + i, centered_question)
             own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
             cover = _with_heading(terms, own, section_terms)
             penalty = ANAPHORIC_PENALTY if _ANAPHORIC_START.match(sentence.text) else 0.0
