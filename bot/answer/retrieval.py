@@ -73,10 +73,10 @@ class Library:
         question = self.center(vector)
         return (self.sentence_vectors @ question - float(self.mean @ question)) / self.centered_norms
 
-    def specific(self, row: int, centered_question: Vectors) -> float:
-        """Centred cosine of one stored sentence with a centred question (see `center`)."""
-        dot = float(self.sentence_vectors[row] @ centered_question)
-        return (dot - float(self.mean @ centered_question)) / float(self.centered_norms[row])
+    def specific(self, rows: slice, centered_question: Vectors) -> Vectors:
+        """Centred cosines of the stored sentences in `rows` with a centred question (`center`)."""
+        dots = self.sentence_vectors[rows] @ centered_question
+        return (dots - float(self.mean @ centered_question)) / self.centered_norms[rows]
 
     def best_sentence_per_chunk(self, scores: Vectors) -> dict[str, float]:
         best: dict[str, float] = {}

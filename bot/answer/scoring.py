@@ -194,13 +194,14 @@ def candidates_for(
         if rows is None:
             continue  # no stored sentence vectors (an interrupted write): nothing to score with
         start = rows[0]
+        specifics = library.specific(slice(*rows), centered_question)
         section_terms = set(tokens(hit.chunk.section))
         for i, sentence in enumerate(hit.chunk.sentences):
             if not citable(sentence):
                 continue
             row = library.sentence_vectors[start + i]
             similarity = float(row @ vector)
-            specific = library.specific(start + i, centered_question)
+            specific = float(specifics[i])
             own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
             cover = _with_heading(terms, own, section_terms)
             penalty = ANAPHORIC_PENALTY if _ANAPHORIC_START.match(sentence.text) else 0.0

@@ -18,8 +18,12 @@ from bot.app.presenting import (
 )
 from bot.ingest.loading import ArticleError
 from bot.prompts import AppWording
-from bot.quality.coverage import coverage_chart, read_question_bank, to_markdown
-from bot.quality.coverage import coverage_report as report_coverage
+from bot.quality.coverage import (
+    coverage_chart,
+    coverage_report,
+    read_question_bank,
+    to_markdown,
+)
 from bot.service import Bot
 
 ARTICLE_COLUMNS = ["Title", "Publisher", "Date", "Chunks", "Gaps", "File"]
@@ -66,7 +70,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
         )
         coverage_button = gr.Button("Run coverage report")
         coverage_image = gr.Image(label="Coverage", type="filepath", interactive=False)
-        coverage_report = gr.Markdown("", elem_id="coverage-report")
+        coverage_view = gr.Markdown("", elem_id="coverage-report")
 
     def article_views() -> tuple[Any, Any, Any]:
         articles = bot.articles()
@@ -145,7 +149,7 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
             return words.log_in_first, None
         try:
             questions = read_question_bank(Path(path)) if path else None
-            report = report_coverage(bot, questions)
+            report = coverage_report(bot, questions)
         except ValueError as error:
             return as_text(f"Could not read the question bank: {error}"), None
         chart = coverage_chart(
@@ -182,6 +186,6 @@ def build_content_tab(bot: Bot, words: AppWording) -> None:
     coverage_button.click(
         run_coverage,
         [bank_file, is_admin],
-        [coverage_report, coverage_image],
+        [coverage_view, coverage_image],
         api_visibility="private",
     )

@@ -84,6 +84,8 @@ class NumpyEncoder:
                 np.concatenate([self.w[p + s + ".weight"] for s in ("query", "key", "value")], 1)
             )
             self.w[p + "qkv.bias"] = np.concatenate([raw[p + s + ".bias"] for s in ("query", "key", "value")])
+            for part in ("query", "key", "value"):  # only the fused matrix is used
+                del self.w[p + part + ".weight"], self.w[p + part + ".bias"]
         self.tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
         self.tokenizer.enable_truncation(self.max_tokens)
         self.tokenizer.no_padding()
