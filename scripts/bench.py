@@ -355,9 +355,9 @@ def targets(results: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[s
         if top is not None:
             rss = top["rss_mb"]
             where = (f"loading the index takes {rss['index_loaded'] - rss['index_open']:,.0f} MB "
-                     f"in the bot alone; the sentence vectors as float32, stored and centred "
-                     f"(bot/answer/retrieval.py `Library`), are {top['sentence_matrix_mb']:,.0f} "
-                     f"MB of it ({top['sentence_vectors']:,} rows)")
+                     f"in the bot alone; the sentence vectors held (bot/answer/retrieval.py "
+                     f"`Library`'s bounded cache) are {top.get('sentence_cache_mb', 0):,.0f} MB "
+                     f"after the answers ({top['sentence_vectors']:,} rows stored)")
         add("server RSS < 1.5 GB at 100k chunks",
             f"{serve_at['peak_rss_mb']:,.0f} MB peak, {serve_at['rss_mb']:,.0f} MB after answers, "
             f"at {serve_at['chunks']:,} chunks", serve_at["peak_rss_mb"] < TARGETS["rss_mb"], where)

@@ -196,9 +196,11 @@ def probe_main(argv: list[str] | None = None) -> int:
         "rounds": args.rounds,
         "stages_ms": {k: v.to_json() for k, v in stages.items()},
         "rss_mb": {k: round(v, 1) for k, v in memory.items()},
-        # What the loaded sentence vectors alone take: float32 rows, kept as stored and centred
-        # (bot/answer/retrieval.py's Library).
-        "sentence_matrix_mb": round(sentences * model_dimension() * 4 * 2 / 2**20, 1),
+        # What the sentence vectors held after the answers take: float32 rows in the Library's
+        # bounded cache (bot/answer/retrieval.py), the whole index when it fits.
+        "sentence_cache_mb": round(
+            bot.chain.library.cached_rows * model_dimension() * 4 / 2**20, 1
+        ),
     }
     if args.profile:
         _, tables, seconds = profile_call(

@@ -1,12 +1,15 @@
 """Hybrid retrieval over the index: dense chunks + dense sentences + BM25, fused by reciprocal rank.
 
-`Library` is an in-memory snapshot of what the answerer needs per chunk and per sentence (texts,
-sentence vectors, BM25 statistics), loaded once from Chroma and rebuilt after each ingest.
+`Library` is what the answerer needs per chunk and per sentence (texts, BM25 statistics, and a
+bounded cache of sentence vectors read from Chroma), loaded once and rebuilt after each ingest.
 `HybridRetriever` is the LangChain retriever the answer chain uses.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +18,9 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
-from rank_bm25 import BM25Okapi
 
 from bot.answer.lexical import Vocabulary, tokens
+from bot.answer.okapi import Okapi
 from bot.ingest.embedding import Vectors
 from bot.ingest.index import ChromaIndex
 from bot.ingest.tagging import SIDES, is_comparison
@@ -35,29 +38,48 @@ class Hit:
     lexical: float  # BM25 score
 
 
-class Library:
-    """Everything retrieval and answering read per chunk and per sentence, held in memory."""
+# Sentence vectors are read from the index for the chunks a question retrieves and kept in a
+# bounded cache, so memory does not grow with the index: a small index (the shipped corpus) is
+# read whole when the library loads; a large one fills the cache as questions touch it.
+CACHE_ROWS = 100_000  # float32 rows kept: ~150 MB at 384 dimensions
+MEAN_SAMPLE = 20_000  # rows the sentence mean is estimated from in a larger index
 
-    def __init__(self, index: ChromaIndex, english: frozenset[str] = frozenset()) -> None:
+
+@dataclass(frozen=True)
+class ChunkSentences:
+    """A chunk's stored sentence vectors (unit rows, in sentence order) and each row's distance
+    from the corpus mean, which the centred cosine divides by."""
+
+    vectors: Vectors
+    centered_norms: Vectors
+
+
+class Library:
+    """Everything retrieval and answering read per chunk and per sentence."""
+
+    def __init__(
+        self, index: ChromaIndex, english: frozenset[str] = frozenset(), cache_rows: int = CACHE_ROWS
+    ) -> None:
         self.index = index
         self.chunks: list[Chunk] = index.load_chunks()
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
-        stored = index.load_sentence_vectors()
-        self.sentence_vectors: Vectors = stored.vectors
+        self.cache_rows = cache_rows
+        self._cache: OrderedDict[str, ChunkSentences] = OrderedDict()
+        self.cached_rows = 0
+        self._lock = threading.Lock()
+        rows = sum(len(c.sentences) for c in self.chunks)
+        whole = index.sentence_vectors_of(self.chunks) if rows <= cache_rows else {}
         # Centering removes what all sentences share ("this is about OT"), so a question matches
-        # what is specific to a sentence rather than the corpus's common theme.
-        self.mean: Vectors = (
-            stored.vectors.mean(axis=0) if len(stored.vectors) else np.zeros(0, dtype=np.float32)
+        # what is specific to a sentence rather than the corpus's common theme. The mean is exact
+        # when the index is read whole, else estimated from rows spread over the store.
+        sample = (
+            np.concatenate(list(whole.values())) if whole else index.sentence_sample(MEAN_SAMPLE)
         )
-        # One copy of the vectors: a centred cosine is (v . q - mean . q) / |v - mean| for a
-        # centred unit question q, so only each row's centred length is kept beside them.
-        self.centered_norms: Vectors = _centered_norms(stored.vectors, self.mean)
-        self.sentence_rows: dict[str, tuple[int, int]] = stored.offsets
-        self._row_chunk = np.empty(len(stored.vectors), dtype=object)
-        for chunk_id, (start, end) in stored.offsets.items():
-            self._row_chunk[start:end] = chunk_id
-        self.chunk_tokens = [tokens(f"{c.title} {c.section} {c.text}") for c in self.chunks]
-        self.bm25 = BM25Okapi(self.chunk_tokens) if self.chunks else None
+        self.mean: Vectors = (
+            sample.mean(axis=0).astype(np.float32) if len(sample) else np.zeros(0, np.float32)
+        )
+        self._remember(whole)
+        self.bm25 = Okapi([chunk_words(c) for c in self.chunks])
         self.vocabulary = Vocabulary(
             (s.text for c in self.chunks for s in c.sentences), english=english
         )
@@ -66,37 +88,67 @@ class Library:
         """A question vector centred like the sentence vectors."""
         return _unit_rows((vector - self.mean)[None, :])[0]
 
-    def sentence_scores(self, vector: Vectors) -> Vectors:
-        """Centred cosine similarity of the question with every stored sentence."""
-        if not len(self.sentence_vectors):
-            return np.zeros(0, dtype=np.float32)
-        question = self.center(vector)
-        return (self.sentence_vectors @ question - float(self.mean @ question)) / self.centered_norms
+    def sentences(self, chunks: Iterable[Chunk]) -> dict[str, ChunkSentences]:
+        """The sentence vectors of these chunks, from the cache or the index. A chunk whose rows
+        are not all stored (an interrupted write) is left out: nothing to score it with."""
+        wanted = list(chunks)
+        with self._lock:
+            found = {c.id: self._cache[c.id] for c in wanted if c.id in self._cache}
+            for chunk_id in found:
+                self._cache.move_to_end(chunk_id)
+        missing = [c for c in wanted if c.id not in found]
+        if missing:
+            fetched = self.index.sentence_vectors_of(missing)
+            found.update(self._remember(fetched))
+        return found
 
-    def specific(self, rows: slice, centered_question: Vectors) -> Vectors:
-        """Centred cosines of the stored sentences in `rows` with a centred question (`center`)."""
-        dots = self.sentence_vectors[rows] @ centered_question
-        return (dots - float(self.mean @ centered_question)) / self.centered_norms[rows]
+    def _remember(self, fetched: dict[str, Vectors]) -> dict[str, ChunkSentences]:
+        made = {
+            chunk_id: ChunkSentences(vectors, _centered_norms(vectors, self.mean))
+            for chunk_id, vectors in fetched.items()
+        }
+        with self._lock:
+            for chunk_id, rows in made.items():
+                if chunk_id not in self._cache:
+                    self._cache[chunk_id] = rows
+                    self.cached_rows += len(rows.vectors)
+            while self.cached_rows > self.cache_rows and len(self._cache) > 1:
+                _, dropped = self._cache.popitem(last=False)
+                self.cached_rows -= len(dropped.vectors)
+        return made
 
-    def best_sentence_per_chunk(self, scores: Vectors) -> dict[str, float]:
-        best: dict[str, float] = {}
-        for chunk_id, (start, end) in self.sentence_rows.items():
-            if end > start:
-                best[chunk_id] = float(scores[start:end].max())
-        return best
+    def specific(self, rows: ChunkSentences, centered_question: Vectors) -> Vectors:
+        """Centred cosines of a chunk's sentences with a centred question (`center`): one copy of
+        the vectors is kept, since (v - mean) . q / |v - mean| = (v . q - mean . q) / |v - mean|."""
+        dots = rows.vectors @ centered_question
+        return (dots - float(self.mean @ centered_question)) / rows.centered_norms
+
+    def best_sentences(self, chunk_ids: Iterable[str], vector: Vectors) -> dict[str, float]:
+        """Each chunk's best centred sentence cosine with the question."""
+        found = self.sentences(self.by_id[i] for i in chunk_ids if i in self.by_id)
+        question = self.center(vector) if found else vector
+        return {
+            chunk_id: float(self.specific(rows, question).max())
+            for chunk_id, rows in found.items()
+            if len(rows.vectors)
+        }
 
 
-def _centered_norms(vectors: Vectors, mean: Vectors, rows: int = 8192) -> Vectors:
-    """|v - mean| of every row, a block at a time (no second full-size matrix)."""
-    norms = np.empty(len(vectors), dtype=np.float32)
-    for start in range(0, len(vectors), rows):
-        norms[start : start + rows] = np.linalg.norm(vectors[start : start + rows] - mean, axis=1)
-    return np.maximum(norms, 1e-9)
+def _centered_norms(vectors: Vectors, mean: Vectors) -> Vectors:
+    """|v - mean| of every row (kept apart from the rows, which are stored once, uncentred)."""
+    if not len(vectors):
+        return np.zeros(0, dtype=np.float32)
+    return np.maximum(np.linalg.norm(vectors - mean, axis=1), 1e-9).astype(np.float32)
 
 
 def _unit_rows(matrix: Vectors) -> Vectors:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     return (matrix / np.maximum(norms, 1e-9)).astype(np.float32)
+
+
+def chunk_words(chunk: Chunk) -> list[str]:
+    """What BM25 and the near-duplicate check read of a chunk: its title, section and text."""
+    return tokens(f"{chunk.title} {chunk.section} {chunk.text}")
 
 
 def _ranks(scores: dict[str, float]) -> dict[str, int]:
@@ -116,13 +168,14 @@ def search(
     if not library.chunks:
         return []
     dense = dict(library.index.query(vector, candidates))
-    sentence_best = library.best_sentence_per_chunk(library.sentence_scores(vector))
     query_tokens = library.vocabulary.terms(question)
-    lexical: dict[str, float] = {}
-    if library.bm25 is not None and query_tokens:
-        bm25 = library.bm25.get_scores(query_tokens)
-        top = np.argsort(bm25)[::-1][:candidates]
-        lexical = {library.chunks[i].id: float(bm25[i]) for i in top if bm25[i] > 0}
+    bm25 = library.bm25.scores(query_tokens)
+    matched = np.flatnonzero(bm25 > 0)
+    top = matched[np.argsort(bm25[matched], kind="stable")[::-1][:candidates]]
+    lexical = {library.chunks[i].id: float(bm25[i]) for i in top}
+    # The sentence ranker reorders what meaning and words found (a search over every sentence
+    # vector found nothing more: make eval's figures were the same or better without it).
+    sentence_best = library.best_sentences(dict.fromkeys([*dense, *lexical]), vector)
     top_sentences = dict(
         sorted(sentence_best.items(), key=lambda kv: kv[1], reverse=True)[:candidates]
     )
@@ -142,13 +195,13 @@ def search(
             lexical=lexical.get(chunk_id, 0.0),
         )
 
-    position = {c.id: i for i, c in enumerate(library.chunks)}
     chosen: list[str] = []
+    words: dict[str, list[str]] = {}
     for chunk_id in order:
         if chunk_id not in library.by_id:
             continue
-        own = library.chunk_tokens[position[chunk_id]]
-        if any(_jaccard(own, library.chunk_tokens[position[c]]) > 0.8 for c in chosen):
+        own = words[chunk_id] = chunk_words(library.by_id[chunk_id])
+        if any(_jaccard(own, words[c]) > 0.8 for c in chosen):
             continue  # a near-duplicate of a chunk already chosen
         chosen.append(chunk_id)
         if len(chosen) == k:

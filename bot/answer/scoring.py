@@ -189,17 +189,17 @@ def candidates_for(
     """
     found: list[Candidate] = []
     centered_question = library.center(vector)
+    stored = library.sentences(hit.chunk for hit in hits)
     for rank, hit in enumerate(hits):
-        rows = library.sentence_rows.get(hit.chunk.id)
+        rows = stored.get(hit.chunk.id)
         if rows is None:
             continue  # no stored sentence vectors (an interrupted write): nothing to score with
-        start = rows[0]
-        specifics = library.specific(slice(*rows), centered_question)
+        specifics = library.specific(rows, centered_question)
         section_terms = set(tokens(hit.chunk.section))
         for i, sentence in enumerate(hit.chunk.sentences):
             if not citable(sentence):
                 continue
-            row = library.sentence_vectors[start + i]
+            row = rows.vectors[i]
             similarity = float(row @ vector)
             specific = float(specifics[i])
             own = set(tokens(f"{sentence.label} {sentence.text} {lead_in_of(hit.chunk, i)}"))
@@ -319,8 +319,8 @@ def passage_features(
         words |= set(tokens(lead_in_of(chunk, best.index, whole=True)))
         lead = list_head(chunk, best.index)
         if lead >= 0 and chunk.sentences[lead].kind == "lead_in":
-            start = library.sentence_rows[chunk.id][0]  # its members were scored from these rows
-            lead_similarity = max(0.0, float(library.sentence_vectors[start + lead] @ vector))
+            rows = library.sentences([chunk])[chunk.id]  # its members were scored from these rows
+            lead_similarity = max(0.0, float(rows.vectors[lead] @ vector))
     section = set(tokens(chunk.section))
     similarities = sorted((m.similarity for m in members), reverse=True)[:3]
     hit = hits[best.rank] if best.rank < len(hits) else None

@@ -15,7 +15,6 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,15 +143,6 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         text=text,
         sentences=sentences,
     )
-
-
-@dataclass(frozen=True)
-class StoredSentences:
-    """Every stored sentence vector, grouped by chunk, for the answerer to score without a model call."""
-
-    chunk_ids: list[str]
-    offsets: dict[str, tuple[int, int]]  # chunk id -> (start, end) rows in `vectors`
-    vectors: Vectors
 
 
 class ChromaIndex:
@@ -350,25 +340,40 @@ class ChromaIndex:
         return sorted(chunks, key=lambda c: (c.source, c.position))
 
     @_guarded
-    def load_sentence_vectors(self) -> StoredSentences:
-        """All sentence vectors, grouped so a chunk's sentences are one contiguous block of rows."""
-        page = self._get_all(self.sentences, ["metadatas", "embeddings"])
-        rows = sorted(
-            range(len(page["ids"])),
-            key=lambda r: (page["metadatas"][r]["chunk_id"], page["metadatas"][r]["index"]),
-        )
-        dimension = len(page["embeddings"][0]) if rows else 0
-        vectors = np.zeros((len(rows), dimension), dtype=np.float32)
-        offsets: dict[str, tuple[int, int]] = {}
-        chunk_ids: list[str] = []
-        for position, row in enumerate(rows):
-            vectors[position] = page["embeddings"][row]
-            chunk = page["metadatas"][row]["chunk_id"]
-            start, _ = offsets.get(chunk, (position, position))
-            if chunk not in offsets:
-                chunk_ids.append(chunk)
-            offsets[chunk] = (start, position + 1)
-        return StoredSentences(chunk_ids, offsets, vectors)
+    def sentence_vectors_of(self, chunks: list[Chunk]) -> dict[str, Vectors]:
+        """The stored sentence vectors of these chunks, one row per sentence in order. A chunk
+        missing any of its rows (an interrupted write the next ingest repairs) is left out."""
+        ids = [f"{c.id}:{i}" for c in chunks for i in range(len(c.sentences))]
+        found: dict[str, Any] = {}
+        for start in range(0, len(ids), _GET_PAGE):
+            page = self.sentences.get(ids=ids[start : start + _GET_PAGE], include=["embeddings"])
+            found.update(zip(page["ids"], page["embeddings"], strict=True))
+        out: dict[str, Vectors] = {}
+        for chunk in chunks:
+            rows = [found.get(f"{chunk.id}:{i}") for i in range(len(chunk.sentences))]
+            if rows and all(row is not None for row in rows):
+                out[chunk.id] = np.asarray(rows, dtype=np.float32)
+        return out
+
+    @_guarded
+    def sentence_sample(self, most: int, pages: int = 8) -> Vectors:
+        """Up to `most` stored sentence vectors: all of them in a small index, else `pages` runs
+        of rows spread evenly over the store (enough to estimate their mean)."""
+        total = self.sentences.count()
+        if total <= most:
+            spans = [(0, total)]
+        else:
+            size = most // pages
+            spans = [(p * (total // pages), size) for p in range(pages)]
+        rows: list[Any] = []
+        for offset, limit in spans:
+            for start in range(offset, offset + limit, _GET_PAGE):
+                take = min(_GET_PAGE, offset + limit - start)
+                page = self.sentences.get(include=["embeddings"], limit=take, offset=start)
+                rows.extend(page["embeddings"] if page["embeddings"] is not None else [])
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(rows, dtype=np.float32)
 
     @_guarded
     def check(self) -> None:

@@ -1,4 +1,7 @@
-from bot.answer.retrieval import search
+import numpy as np
+import pytest
+
+from bot.answer.retrieval import Library, search
 
 
 def test_acronyms_are_found_lexically(seed_bot):
@@ -28,3 +31,38 @@ def test_retriever_is_a_langchain_retriever(seed_bot):
     documents = seed_bot.chain.retriever.invoke("Do school OTs get summers off?")
     assert documents and documents[0].metadata["title"]
     assert "hit" in documents[0].metadata
+
+
+# Sentence vectors: read whole from a small index, through a bounded cache from a large one
+
+
+def test_a_small_index_is_read_whole_when_the_library_loads(seed_bot):
+    library = seed_bot.chain.library
+    rows = sum(len(c.sentences) for c in library.chunks)
+    assert library.cached_rows == rows  # every chunk's sentences, before any question
+
+
+def test_a_bounded_cache_answers_like_the_whole_index(seed_bot):
+    whole = seed_bot.chain.library
+    bounded = Library(whole.index, cache_rows=10)
+    assert bounded.cached_rows == 0  # too big to read whole: nothing read yet
+    assert np.allclose(bounded.mean, whole.mean, atol=1e-6)  # the sample is every row here
+    for question in ("Do school OTs get summers off?", "What is an IEP?"):
+        vector = seed_bot.chain.embed_query(question)
+        assert search(bounded, question, vector) == search(whole, question, vector)
+        assert bounded.cached_rows <= 10 or len(bounded._cache) == 1  # never more than asked
+
+
+def test_best_sentences_score_only_the_chunks_asked_for(seed_bot):
+    library = seed_bot.chain.library
+    vector = seed_bot.chain.embed_query("Do school OTs get summers off?")
+    some = [c.id for c in library.chunks[:3]]
+    best = library.best_sentences([*some, "no-such-chunk"], vector)
+    assert set(best) == set(some)
+    question = library.center(vector)
+    for chunk_id in some:
+        rows = library.sentences([library.by_id[chunk_id]])[chunk_id]
+        centred = (rows.vectors - library.mean) / np.linalg.norm(
+            rows.vectors - library.mean, axis=1, keepdims=True
+        )
+        assert best[chunk_id] == pytest.approx(float((centred @ question).max()), abs=1e-5)

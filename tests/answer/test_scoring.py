@@ -165,8 +165,8 @@ def test_each_candidate_is_scored_with_its_own_stored_vector(retrieve, library, 
     found = retrieve("Do school OTs get summers off?")
     terms = question_terms(library, found.question, glossary)
     for candidate in candidates_for(library, found.hits, terms, found.vector, policy):
-        start, _ = library.sentence_rows[candidate.chunk.id]
-        assert np.array_equal(candidate.vector, library.sentence_vectors[start + candidate.index])
+        rows = library.sentences([candidate.chunk])[candidate.chunk.id]
+        assert np.array_equal(candidate.vector, rows.vectors[candidate.index])
         assert candidate.similarity == pytest.approx(float(candidate.vector @ found.vector))
 
 

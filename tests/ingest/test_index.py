@@ -132,23 +132,27 @@ def test_chunks_come_back_whole_in_article_and_reading_order(index, vectors):
     assert index.count() == 3
 
 
-def test_sentence_vectors_come_back_grouped_by_chunk_in_sentence_order(index, vectors):
+def test_sentence_vectors_come_back_by_chunk_in_sentence_order(index, vectors):
     store(index, vectors, CHUNKS[:1])  # in two writes
     store(index, vectors, CHUNKS[1:])
     written: dict[str, list[np.ndarray]] = {}
     for chunk, vector in zip([c for c in CHUNKS for _ in c.sentences], vectors[1], strict=True):
         written.setdefault(chunk.id, []).append(vector)
 
-    stored = index.load_sentence_vectors()
-    assert sorted(stored.chunk_ids) == ["a0", "a1", "b0"]
-    rows = sorted(stored.offsets.values())
-    assert rows[0][0] == 0 and rows[-1][1] == len(stored.vectors) == 6
-    assert all(
-        end == start for (_, end), (start, _) in zip(rows, rows[1:], strict=False)
-    )  # contiguous
+    stored = index.sentence_vectors_of(CHUNKS)
+    assert sorted(stored) == ["a0", "a1", "b0"]
     for chunk_id, rows_written in written.items():
-        start, end = stored.offsets[chunk_id]
-        assert np.allclose(stored.vectors[start:end], np.stack(rows_written), atol=1e-6), chunk_id
+        assert np.allclose(stored[chunk_id], np.stack(rows_written), atol=1e-6), chunk_id
+    assert list(index.sentence_vectors_of(CHUNKS[1:2])) == [CHUNKS[1].id]  # only those asked
+
+
+def test_a_sample_of_sentence_vectors_is_all_of_them_in_a_small_index(index, vectors):
+    assert index.sentence_sample(100).shape == (0, 0)  # nothing stored yet
+    store(index, vectors)
+    sample = index.sentence_sample(100)
+    assert sample.shape == vectors[1].shape
+    assert np.allclose(sample.mean(axis=0), vectors[1].mean(axis=0), atol=1e-6)
+    assert len(index.sentence_sample(4, pages=2)) == 4  # spread runs, no more than asked
 
 
 def test_search_finds_the_nearest_chunks_by_cosine(index, embedder, vectors):
@@ -203,7 +207,9 @@ def test_writes_larger_than_chromas_batch_limit_are_split(settings: Settings, em
     assert index.count() == len(chunks)
     assert sum(index.sentence_counts().values()) == len(chunks) * per_chunk > limit
     # Reading back pages through more rows than one read returns.
-    assert len(index.load_sentence_vectors().vectors) == len(chunks) * per_chunk > 5000
+    stored = index.sentence_vectors_of(chunks)
+    assert sum(len(rows) for rows in stored.values()) == len(chunks) * per_chunk > 5000
+    assert len(index.sentence_sample(10**6)) == len(chunks) * per_chunk  # all, paged
 
 
 def test_a_partial_article_is_refused_and_nothing_is_stored(index, vectors):
@@ -246,7 +252,7 @@ def test_deleting_sentences_keeps_their_chunk(index, vectors):
     index.delete_sentences(["b0"])
     assert index.count() == 3
     assert index.sentence_counts() == {"a0": 2, "a1": 2}
-    assert "b0" not in index.load_sentence_vectors().offsets
+    assert "b0" not in index.sentence_vectors_of(CHUNKS)
 
 
 def test_the_generation_changes_with_each_bump_and_is_seen_by_every_reader(

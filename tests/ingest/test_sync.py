@@ -43,12 +43,10 @@ def test_first_run_adds_everything_and_second_run_embeds_nothing(corpus, index, 
 def test_sentence_vectors_stored_for_every_sentence(corpus, index, embedder):
     run(corpus, index, embedder)
     chunks = index.load_chunks()
-    stored = index.load_sentence_vectors()
-    assert set(stored.chunk_ids) == {c.id for c in chunks}
+    stored = index.sentence_vectors_of(chunks)
+    assert set(stored) == {c.id for c in chunks}
     for chunk in chunks:
-        start, end = stored.offsets[chunk.id]
-        assert end - start == len(chunk.sentences)
-    assert stored.vectors.shape[1] == 384
+        assert stored[chunk.id].shape == (len(chunk.sentences), 384)
 
 
 def test_changed_article_replaces_exactly_its_old_chunks(corpus, index, embedder):
