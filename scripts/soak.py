@@ -85,16 +85,17 @@ def ingest_with_kills(corpus: Path, index: Path, kills: int, seed: int) -> dict:
 def check_index(index_dir: Path, corpus: Path) -> dict[str, int]:
     index = ChromaIndex(index_dir, SentenceTransformerEmbedder())
     stored = index.stored_metadata()
-    counts = index.sentence_counts()
-    incomplete = sum(counts.get(i, 0) != len(json.loads(m["sentences"])) for i, m in stored.items())
+    chunks = index.load_chunks()
+    vectors = index.sentence_vectors_of(chunks)
+    blocks = index.sentence_chunks()
     manifest = {a["source"] for a in read_manifest(index_dir)["articles"]}
     return {
         "articles": len(manifest),
         "articles_missing_from_manifest": len({p.name for p in discover(corpus)} - manifest),
         "chunks": len(stored),
-        "sentence_vectors": sum(counts.values()),
-        "orphans": sum(n for i, n in counts.items() if i not in stored),
-        "incomplete_chunks": incomplete,
+        "sentence_vectors": sum(len(rows) for rows in vectors.values()),
+        "orphans": len(blocks - set(stored)),
+        "incomplete_chunks": sum(c.id not in vectors and bool(c.sentences) for c in chunks),
     }
 
 

@@ -22,7 +22,7 @@ from pydantic import ConfigDict
 from bot.answer.lexical import Vocabulary, tokens
 from bot.answer.okapi import Okapi
 from bot.ingest.embedding import Vectors
-from bot.ingest.index import ChromaIndex
+from bot.ingest.index import ChromaIndex, IndexDamaged
 from bot.ingest.tagging import SIDES, is_comparison
 from bot.models import Chunk, Setting
 
@@ -62,6 +62,11 @@ class Library:
     ) -> None:
         self.index = index
         self.chunks: list[Chunk] = index.load_chunks()
+        if index.legacy and self.chunks:
+            raise IndexDamaged(
+                index.index_dir, "its sentence vectors are stored in an older layout", index.remote
+            )
+        index.check()  # damaged vector files show only when searched: say so before answering
         self.by_id = {chunk.id: chunk for chunk in self.chunks}
         self.cache_rows = cache_rows
         self._cache: OrderedDict[str, ChunkSentences] = OrderedDict()

@@ -1,4 +1,10 @@
-"""The Chroma index: one collection of chunks and one of their sentences, both embedded by us.
+"""The Chroma index: a collection of chunks with their vectors, and one record per chunk holding
+its sentence vectors, all embedded by us.
+
+Sentence vectors are only ever read by chunk (the answerer scores the sentences of the chunks a
+question retrieved), never searched, so they are stored as one block per chunk in a record's
+metadata rather than as one searchable row each: writing a chunk's block costs about a tenth of
+writing its sentences as rows with their HNSW entries, and a block is written whole or not at all.
 
 Chroma is always handed our embedding function (its default one would try to download a model)
 and one shared client `Settings` with telemetry off.
@@ -6,7 +12,9 @@ and one shared client `Settings` with telemetry off.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +37,7 @@ from bot.ingest.embedding import Embedder, Vectors
 from bot.models import Chunk, Sentence
 
 _GET_PAGE = 5000
+_BLOCK_PAGE = 1000  # sentence blocks per read or write (~15 kB each)
 
 
 class IndexDamaged(Exception):
@@ -183,10 +192,14 @@ class ChromaIndex:
             configuration=configuration,
         )
         self.sentences: Any = self.client.get_or_create_collection(
-            f"{collection}-sentences",
-            embedding_function=function,
-            configuration=configuration,
+            f"{collection}-sentence-vectors", embedding_function=function
         )
+        # Sentence vectors stored one row each (before blocks): an index in that layout is read
+        # as lacking them, and the next ingest embeds them again and drops the old collection.
+        self.legacy_sentences = f"{collection}-sentences"
+        self.legacy = self.legacy_sentences in {
+            getattr(c, "name", c) for c in self.client.list_collections()
+        }
         # One record whose value changes whenever an ingest changes the index, so every process
         # answering from it (one folder or one Chroma server) can tell that it must reload.
         self.meta: Any = self.client.get_or_create_collection(
@@ -229,34 +242,39 @@ class ChromaIndex:
             return 1000
 
     @_guarded
-    def sentence_counts(self) -> dict[str, int]:
-        """Chunk id -> how many sentence vectors are stored for it (orphans included)."""
-        counts: dict[str, int] = {}
-        for meta in self._get_all(self.sentences, ["metadatas"])["metadatas"]:
-            chunk_id = str(meta["chunk_id"])
-            counts[chunk_id] = counts.get(chunk_id, 0) + 1
-        return counts
+    def sentence_chunks(self) -> set[str]:
+        """Ids of the chunks whose sentence vectors are stored (orphans included)."""
+        return set(self._get_all(self.sentences, [])["ids"])
 
     @_guarded
     def delete_sentences(self, chunk_ids: Iterable[str]) -> None:
-        """Drop the sentence vectors of these chunks (orphans, or a chunk stored incomplete)."""
+        """Drop the sentence vectors of these chunks (orphans, or chunks to embed again)."""
         ids = list(chunk_ids)
         for start in range(0, len(ids), 500):
-            self.sentences.delete(where={"chunk_id": {"$in": ids[start : start + 500]}})
+            self.sentences.delete(ids=ids[start : start + 500])
 
-    def _get_all(self, collection: Any, include: list[str]) -> dict[str, list[Any]]:
+    @_guarded
+    def drop_legacy(self) -> None:
+        """Delete the sentence rows of the layout before blocks (their chunks get blocks anew)."""
+        if self.legacy:
+            self.client.delete_collection(self.legacy_sentences)
+            self.legacy = False
+
+    def _get_all(
+        self, collection: Any, include: list[str], page_size: int = _GET_PAGE
+    ) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"ids": []}
         for key in include:
             out[key] = []
         offset = 0
         while True:
-            page = collection.get(include=include, limit=_GET_PAGE, offset=offset)
+            page = collection.get(include=include, limit=page_size, offset=offset)
             out["ids"].extend(page["ids"])
             for key in include:
                 out[key].extend(page[key] if page[key] is not None else [])
-            if len(page["ids"]) < _GET_PAGE:
+            if len(page["ids"]) < page_size:
                 return out
-            offset += _GET_PAGE
+            offset += page_size
 
     @_guarded
     def stored_metadata(self) -> dict[str, dict[str, Any]]:
@@ -267,45 +285,39 @@ class ChromaIndex:
     def add(self, chunks: list[Chunk], chunk_vectors: Vectors, sentence_vectors: Vectors) -> None:
         """Store chunks with their vectors; `sentence_vectors` follow the chunks' sentences in order.
 
-        Sentences are written before their chunks and a stored chunk counts as indexed, so a crash
-        part way leaves at worst sentence rows without a chunk, which the next ingest removes.
-        Writes go in batches the client accepts, however many chunks there are.
+        Each chunk's sentence block is written before the chunk, and a stored chunk counts as
+        indexed only with its block, so a crash part way leaves at worst blocks without a chunk,
+        which the next ingest removes. Writes go in batches the client accepts.
         """
         if not chunks:
             return
-        ids, documents, metadatas = [], [], []
-        for chunk in chunks:
-            for i, sentence in enumerate(chunk.sentences):
-                ids.append(f"{chunk.id}:{i}")
-                documents.append(sentence.text)
-                metadatas.append({"chunk_id": chunk.id, "source": chunk.source, "index": i})
-        if len(ids) != len(sentence_vectors) or len(chunks) != len(chunk_vectors):
+        sizes = [len(chunk.sentences) for chunk in chunks]
+        if sum(sizes) != len(sentence_vectors) or len(chunks) != len(chunk_vectors):
             # The caller's mistake, not damage: raised outside the store's guard.
             raise ValueError(
-                f"{len(chunks)} chunks with {len(chunk_vectors)} vectors and {len(ids)} sentences "
-                f"with {len(sentence_vectors)} vectors: refusing to store a partial article"
+                f"{len(chunks)} chunks with {len(chunk_vectors)} vectors and {sum(sizes)} "
+                f"sentences with {len(sentence_vectors)} vectors: refusing to store a partial article"
             )
-        self._write(chunks, chunk_vectors, sentence_vectors, ids, documents, metadatas)
+        ends = np.cumsum(sizes)
+        blocks = [
+            _block(chunk, sentence_vectors[end - size : end])
+            for chunk, size, end in zip(chunks, sizes, ends, strict=True)
+        ]
+        self._write(chunks, chunk_vectors, blocks)
 
     @_guarded
     def _write(
-        self,
-        chunks: list[Chunk],
-        chunk_vectors: Vectors,
-        sentence_vectors: Vectors,
-        ids: list[str],
-        documents: list[str],
-        metadatas: list[dict[str, Any]],
+        self, chunks: list[Chunk], chunk_vectors: Vectors, blocks: list[dict[str, Any]]
     ) -> None:
-        step = self.max_batch
-        for start in range(0, len(ids), step):
-            end = start + step
+        step = min(self.max_batch, _BLOCK_PAGE)
+        for start in range(0, len(chunks), step):
+            part = chunks[start : start + step]
             self.sentences.upsert(
-                ids=ids[start:end],
-                documents=documents[start:end],
-                metadatas=metadatas[start:end],
-                embeddings=sentence_vectors[start:end],
+                ids=[c.id for c in part],
+                metadatas=blocks[start : start + step],
+                embeddings=[[_key(c.id)] for c in part],
             )
+        step = self.max_batch
         for start in range(0, len(chunks), step):
             part = chunks[start : start + step]
             self.chunks.upsert(
@@ -342,38 +354,36 @@ class ChromaIndex:
     @_guarded
     def sentence_vectors_of(self, chunks: list[Chunk]) -> dict[str, Vectors]:
         """The stored sentence vectors of these chunks, one row per sentence in order. A chunk
-        missing any of its rows (an interrupted write the next ingest repairs) is left out."""
-        ids = [f"{c.id}:{i}" for c in chunks for i in range(len(c.sentences))]
-        found: dict[str, Any] = {}
-        for start in range(0, len(ids), _GET_PAGE):
-            page = self.sentences.get(ids=ids[start : start + _GET_PAGE], include=["embeddings"])
-            found.update(zip(page["ids"], page["embeddings"], strict=True))
+        without a block that matches its sentences (an interrupted write) is left out."""
+        sizes = {c.id: len(c.sentences) for c in chunks}
+        ids = list(sizes)
         out: dict[str, Vectors] = {}
-        for chunk in chunks:
-            rows = [found.get(f"{chunk.id}:{i}") for i in range(len(chunk.sentences))]
-            if rows and all(row is not None for row in rows):
-                out[chunk.id] = np.asarray(rows, dtype=np.float32)
+        for start in range(0, len(ids), _BLOCK_PAGE):
+            page = self.sentences.get(ids=ids[start : start + _BLOCK_PAGE], include=["metadatas"])
+            for chunk_id, meta in zip(page["ids"], page["metadatas"], strict=True):
+                rows = _unblock(meta)
+                if rows is not None and len(rows) == sizes[chunk_id]:
+                    out[chunk_id] = rows
         return out
 
     @_guarded
     def sentence_sample(self, most: int, pages: int = 8) -> Vectors:
-        """Up to `most` stored sentence vectors: all of them in a small index, else `pages` runs
-        of rows spread evenly over the store (enough to estimate their mean)."""
-        total = self.sentences.count()
-        if total <= most:
-            spans = [(0, total)]
+        """About `most` stored sentence vectors: all of them in a small index, else `pages` runs
+        of blocks spread evenly over the store (enough to estimate their mean)."""
+        blocks = self.sentences.count()
+        per_block = 7  # a typical chunk's sentences: only decides how many blocks a run reads
+        if blocks * per_block <= most:
+            spans = [(0, blocks)]
         else:
-            size = most // pages
-            spans = [(p * (total // pages), size) for p in range(pages)]
-        rows: list[Any] = []
+            size = max(1, most // per_block // pages)
+            spans = [(p * (blocks // pages), size) for p in range(pages)]
+        rows: list[Vectors] = []
         for offset, limit in spans:
-            for start in range(offset, offset + limit, _GET_PAGE):
-                take = min(_GET_PAGE, offset + limit - start)
-                page = self.sentences.get(include=["embeddings"], limit=take, offset=start)
-                rows.extend(page["embeddings"] if page["embeddings"] is not None else [])
-        if not rows:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(rows, dtype=np.float32)
+            for start in range(offset, offset + limit, _BLOCK_PAGE):
+                take = min(_BLOCK_PAGE, offset + limit - start)
+                page = self.sentences.get(include=["metadatas"], limit=take, offset=start)
+                rows.extend(r for r in map(_unblock, page["metadatas"] or []) if r is not None)
+        return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     @_guarded
     def check(self) -> None:
@@ -394,6 +404,27 @@ class ChromaIndex:
         )
         distances = result["distances"][0] if result["distances"] else []
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], distances, strict=True)]
+
+
+def _block(chunk: Chunk, vectors: Vectors) -> dict[str, Any]:
+    """A chunk's sentence vectors as record metadata: float32 bytes, base64 (exact)."""
+    data = np.ascontiguousarray(vectors, dtype="<f4").tobytes()
+    return {"source": chunk.source, "rows": len(vectors), "vectors": base64.b64encode(data).decode()}
+
+
+def _unblock(meta: dict[str, Any] | None) -> Vectors | None:
+    """The vectors of a stored block, or None when it cannot be read."""
+    try:
+        rows = int(meta["rows"])  # type: ignore[index]
+        data = np.frombuffer(base64.b64decode(str(meta["vectors"])), dtype="<f4")  # type: ignore[index]
+        return data.reshape(rows, -1).astype(np.float32) if rows else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _key(chunk_id: str) -> float:
+    """The one-number vector a block is stored under (blocks are read by id, never searched)."""
+    return int.from_bytes(hashlib.blake2b(chunk_id.encode(), digest_size=4).digest(), "big") / 2**32
 
 
 def _probe_child(index_dir: str, collection: str) -> None:

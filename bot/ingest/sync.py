@@ -92,14 +92,6 @@ def _article_record(article: Article, chunks: int) -> dict[str, Any]:
     }
 
 
-def _sentences_in(meta: dict[str, Any]) -> int:
-    """How many sentences a stored chunk has, from its metadata."""
-    try:
-        return len(json.loads(str(meta.get("sentences", "[]"))))
-    except ValueError:
-        return -1  # unreadable: counts as incomplete, so it is written again
-
-
 def read_manifest(index_dir: Path) -> dict[str, Any]:
     """The article list written by the last ingest: {"articles": [...], "errors": [...]}."""
     path = index_dir / MANIFEST
@@ -136,17 +128,27 @@ def ingest(
             chunk_counts[article.source] = len(chunks)
             wanted.update((c.id, c) for c in chunks)
         index.check()  # a damaged store is rebuilt by the caller, not patched here
+        index.drop_legacy()  # sentence rows of the old layout: their chunks are embedded again
         stored = index.stored_metadata()
-        # A chunk counts as indexed only with all its sentence vectors; sentence rows without a
+        # A chunk counts as indexed only with its block of sentence vectors; blocks without a
         # chunk are what an interrupted run leaves. Both are repaired here.
-        counts = index.sentence_counts()
-        incomplete = [i for i, meta in stored.items() if counts.get(i, 0) != _sentences_in(meta)]
-        orphans = [i for i in counts if i not in stored]
+        blocks = index.sentence_chunks()
+        incomplete = [i for i in stored if i not in blocks]
+        orphans = [i for i in blocks if i not in stored]
         index.delete_sentences(orphans)
         index.delete(incomplete)  # written again below if the article still has them
         for chunk_id in incomplete:
             del stored[chunk_id]
 
+        # A chunk whose sentences changed (the splitter or a lead-in) is embedded again: its
+        # stored sentence vectors belong to the old sentences. Other changes are metadata only.
+        resplit = [
+            i for i, c in wanted.items()
+            if i in stored and chunk_metadata(c)["sentences"] != stored[i].get("sentences")
+        ]
+        index.delete(resplit)
+        for chunk_id in resplit:
+            del stored[chunk_id]
         to_add = [c for i, c in wanted.items() if i not in stored]
         to_update = [c for i, c in wanted.items() if i in stored and chunk_metadata(c) != stored[i]]
         # Chunks of a file that failed to read stay until the file is fixed or deleted.

@@ -134,10 +134,10 @@ def _consistent(index_dir: Path, corpus: Path, embedder) -> None:
 
     index = ChromaIndex(index_dir, embedder)
     stored = index.stored_metadata()
-    counts = index.sentence_counts()
+    vectors = index.sentence_vectors_of(index.load_chunks())
     for chunk_id, meta in stored.items():
-        assert counts.get(chunk_id) == len(json.loads(meta["sentences"])), chunk_id
-    assert set(counts) <= set(stored), "orphan sentence vectors"
+        assert len(vectors[chunk_id]) == len(json.loads(meta["sentences"])), chunk_id
+    assert index.sentence_chunks() <= set(stored), "orphan sentence vectors"
     manifest = {a["source"]: a["chunks"] for a in read_manifest(index_dir)["articles"]}
     from bot.ingest.loading import discover
 
@@ -210,13 +210,56 @@ def test_chunks_left_without_their_sentence_vectors_are_repaired(corpus, index, 
     first = run(corpus, index, embedder)
     damaged = sorted(index.stored_metadata())[:3]
     index.delete_sentences(damaged)
-    index.sentences.upsert(  # and sentence rows whose chunk was never written
-        ids=["ghost:0"], documents=["x"], metadatas=[{"chunk_id": "ghost", "source": "g", "index": 0}],
-        embeddings=[[0.0] * 383 + [1.0]],
+    index.sentences.upsert(  # and a block whose chunk was never written
+        ids=["ghost"], metadatas=[{"source": "g", "rows": 1, "vectors": ""}], embeddings=[[0.5]]
     )
 
     report = run(corpus, index, embedder)
 
     assert report.repaired == 4 and report.added == 3
     assert report.unchanged == first.chunks - 3
+    _consistent(index.index_dir, corpus, embedder)
+
+
+def test_a_chunk_whose_sentences_changed_is_embedded_again(corpus, index, embedder):
+    """Stored sentence vectors belong to the sentences they were made from: a new split of the
+    same chunk (a changed splitter) re-embeds it rather than keeping vectors of other sentences."""
+    import json
+
+    run(corpus, index, embedder)
+    chunk = next(c for c in index.load_chunks() if len(c.sentences) > 1)
+    meta = index.stored_metadata()[chunk.id]
+    merged = json.loads(meta["sentences"])
+    merged[:2] = [[merged[0][0] + " " + merged[1][0], *merged[0][1:]]]
+    index.chunks.update(ids=[chunk.id], metadatas=[{**meta, "sentences": json.dumps(merged)}])
+
+    report = run(corpus, index, embedder)
+
+    assert report.added == 1
+    stored = index.sentence_vectors_of([chunk])[chunk.id]
+    assert len(stored) == len(chunk.sentences)
+    _consistent(index.index_dir, corpus, embedder)
+
+
+def test_an_index_in_the_old_sentence_layout_is_reported_then_embedded_again(
+    corpus, index, embedder
+):
+    """Before blocks, sentence vectors were rows of an `-sentences` collection."""
+    from bot.answer.retrieval import Library
+    from bot.ingest.index import IndexDamaged
+
+    first = run(corpus, index, embedder)
+    index.delete_sentences(index.sentence_chunks())
+    index.client.get_or_create_collection("otbot-sentences", embedding_function=None)
+    old = ChromaIndex(index.index_dir, embedder)
+    assert old.legacy
+    with pytest.raises(IndexDamaged, match="older layout"):
+        Library(old)
+
+    report = run(corpus, old, embedder)
+
+    assert report.repaired == first.chunks and not old.legacy
+    reopened = ChromaIndex(index.index_dir, embedder)
+    assert not reopened.legacy
+    assert Library(reopened).cached_rows == sum(len(c.sentences) for c in reopened.load_chunks())
     _consistent(index.index_dir, corpus, embedder)
