@@ -116,6 +116,7 @@ class Bot:
 
     @cached_property
     def chain(self) -> AnswerChain:
+        from bot.answer.adapting import QueryAdapter
         from bot.answer.chain import AnswerChain
         from bot.answer.refusal import PASSAGE_FEATURES, load_refusal_model
         from bot.answer.retrieval import Library
@@ -138,6 +139,7 @@ class Bot:
             load_glossary(self.settings.prompts_dir / "glossary.toml"),
             k=self.settings.retrieval_k,
             generator=self.generator,
+            adapter=QueryAdapter.load(self.settings.prompts_dir / "query_adapter.npy"),
         )
 
     @cached_property

@@ -34,6 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.answer.adapting import QueryAdapter  # noqa: E402
 from bot.answer.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel  # noqa: E402
 from bot.quality.evalsets import SetQuestion, has_text, judge, load_sets, materialise  # noqa: E402
 from bot.service import Bot, build_bot  # noqa: E402
@@ -62,12 +63,36 @@ def dev_questions(sets_path: Path, work: Path) -> list[Question]:
     return found
 
 
-def passage_rows(questions: list[Question]) -> list[tuple[np.ndarray, np.ndarray]]:
+class CrossFit:
+    """Gives each dev question the query adapter it would meet as a new question: for one the
+    adapter was trained on (scripts/adapt.py), the fold's adapter that never saw its article;
+    for any other, the shipped one. Without it, the decision would be calibrated on signals the
+    adapter had memorised, and trust new questions' weaker signals too much."""
+
+    def __init__(self, path: Path) -> None:
+        self.folds: dict[str, np.ndarray] = {}
+        if path.is_file():
+            saved = np.load(path)
+            self.folds = dict(zip(saved["ids"].tolist(), saved["matrices"], strict=True))
+        self.shipped: dict[int, QueryAdapter] = {}
+
+    def use(self, bot: Bot, q: SetQuestion) -> None:
+        embed = bot.chain.embed_query
+        shipped = self.shipped.setdefault(id(bot), embed.adapter)
+        matrix = self.folds.get(q.id)
+        embed.adapter = QueryAdapter(matrix) if matrix is not None else shipped
+        embed.clear()
+
+
+def passage_rows(
+    questions: list[Question], cross: CrossFit
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per in-scope question: its candidate passages' features and whether each holds the anchor."""
     groups = []
     for bot, q in questions:
         if not q.in_scope or not q.anchor:
             continue
+        cross.use(bot, q)
         features, labels = [], []
         for passage in bot.passages(q.question, q.turns(), q.mode):
             features.append([passage.features[name] for name in PASSAGE_FEATURES])
@@ -78,13 +103,14 @@ def passage_rows(questions: list[Question]) -> list[tuple[np.ndarray, np.ndarray
 
 
 def decision_rows(
-    questions: list[Question],
+    questions: list[Question], cross: CrossFit
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Signals, labels (answer would be right), whether in scope, and ids of dev questions."""
     rows, labels, in_scope, ids = [], [], [], []
     for bot, q in questions:
         if q.kind == "adversarial":
             continue
+        cross.use(bot, q)
         evidence = bot.evidence(q.question, q.turns())
         policy = evidence.out_of_scope
         if (policy is not None and not policy.unless_covered) or evidence.signals is None:
@@ -169,8 +195,10 @@ def main() -> int:
     args = parser.parse_args()
     today = date.today().isoformat()
     questions = dev_questions(args.sets, args.work)
+    cross = CrossFit(args.work / "adapter-folds.npz")
+    print(f"query adapter: out-of-fold for {len(cross.folds)} dev questions (scripts/adapt.py)")
 
-    groups = passage_rows(questions)
+    groups = passage_rows(questions, cross)
     current = questions[0][0].chain.composer.policy.ranker
     before = top1(groups, lambda x: x @ np.array([current.weights.get(n, 0.0) for n in PASSAGE_FEATURES]))
     w, b, cv = fit_ranker(groups)
@@ -190,7 +218,7 @@ def main() -> int:
         composer = bot.chain.composer  # refit the decision over the new ranker's answers
         composer.policy = replace(composer.policy, ranker=ranker)
 
-    x, y, in_scope, ids = decision_rows(questions)
+    x, y, in_scope, ids = decision_rows(questions, cross)
     weights, bias = fit(x, y, args.out_cost)
     answered = x @ weights + bias >= 0
     held = decision_cv(x, y, args.out_cost)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from bot.answer.adapting import QueryAdapter
 from bot.answer.composing import Composer, Composition
 from bot.answer.generating import GenerativeAnswerer
 from bot.answer.rendering import refusal, render
@@ -36,9 +37,12 @@ _YES_NO = re.compile(r"^\s*(do|does|did|is|are|can|could|will|would|should|has|h
 class QueryEmbedder:
     """Embeds questions, remembering recent ones (the retriever and the composer share a vector)."""
 
-    def __init__(self, embedder: Embedder, size: int = 256) -> None:
+    def __init__(
+        self, embedder: Embedder, size: int = 256, adapter: QueryAdapter | None = None
+    ) -> None:
         self.embedder = embedder
         self.size = size
+        self.adapter = adapter or QueryAdapter()
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
         self._lock = threading.Lock()  # the app answers several visitors at once
 
@@ -57,7 +61,8 @@ class QueryEmbedder:
                 self._cache.move_to_end(text)
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            fresh = dict(zip(missing, self.embedder.embed_few(missing), strict=True))
+            vectors = self.adapter(self.embedder.embed_few(missing))
+            fresh = dict(zip(missing, vectors, strict=True))
             with self._lock:
                 for text, vector in fresh.items():
                     self._cache[text] = vector
@@ -112,12 +117,13 @@ class AnswerChain:
         glossary: Glossary,
         k: int = 6,
         generator: GenerativeAnswerer | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         self.library = library
         self.wording = wording
         self.scope = scope
         self.glossary = glossary
-        self.embed_query = QueryEmbedder(embedder)
+        self.embed_query = QueryEmbedder(embedder, adapter=adapter)
         self.embed_word = QueryEmbedder(embedder, size=4096)
         self.retriever = HybridRetriever(library=library, embed_query=self.embed_query, k=k)
         self.composer = Composer(library, policy, glossary, self.embed_word.many)

@@ -34,7 +34,8 @@ from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
 
 # How many of the best sentences a generative answerer is given to word an answer from.
 EVIDENCE_FOR_MODEL = 8
-# For a comparison, a passage on the side not yet covered joins within this much of the best logit.
+# For a comparison, a passage on the side not yet covered joins within this much of the best
+# logit, or when the ranker finds it more likely than not to answer (logit >= 0) on its own.
 COMPARISON_MARGIN = 1.0
 # Two sentences this close in meaning say the same thing: an answer quotes one of them.
 REDUNDANT_COSINE = 0.9
@@ -188,7 +189,8 @@ class Composer:
             chosen.append(passage)
         sides: list[Passage] = []
         if comparison:  # the other setting's best passage, whatever the budget leaves
-            sides = _both_sides(chosen, passages, top.score - COMPARISON_MARGIN)[len(chosen) :]
+            floor = min(top.score - COMPARISON_MARGIN, 0.0)
+            sides = _both_sides(chosen, passages, floor)[len(chosen) :]
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
             statement = _passage_statement(passage, budget)

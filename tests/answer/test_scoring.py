@@ -427,7 +427,9 @@ def test_the_signals_are_the_ones_the_decision_is_fitted_on(retrieve, library, p
     for name, value in signals.items():
         assert 0.0 <= value <= 1.0, name
     assert signals["unknown"] == 0.0 and signals["unmatched"] == 0.0
-    assert signals["coverage"] > 0.5 and signals["similarity"] > 0.5
+    unrelated = _signals(retrieve, library, policy, glossary, "Which pizza toppings go best?")
+    for name in ("coverage", "similarity", "specific"):
+        assert signals[name] > unrelated[name], name
 
 
 def test_words_the_corpus_never_uses_count_as_unknown_and_unmatched(
