@@ -1,5 +1,6 @@
 """The one settings object: built once (from env `OTBOT_*` and CLI options) and passed explicitly."""
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -88,6 +89,16 @@ class Settings(BaseSettings):
         description=(
             "Comma-separated origins allowed to call the JSON API from a browser "
             "(e.g. https://careers.example.com); empty allows none, '*' allows any."
+        ),
+    )
+    answer_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=64,
+        description=(
+            "Answers worked out at once by the server (JSON API and chat each); more requests "
+            "wait their turn in order. Answering is CPU work: more than the cores only adds "
+            "contention (default: the number of cores)."
         ),
     )
     api_max_body_bytes: int = Field(

@@ -329,8 +329,9 @@ def targets(results: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[s
     else:
         add("`otbot serve` answering < 10 s after start", "not measured", None)
     load: Any = results.get("load")
-    for interface, name in (("json", "JSON API"), ("gradio", "Gradio queue")):
-        if _ok(load):
+    for interface, name in (("json", "JSON API"), ("gradio", "Gradio queue, gradio_client"),
+                            ("gradio-http", "Gradio queue, its HTTP API")):
+        if _ok(load) and interface in load:
             figures = load[interface]
             p95 = figures["latency_s"]["p95"]
             profile = (load.get("profiles") or {}).get(interface) or {}

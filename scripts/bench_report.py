@@ -302,13 +302,18 @@ def load_section(result: dict[str, Any] | None) -> list[str]:
         "alternated over servers and interfaces, so every row saw the same machine. Rows with "
         "one user are one client asking the same number of questions alone, before the load: the "
         "floor under the loaded figures. The clients run on the same cores as the servers; their "
-        "CPU time is shown beside the server's.",
+        "CPU time is shown beside the server's. The Gradio queue is measured twice: through "
+        "`gradio_client`, and through Gradio's HTTP API (`POST /gradio_api/call/chat`, then the "
+        "event's stream) with one httpx connection per user, as a browser would call it: "
+        "`gradio_client` spends several times the server's CPU per request on these same two "
+        "cores, which a visitor's browser spends on its own machine.",
         "",
     ]
     rows = []
     for variant, figures_of in variants.items():
-        for interface, name in (("json", "JSON API `POST /api/ask`"),
-                                ("gradio", "Gradio queue (`gradio_client`, `/chat`)")):
+        for interface, name in LOAD_INTERFACES.items():
+            if interface not in figures_of:
+                continue  # a run from before that client
             for users, figures in ((result["users"], figures_of[interface]),
                                    (1, figures_of.get("one_user", {}).get(interface))):
                 if figures is None:
@@ -327,8 +332,8 @@ def load_section(result: dict[str, Any] | None) -> list[str]:
         rows,
     )
     for variant, figures_of in variants.items():
-        for interface in ("json", "gradio"):
-            if figures_of[interface]["error_samples"]:
+        for interface in LOAD_INTERFACES:
+            if figures_of.get(interface, {}).get("error_samples"):
                 lines += [f"{variant}, {interface}: first errors "
                           f"`{figures_of[interface]['error_samples']}`", ""]
         lines += [
@@ -338,6 +343,13 @@ def load_section(result: dict[str, Any] | None) -> list[str]:
             "",
         ]
     return lines
+
+
+LOAD_INTERFACES = {
+    "json": "JSON API `POST /api/ask`",
+    "gradio": "Gradio queue (`gradio_client`, `/chat`)",
+    "gradio-http": "Gradio queue (HTTP API, `/gradio_api/call/chat`)",
+}
 
 
 def targets_section(targets: list[dict[str, Any]]) -> list[str]:

@@ -275,6 +275,34 @@ def _gradio_user(url: str) -> Any:
     return ask, getattr(client, "close", lambda: None)
 
 
+def _gradio_http_user(url: str) -> Any:
+    """The same `/chat` event through Gradio's queue, over its documented HTTP API (POST the
+    inputs, then read the event's server-sent stream) with one httpx connection: what a
+    browser's requests cost the server, without gradio_client's own CPU on these two cores."""
+    import httpx
+
+    client = httpx.Client(base_url=url, timeout=120)
+
+    def ask(question: str) -> bool:
+        posted = client.post("gradio_api/call/chat", json={"data": [question, "candidate"]})
+        event = posted.json()["event_id"]
+        with client.stream("GET", f"gradio_api/call/chat/{event}") as stream:
+            kind = ""
+            for line in stream.iter_lines():
+                if line.startswith("event:"):
+                    kind = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and kind in ("complete", "error"):
+                    reply = json.loads(line.split(":", 1)[1])
+                    return kind == "complete" and bool(reply and str(reply[0]).strip())
+        return False
+
+    return ask, client.close
+
+
+USERS = {"json": _json_user, "gradio": _gradio_user, "gradio-http": _gradio_http_user}
+INTERFACES = tuple(USERS)
+
+
 def load_round(
     server: Server, interface: str, questions: list[str], users: int, per_user: int,
     on_start: Any = None, on_end: Any = None,
@@ -282,7 +310,7 @@ def load_round(
     """`users` threads, each asking `per_user` questions in turn as fast as answers come. The
     clock (and `on_start`) starts once every user's client is made, and stops (`on_end`) when
     the last answer is in, before the clients are closed."""
-    make = _json_user if interface == "json" else _gradio_user
+    make = USERS[interface]
     with ThreadPoolExecutor(max_workers=users) as pool:  # a Gradio client takes ~0.5 s to make
         clients = list(pool.map(lambda _: make(server.url), range(users)))
     latencies: list[float] = []
@@ -379,17 +407,17 @@ def load_comparison(
         log(f"load: warm-up, then {rounds} round(s) x {users} users x {per_user} questions; "
             f"JSON API and Gradio alternating over {len(names)} server(s): {', '.join(names)}")
         for server in servers.values():  # untimed: connections, Gradio's queue, caches
-            for interface in ("json", "gradio"):
+            for interface in INTERFACES:
                 load_round(server, interface, questions, min(users, 4), 2)
         measured: dict[str, dict[str, list[LoadRound]]] = {
-            name: {"json": [], "gradio": []} for name in names
+            name: {interface: [] for interface in INTERFACES} for name in names
         }
         alone: dict[str, dict[str, LoadRound]] = {name: {} for name in names}
-        for interface in ("json", "gradio"):  # one user alone: the floor under the load figures
+        for interface in INTERFACES:  # one user alone: the floor under the load figures
             for name, server in servers.items():
                 alone[name][interface] = load_round(server, interface, questions, 1, per_user)
         for _ in range(rounds):
-            for interface in ("json", "gradio"):
+            for interface in INTERFACES:
                 for name, server in servers.items():
                     measured[name][interface].append(
                         load_round(server, interface, questions, users, per_user)
@@ -407,7 +435,7 @@ def load_comparison(
         out.update(out["variants"][names[0]])  # the shipped settings are the figures of record
         out["profiles"] = {}
         shipped = servers[names[0]]
-        for interface in ("json", "gradio"):
+        for interface in INTERFACES:
             missed = (out[interface]["latency_s"]["p95"] >= target_p95_s
                       or out[interface]["errors"] > 0)
             if profile == "always" or (profile == "unmet" and missed):

@@ -12,9 +12,11 @@ Starlette's thread pool, never on the event loop and never through Gradio's queu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Literal
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -152,6 +154,21 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+class _AnswerSlots:
+    """At most `workers` answers worked out at once, the rest waiting in arrival order (anyio's
+    limiter is first come, first served). More threads than cores answering at once only share
+    the cores and the GIL: each answer takes longer and the slowest wait longest."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._limiter: CapacityLimiter | None = None
+
+    def get(self) -> CapacityLimiter:
+        if self._limiter is None:  # made on the server's event loop, at the first question
+            self._limiter = CapacityLimiter(self.workers)
+        return self._limiter
+
+
 def build_api(bot: Bot) -> FastAPI:
     """The FastAPI app with `/api/ask` and `/api/leads`; the Gradio app is mounted onto it."""
     settings = bot.settings
@@ -166,6 +183,7 @@ def build_api(bot: Bot) -> FastAPI:
     )
     api.add_middleware(BodyLimit, limit=settings.api_max_body_bytes)
     api.add_exception_handler(RequestValidationError, _validation_error)
+    slots = _AnswerSlots(settings.answer_workers)
 
     @api.post("/api/ask")
     async def ask(request: AskRequest) -> JSONResponse:
@@ -182,13 +200,16 @@ def build_api(bot: Bot) -> FastAPI:
                 return _error(422, str(error), f"history[{number}].content")
         history = [Turn(t.role, t.content) for t in request.history]
         try:
-            answer = await run_in_threadpool(
-                bot.ask,
-                request.question,
-                history,
-                mode=request.mode,
-                request_id=request.id,
-                record_refusal=True,
+            answer = await to_thread.run_sync(
+                functools.partial(
+                    bot.ask,
+                    request.question,
+                    history,
+                    mode=request.mode,
+                    request_id=request.id,
+                    record_refusal=True,
+                ),
+                limiter=slots.get(),
             )
         except QuestionError as error:
             return _error(422, str(error), "question")

@@ -13,10 +13,11 @@ from bot.service import Bot
 MAX_UPLOAD = "5mb"  # the same limit the corpus reader applies
 
 
-def build_server(bot: Bot, concurrency: int = 4) -> FastAPI:
-    """The API routes first (they win over Gradio's), then the Gradio app at `/`."""
+def build_server(bot: Bot) -> FastAPI:
+    """The API routes first (they win over Gradio's), then the Gradio app at `/`. Gradio's queue
+    works on as many events at once as the settings' `answer_workers` (the cores), in order."""
     demo = build_app(bot)
-    demo.queue(default_concurrency_limit=concurrency)
+    demo.queue(default_concurrency_limit=bot.settings.answer_workers)
     return gr.mount_gradio_app(
         build_api(bot),
         demo,

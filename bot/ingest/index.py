@@ -277,6 +277,20 @@ class ChromaIndex:
             offset += page_size
 
     @_guarded
+    def chunk_ids(self) -> set[str]:
+        """Ids of every stored chunk (no metadata read: cheap at any size)."""
+        return set(self._get_all(self.chunks, [])["ids"])
+
+    @_guarded
+    def metadata_of(self, chunk_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Chunk id -> stored metadata, for these chunks (those stored)."""
+        out: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(chunk_ids), _GET_PAGE):
+            page = self.chunks.get(ids=chunk_ids[start : start + _GET_PAGE], include=["metadatas"])
+            out.update(zip(page["ids"], page["metadatas"], strict=True))
+        return out
+
+    @_guarded
     def stored_metadata(self) -> dict[str, dict[str, Any]]:
         """Chunk id -> stored metadata, for every chunk in the index."""
         page = self._get_all(self.chunks, ["metadatas"])

@@ -8,8 +8,10 @@ of the corpus is still read.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +50,9 @@ class CorpusLoad:
 
     articles: list[Article]
     errors: list[ArticleError]
+    # Files whose fingerprint matched the one given (`load_corpus(unchanged=...)`): not read.
+    skipped: list[str] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # source -> `fingerprint` of each file
 
 
 def is_sidecar(path: Path) -> bool:
@@ -213,17 +218,36 @@ def _read_article(path: Path, corpus_dir: Path, source: str) -> Article:
     )
 
 
-def load_corpus(corpus_dir: Path) -> CorpusLoad:
-    """Read every article under `corpus_dir`; a bad file becomes an error, not a crash."""
+def fingerprint(path: Path) -> str:
+    """A digest of a corpus file's bytes and of its metadata sidecar's: what reading it depends
+    on besides the reading code."""
+    digest = hashlib.sha256(path.read_bytes())
+    for suffix in SIDECAR_SUFFIXES:
+        sidecar = path.with_name(path.name.rsplit(".", 1)[0] + suffix)
+        if sidecar.is_file():
+            digest.update(suffix.encode() + b"\0" + sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def load_corpus(corpus_dir: Path, unchanged: Mapping[str, str] | None = None) -> CorpusLoad:
+    """Read every article under `corpus_dir`; a bad file becomes an error, not a crash.
+
+    `unchanged` maps sources to the fingerprints they had when last read: a file with the same
+    fingerprint is not read again, only listed in `skipped`.
+    """
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
-    articles: list[Article] = []
-    errors: list[ArticleError] = []
+    load = CorpusLoad([], [])
     for path in discover(corpus_dir):
+        source = path.relative_to(corpus_dir).as_posix()
         try:
-            articles.append(read_article(path, corpus_dir))
+            load.fingerprints[source] = fingerprint(path)
+            if unchanged and unchanged.get(source) == load.fingerprints[source]:
+                load.skipped.append(source)
+                continue
+            load.articles.append(read_article(path, corpus_dir))
         except ArticleError as error:
-            errors.append(error)
+            load.errors.append(error)
         except OSError as error:
-            errors.append(ArticleError(path.relative_to(corpus_dir).as_posix(), str(error)))
-    return CorpusLoad(articles, errors)
+            load.errors.append(ArticleError(source, str(error)))
+    return load

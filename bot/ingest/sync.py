@@ -8,6 +8,7 @@ previously stored chunks: bad input never loses what is already indexed.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import sys
 import time
@@ -23,9 +24,13 @@ from bot.ingest.chunking import sentence_embedding_text, split
 from bot.ingest.embedding import Embedder, Vectors
 from bot.ingest.index import ChromaIndex, chunk_metadata
 from bot.ingest.loading import ArticleError, load_corpus
+from bot.ingest.tagging import PRACTICE_SETTINGS
 from bot.models import Article, Chunk
 
 MANIFEST = "articles.json"
+# Texts (chunks and sentences of whole articles) embedded in one length-sorted pass: enough that
+# batches of similar length form, few enough that an interrupted run loses seconds of work.
+EMBED_RUN_TEXTS = 512
 
 
 @dataclass
@@ -63,12 +68,34 @@ def index_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _embed(embedder: Embedder, texts: list[str], batch: int, progress: Any | None) -> Vectors:
-    parts = []
-    for start in range(0, len(texts), batch):
-        parts.append(embedder.embed(texts[start : start + batch]))
+    """The texts' vectors in their order, embedded in batches of similar length (longest first,
+    as sentence-transformers orders one call), so that a batch pads little."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    out: Vectors | None = None
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        vectors = embedder.embed([texts[i] for i in rows])
+        if out is None:
+            out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        out[rows] = vectors
         if progress is not None:
-            progress.update(len(texts[start : start + batch]))
-    return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+            progress.update(len(rows))
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
+
+
+def _groups(by_article: dict[str, list[Chunk]], texts: int) -> Iterator[list[list[Chunk]]]:
+    """Articles in runs of about `texts` texts to embed (chunks and sentences), each run embedded
+    in one sorted pass; every article is still stored whole, one at a time."""
+    run: list[list[Chunk]] = []
+    size = 0
+    for chunks in by_article.values():
+        run.append(chunks)
+        size += sum(1 + len(c.sentences) for c in chunks)
+        if size >= texts:
+            yield run
+            run, size = [], 0
+    if run:
+        yield run
 
 
 def _progress(total: int, show: bool) -> Any | None:
@@ -79,7 +106,16 @@ def _progress(total: int, show: bool) -> Any | None:
     return tqdm(total=total, desc="embedding", unit="text", file=sys.stderr)
 
 
-def _article_record(article: Article, chunks: int) -> dict[str, Any]:
+def pipeline_fingerprint(max_words: int) -> str:
+    """A digest of what turns a file into chunks: the reading, cleaning, tagging and chunking
+    code, the practice-setting words and the chunk size. A change to any reads every file again."""
+    digest = hashlib.sha256(f"max_words={max_words}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")) + [PRACTICE_SETTINGS]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _article_record(article: Article, chunk_ids: list[str], fingerprint: str) -> dict[str, Any]:
     return {
         "source": article.source,
         "title": article.title,
@@ -87,7 +123,9 @@ def _article_record(article: Article, chunks: int) -> dict[str, Any]:
         "date": article.date,
         "url": article.url,
         "tags": list(article.tags),
-        "chunks": chunks,
+        "chunks": len(chunk_ids),
+        "chunk_ids": chunk_ids,
+        "fingerprint": fingerprint,
         "gaps": [{"source": g.source, "kind": g.kind, "text": g.text} for g in article.gaps],
     }
 
@@ -119,22 +157,39 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     with index_lock(index.index_dir):
-        load = load_corpus(corpus_dir)
-        failed = {error.source for error in load.errors}
-        wanted: dict[str, Chunk] = {}
-        chunk_counts: dict[str, int] = {}
-        for article in load.articles:
-            chunks = split(article, max_words)
-            chunk_counts[article.source] = len(chunks)
-            wanted.update((c.id, c) for c in chunks)
         index.check()  # a damaged store is rebuilt by the caller, not patched here
         index.drop_legacy()  # sentence rows of the old layout: their chunks are embedded again
-        stored = index.stored_metadata()
+        # A file whose bytes (and sidecar) are those of the last ingest, read by the same code,
+        # gives the same chunks: it is not read again when all of them are stored whole.
+        before = read_manifest(index.index_dir)
+        pipeline = pipeline_fingerprint(max_words)
+        records = {
+            a["source"]: a
+            for a in before["articles"]
+            if before.get("pipeline") == pipeline and isinstance(a.get("chunk_ids"), list)
+        }
+        stored_ids = index.chunk_ids()
+        blocks = index.sentence_chunks()
+        whole = {
+            source: str(record.get("fingerprint"))
+            for source, record in records.items()
+            if all(i in stored_ids and i in blocks for i in record["chunk_ids"])
+        }
+        load = load_corpus(corpus_dir, whole)
+        kept = {source: records[source] for source in load.skipped}
+        kept_ids = {i for record in kept.values() for i in record["chunk_ids"]}
+        failed = {error.source for error in load.errors}
+        wanted: dict[str, Chunk] = {}
+        chunk_ids: dict[str, list[str]] = {}
+        for article in load.articles:
+            chunks = split(article, max_words)
+            chunk_ids[article.source] = [c.id for c in chunks]
+            wanted.update((c.id, c) for c in chunks)
+        stored = index.metadata_of(sorted(stored_ids - kept_ids))
         # A chunk counts as indexed only with its block of sentence vectors; blocks without a
         # chunk are what an interrupted run leaves. Both are repaired here.
-        blocks = index.sentence_chunks()
         incomplete = [i for i in stored if i not in blocks]
-        orphans = [i for i in blocks if i not in stored]
+        orphans = [i for i in blocks if i not in stored_ids]
         index.delete_sentences(orphans)
         index.delete(incomplete)  # written again below if the article still has them
         for chunk_id in incomplete:
@@ -162,26 +217,40 @@ def ingest(
         by_article: dict[str, list[Chunk]] = {}
         for chunk in to_add:
             by_article.setdefault(chunk.source, []).append(chunk)
-        for chunks in by_article.values():  # one article at a time: each is stored whole
-            sentences = [sentence_embedding_text(c, i) for c in chunks for i in range(len(c.sentences))]
-            chunk_vectors = _embed(embedder, [c.embedding_text for c in chunks], batch_size, progress)
-            sentence_vectors = _embed(embedder, sentences, batch_size, progress)
-            index.add(chunks, chunk_vectors, sentence_vectors)
+        for run in _groups(by_article, EMBED_RUN_TEXTS):
+            texts: list[str] = []
+            for chunks in run:
+                texts += [c.embedding_text for c in chunks]
+                texts += [
+                    sentence_embedding_text(c, i) for c in chunks for i in range(len(c.sentences))
+                ]
+            vectors = _embed(embedder, texts, batch_size, progress)
+            at = 0
+            for chunks in run:  # one article at a time: each is stored whole
+                sentences = sum(len(c.sentences) for c in chunks)
+                chunk_vectors = vectors[at : at + len(chunks)]
+                sentence_vectors = vectors[at + len(chunks) : at + len(chunks) + sentences]
+                index.add(chunks, chunk_vectors, sentence_vectors)
+                at += len(chunks) + sentences
         if progress is not None:
             progress.close()
         index.update_metadata(to_update)
         index.delete(to_remove)
         report.repaired = len([i for i in incomplete if i in wanted]) + len(orphans)
 
-        _write_manifest(index.index_dir, load.articles, chunk_counts, load.errors)
+        fresh = {
+            a.source: _article_record(a, chunk_ids[a.source], load.fingerprints[a.source])
+            for a in load.articles
+        }
+        _write_manifest(index.index_dir, kept | fresh, load.errors, before, pipeline)
         if to_add or to_update or to_remove or incomplete or orphans:
             index.bump_generation()  # processes answering from this index reload it
-        report.articles = len(load.articles)
-        report.chunks = len(wanted)
+        report.articles = len(load.articles) + len(kept)
+        report.chunks = len(wanted) + len(kept_ids)
         report.added = len(to_add)
         report.updated = len(to_update)
         report.removed = len(to_remove)
-        report.unchanged = len(wanted) - len(to_add) - len(to_update)
+        report.unchanged = report.chunks - len(to_add) - len(to_update)
         report.errors = [str(error) for error in load.errors]
     report.seconds = time.perf_counter() - started
     return report
@@ -189,16 +258,18 @@ def ingest(
 
 def _write_manifest(
     index_dir: Path,
-    articles: list[Article],
-    chunk_counts: dict[str, int],
+    records: dict[str, dict[str, Any]],
     errors: list[ArticleError],
+    before: dict[str, Any],
+    pipeline: str,
 ) -> None:
-    previous = {a["source"]: a for a in read_manifest(index_dir)["articles"]}
-    records = {a.source: _article_record(a, chunk_counts[a.source]) for a in articles}
+    previous = {a["source"]: a for a in before["articles"]}
+    records = dict(records)
     for error in errors:  # a file that failed keeps its last good record
         if error.source in previous:
             records[error.source] = previous[error.source]
     manifest = {
+        "pipeline": pipeline,
         "articles": [records[s] for s in sorted(records)],
         "errors": [{"source": e.source, "reason": e.reason} for e in errors],
     }

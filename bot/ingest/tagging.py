@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from bot.models import Setting
 from bot.prompts import PROMPTS_DIR, load_prompt_file
 
+PRACTICE_SETTINGS = PROMPTS_DIR / "practice_settings.toml"
+
 SIDES: tuple[Setting, Setting] = ("school", "clinical")
 _PARTS = re.compile(r"\b(?:vs\.?|versus|or|and|compared to|than)\b", re.IGNORECASE)
 
@@ -40,7 +42,7 @@ class _File(BaseModel):
 class PracticeSettings:
     """The compiled word lists of the settings file."""
 
-    def __init__(self, path: Path = PROMPTS_DIR / "practice_settings.toml") -> None:
+    def __init__(self, path: Path = PRACTICE_SETTINGS) -> None:
         data = load_prompt_file(path, _File)
         self.sides: dict[Setting, _Side] = {"school": data.school, "clinical": data.clinical}
         self.names = {side: _words(d.names) for side, d in self.sides.items()}

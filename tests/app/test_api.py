@@ -213,3 +213,53 @@ def test_bad_leads_get_422_naming_the_field_and_store_nothing(
     assert response.json()["field"] == field
     assert response.json()["error"].startswith(field)
     assert len(app_bot.leads()) == before
+
+
+def test_answers_are_worked_out_at_most_answer_workers_at_once_in_arrival_order(app_bot: Bot):
+    """Sixteen requests at once: with one worker, answers never overlap, and they are answered
+    in the order they came (the limiter is first come, first served)."""
+    import threading
+
+    from bot.app.api import build_api
+    from tests.app.conftest import served
+
+    class Counting:
+        def __init__(self, bot: Bot) -> None:
+            self._bot = bot
+            self.settings = bot.settings.model_copy(update={"answer_workers": 1})
+            self.running = self.most = 0
+            self.order: list[str] = []
+            self._lock = threading.Lock()
+
+        def __getattr__(self, name: str):
+            return getattr(self._bot, name)
+
+        def ask(self, question: str, *args, **kwargs):
+            with self._lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+                self.order.append(kwargs.get("request_id"))
+            try:
+                time.sleep(0.02)
+                return self._bot.ask(question, *args, **kwargs)
+            finally:
+                with self._lock:
+                    self.running -= 1
+
+    counting = Counting(app_bot)
+    with served(build_api(counting)) as url:
+
+        async def ask_all() -> list[httpx.Response]:
+            async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+                posts = []
+                for n in range(16):
+                    posts.append(asyncio.ensure_future(
+                        client.post("/api/ask", json={"question": SCHOOL, "id": str(n)})
+                    ))
+                    await asyncio.sleep(0.005)  # a known arrival order
+                return await asyncio.gather(*posts)
+
+        responses = asyncio.run(ask_all())
+    assert [r.status_code for r in responses] == [200] * 16
+    assert counting.most == 1
+    assert counting.order == [str(n) for n in range(16)]

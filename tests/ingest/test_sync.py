@@ -232,6 +232,9 @@ def test_a_chunk_whose_sentences_changed_is_embedded_again(corpus, index, embedd
     merged = json.loads(meta["sentences"])
     merged[:2] = [[merged[0][0] + " " + merged[1][0], *merged[0][1:]]]
     index.chunks.update(ids=[chunk.id], metadatas=[{**meta, "sentences": json.dumps(merged)}])
+    # as a changed splitter leaves it: the manifest names another pipeline, so files are read
+    manifest = index.index_dir / "articles.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "pipeline": "older"}))
 
     report = run(corpus, index, embedder)
 
@@ -263,3 +266,70 @@ def test_an_index_in_the_old_sentence_layout_is_reported_then_embedded_again(
     assert not reopened.legacy
     assert Library(reopened).cached_rows == sum(len(c.sentences) for c in reopened.load_chunks())
     _consistent(index.index_dir, corpus, embedder)
+
+
+# Unchanged files are not read again
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The sources the ingest reads (parses), in order."""
+    import bot.ingest.loading as loading
+
+    seen: list[str] = []
+    original = loading.read_article
+
+    def counting(path: Path, corpus_dir: Path):
+        seen.append(path.relative_to(corpus_dir).as_posix())
+        return original(path, corpus_dir)
+
+    monkeypatch.setattr(loading, "read_article", counting)
+    return seen
+
+
+def test_an_unchanged_corpus_is_not_read_again(corpus, index, embedder, reads):
+    first = run(corpus, index, embedder)
+    assert len(reads) == first.articles
+    reads.clear()
+    again = run(corpus, index, embedder)
+    assert reads == []
+    assert (again.articles, again.chunks, again.unchanged) == (first.articles, first.chunks, first.chunks)
+    assert again.added == again.updated == again.removed == 0
+    manifest = read_manifest(index.index_dir)
+    assert [a["chunks"] for a in manifest["articles"]] == [
+        len(ids) for ids in chunk_ids_by_source(index).values()
+    ]
+
+
+def test_a_changed_file_or_sidecar_is_read_again_and_only_it(corpus, index, embedder, reads):
+    run(corpus, index, embedder)
+    files = sorted(p for p in corpus.iterdir() if not p.name.endswith(".meta.yaml"))
+    reads.clear()
+    files[0].write_text(files[0].read_text().replace("students", "pupils", 1))
+    report = run(corpus, index, embedder)
+    assert reads == [files[0].name] and report.added >= 1
+    sidecar = files[1].with_name(files[1].name.rsplit(".", 1)[0] + ".meta.yaml")
+    reads.clear()
+    sidecar.write_text("title: A renamed article\n")
+    report = run(corpus, index, embedder)
+    assert reads == [files[1].name] and report.added + report.updated > 0
+    assert {c.title for c in index.load_chunks() if c.source == files[1].name} == {
+        "A renamed article"
+    }
+
+
+def test_a_file_whose_chunks_left_the_index_is_read_again(corpus, index, embedder, reads):
+    run(corpus, index, embedder)
+    lost = sorted(chunk_ids_by_source(index).items())[0]
+    index.delete(sorted(lost[1])[:1])
+    reads.clear()
+    report = run(corpus, index, embedder)
+    assert reads == [lost[0]] and report.added == 1
+    _consistent(index.index_dir, corpus, embedder)
+
+
+def test_another_chunk_size_reads_every_file(corpus, index, embedder, reads):
+    run(corpus, index, embedder)
+    reads.clear()
+    ingest(corpus, index, embedder, max_words=60, show_progress=False)
+    assert len(reads) == len([p for p in corpus.iterdir() if not p.name.endswith(".meta.yaml")])
