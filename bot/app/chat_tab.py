@@ -13,6 +13,8 @@ from bot.prompts import AppWording
 from bot.service import Bot, QuestionError
 
 MAX_SUGGESTIONS = 3
+# How long an answer waits for the same chat's other answers in progress before showing the chat.
+SETTLE_SECONDS = 30.0
 FIELD_NAMES = {
     "name": "Name",
     "email": "E-mail",
@@ -89,10 +91,12 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
         try:
             answer = bot.ask(exchange.question, chat.history(exchange), record_refusal=True)
         except QuestionError as error:
-            exchange.reply = as_text(f"Sorry, I can't take that question: {error}.")
+            chat.finish(exchange, as_text(f"Sorry, I can't take that question: {error}."))
+            chat.wait_settled(SETTLE_SECONDS)
             return chat.messages(), *unchanged
-        exchange.answer = answer.to_json()
-        exchange.reply = chat_html(answer, f"src{id(exchange)}", words.handoff_label)
+        reply = chat_html(answer, f"src{id(exchange)}", words.handoff_label)
+        chat.finish(exchange, reply, answer.to_json())
+        chat.wait_settled(SETTLE_SECONDS)
         suggested = follow_ups(answer, words, chat.asked(), MAX_SUGGESTIONS)
         highlight = gr.update(variant="primary" if answer.refused else "secondary")
         return chat.messages(), *suggestion_updates(suggested), highlight

@@ -49,6 +49,7 @@ class Conversation:
     def __init__(self) -> None:
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)  # an answer was given
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Conversation:
         # Gradio deep-copies the initial state for each new session: a fresh lock each time.
@@ -71,9 +72,26 @@ class Conversation:
                     return exchange
             return None
 
+    def finish(self, exchange: Exchange, reply: str, answer: dict[str, Any] | None = None) -> None:
+        """Give a claimed exchange its reply (and the answer's JSON)."""
+        with self._lock:
+            exchange.reply, exchange.answer = reply, answer
+            self._settled.notify_all()
+
+    def wait_settled(self, timeout: float) -> None:
+        """Wait (at most `timeout` s) until no claimed exchange is still being answered, so that
+        the chat a handler returns holds every answer given meanwhile: two handlers answering at
+        once each return the whole chat, and neither can show the other's question as pending
+        after its answer has arrived."""
+        with self._lock:
+            self._settled.wait_for(
+                lambda: not any(e.claimed and not e.reply for e in self.exchanges), timeout
+            )
+
     def clear(self) -> None:
         with self._lock:
             self.exchanges = []
+            self._settled.notify_all()
 
     def history(self, exchange: Exchange) -> list[Turn]:
         """The turns before `exchange`: every earlier question, and its answer once there."""

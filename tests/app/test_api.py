@@ -240,7 +240,7 @@ def test_answers_are_worked_out_at_most_answer_workers_at_once_in_arrival_order(
                 self.most = max(self.most, self.running)
                 self.order.append(kwargs.get("request_id"))
             try:
-                time.sleep(0.02)
+                time.sleep(0.05)  # longer than the gap between arrivals: they queue
                 return self._bot.ask(question, *args, **kwargs)
             finally:
                 with self._lock:
@@ -251,12 +251,14 @@ def test_answers_are_worked_out_at_most_answer_workers_at_once_in_arrival_order(
 
         async def ask_all() -> list[httpx.Response]:
             async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+                # Sixteen open connections first, so that no request waits for its own.
+                await asyncio.gather(*(client.get("/api/openapi.json") for _ in range(16)))
                 posts = []
                 for n in range(16):
                     posts.append(asyncio.ensure_future(
                         client.post("/api/ask", json={"question": SCHOOL, "id": str(n)})
                     ))
-                    await asyncio.sleep(0.005)  # a known arrival order
+                    await asyncio.sleep(0.03)  # a known arrival order
                 return await asyncio.gather(*posts)
 
         responses = asyncio.run(ask_all())

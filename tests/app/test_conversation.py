@@ -50,3 +50,41 @@ def test_each_session_gets_its_own_copy():
     mine = copy.deepcopy(template)
     mine.add("mine?")
     assert template.exchanges == [] and len(copy.deepcopy(template).exchanges) == 0
+
+
+def test_an_answer_waits_for_the_same_chats_answers_in_progress_then_shows_them_all():
+    import threading
+    import time
+
+    chat = Conversation()
+    chat.add("first?")
+    chat.add("second?")
+    first, second = chat.claim_next(), chat.claim_next()
+    assert first is not None and second is not None
+    shown: list[list[dict[str, str]]] = []
+
+    def answer_first() -> None:
+        chat.finish(first, "one")
+        chat.wait_settled(10)
+        shown.append(chat.messages())
+
+    waiting = threading.Thread(target=answer_first)
+    waiting.start()
+    time.sleep(0.2)
+    assert waiting.is_alive()  # the first answer waits while the second is being answered
+    chat.finish(second, "two")
+    waiting.join(5)
+    assert not waiting.is_alive()
+    assert [m["content"] for m in shown[0] if m["role"] == "assistant"] == ["one", "two"]
+
+
+def test_waiting_ends_at_its_timeout_and_when_nothing_is_in_progress():
+    import time
+
+    chat = Conversation()
+    chat.add("first?")
+    chat.wait_settled(5)  # added, not claimed: nothing in progress, no wait
+    chat.claim_next()
+    started = time.monotonic()
+    chat.wait_settled(0.2)
+    assert 0.15 < time.monotonic() - started < 2
