@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from calibrate import dev_questions  # noqa: E402
 
+from bot.answer.adapting import QueryAdapter  # noqa: E402
 from bot.quality.evalsets import has_text  # noqa: E402
 
 OUT = ROOT / "prompts" / "query_adapter.npy"
@@ -138,13 +139,10 @@ def train(
 
 def ranks(pairs: Pairs, rows: list[int], matrix: np.ndarray | None) -> np.ndarray:
     """Rank of each question's best answering sentence (0 = first)."""
+    adapter = QueryAdapter(matrix)
     out = []
     for r in rows:
-        q = pairs.questions[r]
-        if matrix is not None:
-            q = q + q @ matrix
-            q = q / np.linalg.norm(q)
-        scores = pairs.sentences[pairs.groups[r]] @ q
+        scores = pairs.sentences[pairs.groups[r]] @ adapter(pairs.questions[r])
         out.append(int((scores > scores[pairs.answers[r]].max()).sum()))
     return np.array(out)
 
@@ -152,12 +150,10 @@ def ranks(pairs: Pairs, rows: list[int], matrix: np.ndarray | None) -> np.ndarra
 def best_similarity(pairs: Pairs, vectors: list[np.ndarray], groups: list[int],
                     matrix: np.ndarray | None) -> np.ndarray:
     """Each question's best cosine with a sentence of its articles."""
+    adapter = QueryAdapter(matrix)
     out = []
     for q, group in zip(vectors, groups, strict=True):
-        if matrix is not None:
-            q = q + q @ matrix
-            q = q / np.linalg.norm(q)
-        out.append(float((pairs.sentences[group] @ q).max()))
+        out.append(float((pairs.sentences[group] @ adapter(q)).max()))
     return np.array(out)
 
 

@@ -52,7 +52,8 @@ class CorpusLoad:
     errors: list[ArticleError]
     # Files whose fingerprint matched the one given (`load_corpus(unchanged=...)`): not read.
     skipped: list[str] = field(default_factory=list)
-    fingerprints: dict[str, str] = field(default_factory=dict)  # source -> `fingerprint` of each file
+    # source -> `fingerprint` of each file, when `unchanged` was given
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
 
 def is_sidecar(path: Path) -> bool:
@@ -232,8 +233,9 @@ def fingerprint(path: Path) -> str:
 def load_corpus(corpus_dir: Path, unchanged: Mapping[str, str] | None = None) -> CorpusLoad:
     """Read every article under `corpus_dir`; a bad file becomes an error, not a crash.
 
-    `unchanged` maps sources to the fingerprints they had when last read: a file with the same
-    fingerprint is not read again, only listed in `skipped`.
+    `unchanged` maps sources to the fingerprints they had when last read: every file's
+    fingerprint is taken, and a file with the same one is not read again, only listed in
+    `skipped`.
     """
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
@@ -241,10 +243,11 @@ def load_corpus(corpus_dir: Path, unchanged: Mapping[str, str] | None = None) ->
     for path in discover(corpus_dir):
         source = path.relative_to(corpus_dir).as_posix()
         try:
-            load.fingerprints[source] = fingerprint(path)
-            if unchanged and unchanged.get(source) == load.fingerprints[source]:
-                load.skipped.append(source)
-                continue
+            if unchanged is not None:  # only an ingest compares files with the last one
+                load.fingerprints[source] = fingerprint(path)
+                if unchanged.get(source) == load.fingerprints[source]:
+                    load.skipped.append(source)
+                    continue
             load.articles.append(read_article(path, corpus_dir))
         except ArticleError as error:
             load.errors.append(error)

@@ -163,11 +163,11 @@ def ingest(
         # gives the same chunks: it is not read again when all of them are stored whole.
         before = read_manifest(index.index_dir)
         pipeline = pipeline_fingerprint(max_words)
-        records = {
-            a["source"]: a
-            for a in before["articles"]
-            if before.get("pipeline") == pipeline and isinstance(a.get("chunk_ids"), list)
-        }
+        records: dict[str, dict[str, Any]] = {}
+        if before.get("pipeline") == pipeline:  # else every file is read again
+            records = {
+                a["source"]: a for a in before["articles"] if isinstance(a.get("chunk_ids"), list)
+            }
         stored_ids = index.chunk_ids()
         blocks = index.sentence_chunks()
         whole = {
