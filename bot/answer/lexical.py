@@ -130,7 +130,14 @@ class Vocabulary:
             w for w in STOP_WORDS | QUESTION_WORDS if len(w) >= 3 and w.isalpha()
         } - set(self._forms)
         self._forms.update(dict.fromkeys(self._function, 0))
-        self._choices = list(self._forms)
+        # Long known English words are targets too, below any corpus or function word: a slip in a
+        # word the articles never use ("collabroate") is then read as the word meant, by the
+        # embedding model as well, instead of as a stranger. Short ones are too dense to guess
+        # from ("peds" is one edit from "beds", "evls" from "eels").
+        self._dictionary = {
+            w for w in english if len(w) >= 6 and w.isalpha() and w.islower()
+        } - set(self._forms)
+        self._choices = list(self._forms) + sorted(self._dictionary)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest weight."""
@@ -143,8 +150,9 @@ class Vocabulary:
     def correct(self, word: str) -> str:
         """The corpus word a misspelt word most likely means, or the word itself.
 
-        Only words that are neither in the corpus nor known English are corrected, to a corpus
-        word within one edit (two for words of six letters or more; a swap counts as one).
+        Only words that are neither in the corpus nor known English are corrected, to a corpus,
+        question or English word within one edit (two for words of six letters or more; a swap
+        counts as one), the nearest first and, among equally near, a corpus word first.
         Example (corpus has "elementary"): "elementry" -> "elementary"; "texas" -> "texas"
         """
         return self._correct(word.lower())
@@ -167,9 +175,9 @@ class Vocabulary:
         )
         if not found:
             return word
-        # Nearest first, then the word the corpus uses most.
-        best = str(min(found, key=lambda f: (f[1], -self._forms[f[0]], f[0]))[0])
-        if best in self.surface or best in self._function:
+        # Nearest first, then a corpus word (the commonest), a function word, an English word.
+        best = str(min(found, key=lambda f: (f[1], -self._forms.get(f[0], -1), f[0]))[0])
+        if best in self.surface or best in self._function or best in self._dictionary:
             return best
         return self._written.get(best, best)
 

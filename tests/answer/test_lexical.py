@@ -49,3 +49,13 @@ def test_misspelt_question_words_are_corrected_even_when_the_articles_never_use_
 def test_inflections_of_known_words_are_never_corrected():
     vocabulary = Vocabulary(["Finding a role takes time."], english=frozenset({"hint"}))
     assert vocabulary.correct("hinting") == "hinting"  # not "finding"
+
+
+def test_long_english_words_are_targets_after_corpus_words():
+    english = frozenset({"collaborate", "important", "beds", "school"})
+    vocabulary = Vocabulary(["Teachers and therapists share goals."], english=english)
+    assert vocabulary.correct("collabroate") == "collaborate"  # a word the articles never use
+    assert vocabulary.correct("importnat") == "important"
+    assert vocabulary.correct("peds") == "peds"  # short English words are too dense to guess from
+    vocabulary = Vocabulary(["School goals differ from clinic goals."], english=english)
+    assert vocabulary.correct("shcool") == "school"  # the corpus's own word comes first
