@@ -124,8 +124,10 @@ class Bot:
         from bot.answer.scoring import DEFAULT_RANKER, AnswerPolicy
 
         self._generation = self.index.generation()
+        glossary = load_glossary(self.settings.prompts_dir / "glossary.toml")
         return AnswerChain(
-            Library(self.index, self.embedder.words()),
+            # The glossary's abbreviations are words too: never "corrected" ("peds" -> "pads").
+            Library(self.index, self.embedder.words(), frozenset(glossary.acronyms)),
             self.embedder,
             load_wording(self.settings.prompts_dir / "answer.toml"),
             AnswerPolicy(
@@ -136,7 +138,7 @@ class Bot:
                 ),
             ),
             load_scope(self.settings.prompts_dir / "scope.toml"),
-            load_glossary(self.settings.prompts_dir / "glossary.toml"),
+            glossary,
             k=self.settings.retrieval_k,
             generator=self.generator,
             adapter=QueryAdapter.load(self.settings.prompts_dir / "query_adapter.npy"),

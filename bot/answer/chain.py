@@ -183,7 +183,7 @@ class AnswerChain:
         # The question as understood: framing cut, follow-up made standalone, typos corrected.
         standalone = rewrite(strip_framing(state.question), state.history)
         state.standalone = self.library.vocabulary.correct_text(standalone)
-        state.search_text = self.glossary.expand(state.standalone)
+        state.search_text = self.glossary.expand(state.standalone, self.library.vocabulary.english)
         state.out_of_scope = self.scope.check(state.standalone)
         state.timings["rewrite"] = (time.perf_counter() - started) * 1000
         return state
@@ -207,11 +207,15 @@ class AnswerChain:
             state.composition = Composition((), 0.0, True, False)
         policy = state.out_of_scope
         if policy is not None and policy.unless_covered and not state.composition.refused:
-            quotes = [
-                p.source.quote for s in state.composition.statements for p in s.parts if p.source
+            # The passages quoted speak of the topic when it is named in them or in the section
+            # they stand under ("The NBCOT Exam": "It lasts four hours").
+            passages = [
+                f"{self.library.by_id[p.source.chunk_id].section}\n{p.source.quote}"
+                if p.source.chunk_id in self.library.by_id else p.source.quote
+                for s in state.composition.statements for p in s.parts if p.source
             ]
             strong = state.composition.relevance >= self.composer.policy.relevance_floor + POLICY_MARGIN
-            if strong and policy.covered_by(quotes):
+            if strong and policy.covered_by(passages):
                 state.out_of_scope = None  # the articles do speak of this topic: answer
             else:
                 state.composition = replace(state.composition, statements=(), refused=True)

@@ -105,9 +105,15 @@ class Vocabulary:
 
     `english` holds words known to be spelt right (the embedding model's word list): they are
     never "corrected" into a corpus word, so "Texas" stays Texas and a near miss stays a miss.
+    Nor are `abbreviations` (the glossary's: "peds" is not a slip for "pads").
     """
 
-    def __init__(self, texts: Iterable[str], english: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str],
+        english: frozenset[str] = frozenset(),
+        abbreviations: frozenset[str] = frozenset(),
+    ) -> None:
         self.document_count = 0
         self.frequency: Counter[str] = Counter()
         self.surface: Counter[str] = Counter()  # words as written, for correcting a question
@@ -117,6 +123,7 @@ class Vocabulary:
             self.surface.update(w for w in words if len(w) >= 4 and w.isalpha())
             self.frequency.update(set(tokens(text)))
         self.english = english
+        self.abbreviations = abbreviations
         # Stems too, so a misspelt singular finds a corpus plural ("gaol" -> "goals"); a match on a
         # stem is written as the corpus's commonest word with that stem, never as the bare stem.
         self._written: dict[str, str] = {}
@@ -165,6 +172,7 @@ class Vocabulary:
             or word in self._forms
             or _stem_cached(word) in self._written
             or word in self.english
+            or word in self.abbreviations
             or _stem_cached(word) in self.english  # an inflection of a known word ("hinting")
             or word in STOP_WORDS
         ):

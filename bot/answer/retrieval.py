@@ -58,7 +58,11 @@ class Library:
     """Everything retrieval and answering read per chunk and per sentence."""
 
     def __init__(
-        self, index: ChromaIndex, english: frozenset[str] = frozenset(), cache_rows: int = CACHE_ROWS
+        self,
+        index: ChromaIndex,
+        english: frozenset[str] = frozenset(),
+        abbreviations: frozenset[str] = frozenset(),
+        cache_rows: int = CACHE_ROWS,
     ) -> None:
         self.index = index
         self.chunks: list[Chunk] = index.load_chunks()
@@ -86,7 +90,7 @@ class Library:
         self._remember(whole)
         self.bm25 = Okapi([chunk_words(c) for c in self.chunks])
         self.vocabulary = Vocabulary(
-            (s.text for c in self.chunks for s in c.sentences), english=english
+            (s.text for c in self.chunks for s in c.sentences), english, abbreviations
         )
 
     def center(self, vector: Vectors) -> Vectors:

@@ -79,23 +79,33 @@ class Glossary:
         self.acronyms = {k.lower(): v for k, v in acronyms.items()}
         self._word = re.compile(r"[A-Za-z]+")
 
-    def expand(self, question: str) -> str:
-        """The question with the long form of each abbreviation appended.
+    def abbreviations(self, question: str, english: frozenset[str] | None = None) -> list[str]:
+        """The entries (lower case) the question uses as abbreviations, in order.
+
+        Upper case is an abbreviation ("IDEA", not "an idea"); so is a word in any case that is
+        no English word ("peds", "snf"), since people type abbreviations in lower case too
+        (without `english`, only upper case counts). A plural ("COTAs") stands for its singular
+        unless it has an entry of its own.
+        """
+        known = english if english is not None else frozenset(self.acronyms)
+        found: list[str] = []
+        for word in self._word.findall(question):
+            lower = word.lower()
+            plural = word.endswith("s") and (word[:-1].isupper() or lower not in known)
+            key = lower if lower in self.acronyms else lower[:-1] if plural else ""
+            if key not in self.acronyms or key in found:
+                continue
+            if word.isupper() or plural and word[:-1].isupper() or lower not in known:
+                found.append(key)
+        return found
+
+    def expand(self, question: str, english: frozenset[str] | None = None) -> str:
+        """The question with the long form of each abbreviation appended (see `abbreviations`).
 
         Example: "Do OTs work in SNFs?" -> "Do OTs work in SNFs? (occupational therapists;
         skilled nursing facilities)"
         """
-        found = []
-        for word in self._word.findall(question):
-            # Only upper-case uses are abbreviations ("IDEA"), not the word ("an idea"); a plural
-            # ("COTAs") is spelt out like its singular unless it has an entry of its own.
-            plural = word[:-1].isupper() and word.endswith("s")
-            written_as_abbreviation = word.isupper() or plural
-            long_form = self.acronyms.get(word.lower()) or (
-                self.acronyms.get(word[:-1].lower()) if plural else None
-            )
-            if long_form and written_as_abbreviation and long_form not in found:
-                found.append(long_form)
+        found = list(dict.fromkeys(self.acronyms[k] for k in self.abbreviations(question, english)))
         return f"{question} ({'; '.join(found)})" if found else question
 
 

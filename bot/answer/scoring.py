@@ -147,8 +147,10 @@ def question_terms(library: Library, question: str, glossary: Glossary) -> list[
     """The question's content words with idf weights; "SNF" counts as "skilled nursing facility"."""
     terms = []
     vocabulary = library.vocabulary
+    used = set(glossary.abbreviations(question, vocabulary.english))
     for word in vocabulary.terms(question):
-        long_form = glossary.acronyms.get(word) or glossary.acronyms.get(word + "s")
+        key = word if word in used else word + "s" if word + "s" in used else ""
+        long_form = glossary.acronyms.get(key)
         if long_form:
             spelt = tuple(w for w in vocabulary.terms(long_form) if w != word)
             weight = max((vocabulary.idf(w) for w in (word, *spelt)), default=0.0)

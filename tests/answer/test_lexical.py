@@ -59,3 +59,9 @@ def test_long_english_words_are_targets_after_corpus_words():
     assert vocabulary.correct("peds") == "peds"  # short English words are too dense to guess from
     vocabulary = Vocabulary(["School goals differ from clinic goals."], english=english)
     assert vocabulary.correct("shcool") == "school"  # the corpus's own word comes first
+
+
+def test_abbreviations_are_never_corrected():
+    vocabulary = Vocabulary(["Knee pads and gloves."], abbreviations=frozenset({"peds"}))
+    assert vocabulary.correct("peds") == "peds"  # one edit from "pads", but an abbreviation
+    assert Vocabulary(["Knee pads and gloves."]).correct("peds") == "pads"

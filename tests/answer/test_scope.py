@@ -141,6 +141,14 @@ def test_each_abbreviation_is_spelt_out_once_in_order():
     assert glossary.expand("Is ei work tiring?") == "Is ei work tiring?"  # not written as one
 
 
+def test_a_lower_case_abbreviation_that_is_no_english_word_is_spelt_out():
+    glossary = Glossary({"peds": "pediatrics", "idea": "Individuals with Disabilities Education Act"})
+    english = frozenset({"idea", "is", "good"})
+    assert glossary.expand("is peds a good idea?", english) == "is peds a good idea? (pediatrics)"
+    assert glossary.expand("what is IDEA?", english).endswith("(Individuals with Disabilities Education Act)")
+    assert glossary.abbreviations("PEDS or peds", english) == ["peds"]
+
+
 def test_a_written_plural_finds_its_own_entry():
     glossary = load_glossary(PROMPTS_DIR / "glossary.toml")
     assert "Individualized Education Programs" in glossary.expand("Who writes IEPs?")
