@@ -137,10 +137,10 @@ class Vocabulary:
             w for w in STOP_WORDS | QUESTION_WORDS if len(w) >= 3 and w.isalpha()
         } - set(self._forms)
         self._forms.update(dict.fromkeys(self._function, 0))
-        # Long known English words are targets too, below any corpus or function word: a slip in a
-        # word the articles never use ("collabroate") is then read as the word meant, by the
-        # embedding model as well, instead of as a stranger. Short ones are too dense to guess
-        # from ("peds" is one edit from "beds", "evls" from "eels").
+        # Long known English words are targets too, below any corpus or function word, for one slip
+        # in a long word: a slip in a word the articles never use ("collabroate") is then read as
+        # the word meant, by the embedding model as well, instead of as a stranger. Short ones are
+        # too dense to guess from ("peds" is one edit from "beds", "evls" from "eels").
         self._dictionary = {
             w for w in english if len(w) >= 6 and w.isalpha() and w.islower()
         } - set(self._forms)
@@ -178,9 +178,15 @@ class Vocabulary:
         ):
             return word
         limit = 1 if len(word) < 6 else 2
-        found = process.extract(
-            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=8
-        )
+        found = [
+            (choice, distance)
+            for choice, distance, _ in process.extract(
+                word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=32
+            )
+            # An English word only for one slip in a long word: "psych" is no slip for "psyche",
+            # nor "coworkers" for "workers".
+            if choice not in self._dictionary or (distance <= 1 and len(word) >= 6)
+        ]
         if not found:
             return word
         # Nearest first, then a corpus word (the commonest), a function word, an English word.

@@ -65,3 +65,10 @@ def test_abbreviations_are_never_corrected():
     vocabulary = Vocabulary(["Knee pads and gloves."], abbreviations=frozenset({"peds"}))
     assert vocabulary.correct("peds") == "peds"  # one edit from "pads", but an abbreviation
     assert Vocabulary(["Knee pads and gloves."]).correct("peds") == "pads"
+
+
+def test_english_targets_take_one_slip_in_a_long_word_only():
+    english = frozenset({"psyche", "workers"})
+    vocabulary = Vocabulary(["Teachers and therapists share goals."], english=english)
+    assert vocabulary.correct("psych") == "psych"  # five letters: shorthand, not a slip
+    assert vocabulary.correct("coworkers") == "coworkers"  # two edits from "workers"
