@@ -57,6 +57,15 @@ _CANONICAL = {
     "paediatric": "pediatric",
     "paediatrics": "pediatrics",
 }
+# Chat shorthand, as anyone types it on a phone, written out before a question is matched, so
+# the embedding model and word coverage see the word meant. General English, not words of any
+# question or article (unit abbreviations that articles spell out, and texting forms).
+SHORTHAND = {
+    "hr": "hour", "hrs": "hours", "wk": "week", "wks": "weeks", "yr": "year", "yrs": "years",
+    "mins": "minutes", "thru": "through", "tho": "though", "ppl": "people", "rn": "right now",
+    "u": "you", "ur": "your", "r": "are", "bc": "because", "abt": "about", "pls": "please",
+    "plz": "please", "govt": "government", "approx": "approximately",
+}
 _STEMMER = Stemmer.Stemmer("english")
 
 
@@ -88,16 +97,24 @@ def words_of(text: str) -> list[str]:
     return [_CONTRACTION.sub("", w) for w in _TOKEN.findall(text.lower().replace("’", "'"))]
 
 
+# Stems of the stop words: a form of one typed without its apostrophe ("whats", "kinds") is
+# no topic either.
+_STOP_STEMS = frozenset(stem(w) for w in STOP_WORDS)
+
+
 def tokens(text: str) -> list[str]:
     """Content tokens of a text, stemmed, in order.
 
     Example: "Do school OTs get summers off?" -> ["school", "ot", "summer"]
     """
-    return [
-        _stem_cached(w)
-        for w in words_of(text)
-        if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())  # "r u" shorthand carries nothing
-    ]
+    found = []
+    for w in words_of(text):
+        if w in STOP_WORDS or (len(w) <= 1 and not w.isdigit()):  # "r u" shorthand carries nothing
+            continue
+        stemmed = _stem_cached(w)
+        if stemmed not in _STOP_STEMS:
+            found.append(stemmed)
+    return found
 
 
 class Vocabulary:
@@ -198,11 +215,14 @@ class Vocabulary:
     def correct_text(self, text: str) -> str:
         """`text` with each misspelt word replaced by its correction, everything else kept.
 
-        Example: "can i specalize in neuro?" -> "can i specialize in neuro?"
+        Example: "can i specalize in neuro?" -> "can i specialize in neuro?"; chat shorthand is
+        written out: "how many hrs r u paid" -> "how many hours are you paid"
         """
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
+            if word.lower() in SHORTHAND and not word.isupper():  # "OR" and "MO" stay
+                return SHORTHAND[word.lower()]
             fixed = self._correct(word.lower())
             return word if fixed == word.lower() else fixed
 

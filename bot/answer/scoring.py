@@ -409,7 +409,13 @@ def evidence_signals(
     """
     top = evidence[0] if evidence else None
     top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)
-    known = [t for t in terms if t.known and t.word in library.vocabulary]
+    vocabulary = library.vocabulary
+    # An abbreviation the corpus only spells out ("peds": "pediatric") is a word it knows.
+    known = [
+        t for t in terms
+        if (t.known and t.word in vocabulary)
+        or (t.long_form and all(w in vocabulary for w in t.long_form))
+    ]
     strangers = [t for t in terms if t not in known]
     unknown_weight = sum(t.weight for t in strangers)
     total = sum(t.weight for t in terms) or 1.0

@@ -72,3 +72,17 @@ def test_english_targets_take_one_slip_in_a_long_word_only():
     vocabulary = Vocabulary(["Teachers and therapists share goals."], english=english)
     assert vocabulary.correct("psych") == "psych"  # five letters: shorthand, not a slip
     assert vocabulary.correct("coworkers") == "coworkers"  # two edits from "workers"
+
+
+def test_stop_words_typed_without_their_apostrophe_are_no_topic():
+    assert tokens("whats the kinds of jobs") == ["job"]
+    assert tokens("what's the kind of jobs") == ["job"]
+
+
+def test_chat_shorthand_is_written_out_before_matching():
+    english = frozenset({"how", "many", "paid", "nurse"})
+    vocabulary = Vocabulary(["Contracts last 13 weeks of 36 hours."], english=english)
+    assert vocabulary.correct_text("how many hrs r u paid for 13 wks") == (
+        "how many hours are you paid for 13 weeks"
+    )
+    assert vocabulary.correct_text("an OR nurse") == "an OR nurse"  # upper case: not shorthand
