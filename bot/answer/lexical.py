@@ -67,6 +67,49 @@ SHORTHAND = {
     "plz": "please", "govt": "government", "approx": "approximately",
 }
 _STEMMER = Stemmer.Stemmer("english")
+# Keys next to each other on a QWERTY keyboard (same row and the rows above and below), for the
+# cost of a typing slip: hitting a neighbouring key is a likelier slip than any other letter.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEYS = {
+    key: {
+        other
+        for r2, row2 in enumerate(_ROWS)
+        if abs(r2 - r) <= 1
+        for c2, other in enumerate(row2)
+        if other != key and abs((c2 + 0.5 * r2) - (c + 0.5 * r)) <= 1  # rows are staggered
+    }
+    for r, row in enumerate(_ROWS)
+    for c, key in enumerate(row)
+}
+
+
+def slips(typed: str, meant: str) -> float:
+    """How many typing slips turn `meant` into `typed`: a dropped letter, a doubled or
+    neighbouring key, two letters swapped, a neighbouring key hit instead cost 1; any other
+    added or changed letter costs 2 (a noisy-channel weighting of the edit distance).
+
+    Example: slips("shcool", "school") == 1; slips("schlo", "school") == 2; slips("psyche", "psych") == 2
+    """
+    n, m = len(typed), len(meant)
+
+    def extra(k: int) -> float:  # a letter typed that was not meant
+        near = typed[k - 1 : k] + typed[k + 1 : k + 2]
+        return 1.0 if any(c == typed[k] or c in _KEYS.get(typed[k], ()) for c in near) else 2.0
+
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        d[i][0] = d[i - 1][0] + extra(i - 1)
+    for j in range(1, m + 1):
+        d[0][j] = float(j)
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            a, b = typed[i - 1], meant[j - 1]
+            change = 0.0 if a == b else 1.0 if b in _KEYS.get(a, ()) else 2.0
+            best = min(d[i - 1][j - 1] + change, d[i - 1][j] + extra(i - 1), d[i][j - 1] + 1.0)
+            if i > 1 and j > 1 and a == meant[j - 2] and typed[i - 2] == b:
+                best = min(best, d[i - 2][j - 2] + 1.0)
+            d[i][j] = best
+    return d[n][m]
 
 
 def stem(word: str) -> str:
@@ -89,6 +132,8 @@ def _stem_cached(word: str) -> str:
     return stem(word)
 
 
+# The stop and question words, which a three-letter slip may stand for.
+_COMMON = frozenset(w for w in STOP_WORDS | QUESTION_WORDS if w.isalpha())
 _CONTRACTION = re.compile(r"'(s|re|ll|ve|d|m|t)$")
 
 
@@ -137,7 +182,7 @@ class Vocabulary:
         for text in texts:
             self.document_count += 1
             words = words_of(text)
-            self.surface.update(w for w in words if len(w) >= 4 and w.isalpha())
+            self.surface.update(w for w in words if len(w) >= 3 and w.isalpha())
             self.frequency.update(set(tokens(text)))
         self.english = english
         self.abbreviations = abbreviations
@@ -184,7 +229,7 @@ class Vocabulary:
     @lru_cache(maxsize=8192)  # noqa: B019 - one Vocabulary per loaded index, kept for its life
     def _correct(self, word: str) -> str:
         if (
-            len(word) < 4
+            len(word) < 3
             or not word.isalpha()
             or word in self._forms
             or _stem_cached(word) in self._written
@@ -194,19 +239,31 @@ class Vocabulary:
             or word in STOP_WORDS
         ):
             return word
-        limit = 1 if len(word) < 6 else 2
-        found = [
-            (choice, distance)
-            for choice, distance, _ in process.extract(
-                word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=32
-            )
-            # An English word only for one slip in a long word: "psych" is no slip for "psyche",
-            # nor "coworkers" for "workers".
-            if choice not in self._dictionary or (distance <= 1 and len(word) >= 6)
-        ]
+        # Any one edit (two in a word of six letters or more); in a shorter word, up to two typing
+        # slips ("schlo": school), and one in a word of three letters.
+        edits = 1 if len(word) < 6 else 2
+        slip_limit = 1.0 if len(word) == 3 else 2.0
+        found = []
+        for choice, distance, _ in process.extract(
+            word, self._choices, scorer=OSA.distance, score_cutoff=2, limit=64
+        ):
+            cost = slips(word, choice)
+            if (
+                # An English word only for one slip in a long word: "psych" is no slip for
+                # "psyche", nor "coworkers" for "workers".
+                (choice not in self._dictionary or (distance <= 1 and len(word) >= 6))
+                and (
+                    (distance <= edits and len(word) >= 4)
+                    or (cost <= slip_limit and abs(len(choice) - len(word)) <= 1)
+                )
+                # A three-letter word is read as a common word with a letter dropped ("wht":
+                # what), never as a topic ("pto" is no slip for "pros").
+                and (len(word) > 3 or choice in _COMMON)
+            ):
+                found.append((choice, cost))
         if not found:
             return word
-        # Nearest first, then a corpus word (the commonest), a function word, an English word.
+        # Fewest slips first, then a corpus word (the commonest), a function word, an English word.
         best = str(min(found, key=lambda f: (f[1], -self._forms.get(f[0], -1), f[0]))[0])
         if best in self.surface or best in self._function or best in self._dictionary:
             return best
@@ -221,7 +278,9 @@ class Vocabulary:
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
-            if word.lower() in SHORTHAND and not word.isupper():  # "OR" and "MO" stay
+            if len(word) > 1 and word.rstrip("s").isupper():  # "PTO", "OTs": never a slip
+                return word
+            if word.lower() in SHORTHAND:
                 return SHORTHAND[word.lower()]
             fixed = self._correct(word.lower())
             return word if fixed == word.lower() else fixed

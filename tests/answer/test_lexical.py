@@ -86,3 +86,24 @@ def test_chat_shorthand_is_written_out_before_matching():
         "how many hours are you paid for 13 weeks"
     )
     assert vocabulary.correct_text("an OR nurse") == "an OR nurse"  # upper case: not shorthand
+
+
+def test_typing_slips_cost_less_than_other_edits():
+    from bot.answer.lexical import slips
+
+    assert slips("shcool", "school") == 1  # two letters swapped
+    assert slips("schoool", "school") == 1  # a doubled key
+    assert slips("schol", "school") == 1  # a dropped letter
+    assert slips("sxhool", "school") == 1  # a neighbouring key
+    assert slips("spool", "school") > 2  # other letters changed
+
+
+def test_short_words_take_two_slips_and_three_letter_words_one_towards_a_common_word():
+    english = frozenset({"pros", "what", "paid"})
+    vocabulary = Vocabulary(["School OTs should plan what they teach."], english=english)
+    assert vocabulary.correct("schlo") == "school"  # a letter dropped, two swapped
+    assert vocabulary.correct("sjoud") == "should"  # a neighbouring key, a letter dropped
+    assert vocabulary.correct_text("wht do OTs teach") == "what do OTs teach"
+    assert vocabulary.correct_text("is PTO paid") == "is PTO paid"  # upper case: an abbreviation
+    vocabulary = Vocabulary(["The pros and cons."])
+    assert vocabulary.correct("pto") == "pto"  # a three-letter word is never read as a topic
