@@ -258,6 +258,7 @@ class SetReport:
 
     rows: list[Figures]
     outcomes: dict[str, list[Outcome]] = field(default_factory=dict)
+    by_set: list[Figures] = field(default_factory=list)  # each own set's dev and test apart
 
     def row(self, name: str) -> Figures | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -270,6 +271,7 @@ class SetReport:
     def to_json(self, thresholds: dict[str, float]) -> dict[str, Any]:
         return {
             "rows": [r.as_dict() for r in self.rows],
+            "by_set": [r.as_dict() for r in self.by_set],
             "gap": round(self.gap, 4),
             "typo_ratio": round(self.typo_ratio, 4),
             "thresholds": thresholds,
@@ -317,6 +319,7 @@ def run_sets(
     for s in sets:
         by_corpus.setdefault(s.corpus, []).append(s)
     outcomes: dict[str, list[Outcome]] = {}
+    parts: dict[str, list[Outcome]] = {}  # "<set> dev", "<set> test", "follow-ups test"...
     for corpus, group in by_corpus.items():
         folder = materialise(corpus, work)
         bot = make_bot(folder, folder.parent / "index")
@@ -328,7 +331,12 @@ def run_sets(
                 log(f"eval: {s.name} ({s.questions.name}) against {len(corpus)} folder(s)")
                 for q in s.load():
                     row = s.name if s.external else (q.split or "dev")
-                    outcomes.setdefault(row, []).append(_answer(bot, q, baseline))
+                    outcome = _answer(bot, q, baseline)
+                    outcomes.setdefault(row, []).append(outcome)
+                    if not s.external:
+                        parts.setdefault(f"{s.name} {row}", []).append(outcome)
+                        if q.kind == "followup":
+                            parts.setdefault(f"follow-ups {row}", []).append(outcome)
                     if q.split == "test" and q.in_scope and typos:
                         slipped = q.model_copy(
                             update={"question": with_typos(q.question, typos, q.id)}
@@ -340,7 +348,11 @@ def run_sets(
             if baseline is not None:
                 baseline.close()
     order = ["dev", "test", "test + 2 typos"] + [s.name for s in sets if s.external]
-    return SetReport([figures(name, outcomes[name]) for name in order if name in outcomes], outcomes)
+    return SetReport(
+        [figures(name, outcomes[name]) for name in order if name in outcomes],
+        outcomes,
+        [figures(name, found) for name, found in parts.items()],
+    )
 
 
 def _answer(bot: Bot, q: SetQuestion, baseline: PlainLangChain | None) -> Outcome:
@@ -377,6 +389,20 @@ def markdown(report: SetReport, thresholds: dict[str, float]) -> str:
         f"{_fmt(report.typo_ratio)} of the clean rate.",
         "",
     ]
+    if report.by_set:
+        lines += [
+            "Each own set apart (which articles and phrasings hold up, and which do not):",
+            "",
+            "| set | in-scope right & cited | anchor cited | plain LangChain top 4 holds anchor "
+            "| out-of-scope refused | in / out |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in sorted(report.by_set, key=lambda r: (r.name.startswith("follow-ups"), r.name)):
+            lines.append(
+                f"| {r.name} | {_fmt(r.in_right)} | {_fmt(r.anchor_cited)} | {_fmt(r.plain_top4)} "
+                f"| {_fmt(r.out_refused)} | {r.n_in} / {r.n_out} |"
+            )
+        lines.append("")
     if thresholds:
         lines.append(
             "**Test thresholds** (evals/thresholds.toml [test]): "

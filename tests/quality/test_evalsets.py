@@ -9,6 +9,7 @@ from bot.quality.evalsets import (
     judge,
     load_questions,
     load_sets,
+    markdown,
     run_sets,
     split_of,
     with_typos,
@@ -92,3 +93,9 @@ def test_run_sets_reports_dev_test_and_typos(seed_bot, tmp_path: Path):
     assert test.out_refused == 1.0
     assert below_thresholds(report, {"out_refused": 0.95}) == {}
     assert "out_refused" not in below_thresholds(report, {"in_right": 1.01})
+    # Each own set's splits apart, in the report and its JSON.
+    assert {r.name: (r.n_in, r.n_out) for r in report.by_set} == {
+        "mini dev": (1, 0), "mini test": (1, 1)
+    }
+    assert "| mini test |" in markdown(report, {})
+    assert [r["name"] for r in report.to_json({})["by_set"]] == ["mini dev", "mini test"]
