@@ -71,14 +71,15 @@ class Pairs:
                 )
             group = seen[id(bot)]
             if q.kind == "out":
-                self.outside.append(bot.embedder.embed_few([q.question])[0])
+                self.outside.append(bot.embedder.embed_few([bot.chain.search_text(q.question)])[0])
                 self.outside_groups.append(group)
                 self.outside_ids.append(q.id)
                 continue
             answers = [i for i, t in enumerate(texts[group]) if has_text(t, q.anchor or "")]
             if not answers:
                 continue  # the anchor spans sentences: no one sentence to rank
-            self.questions.append(bot.embedder.embed_few([q.question])[0])  # unadapted
+            # Unadapted, and as the chain embeds it (framing cut, typos corrected...).
+            self.questions.append(bot.embedder.embed_few([bot.chain.search_text(q.question)])[0])
             self.groups.append(group)
             self.answers.append(answers)
             self.articles.append(q.source or q.id)

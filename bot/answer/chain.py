@@ -170,6 +170,12 @@ class AnswerChain:
             composition.signals,
         )
 
+    def search_text(self, question: str, history: list[Turn] | None = None) -> str:
+        """The text a question is embedded and searched as: framing cut, follow-up made
+        standalone, typos corrected, abbreviations spelt out (what the query adapter is trained
+        on, so that it learns what it is served)."""
+        return self._rewrite(_State(question, history or [], "candidate")).search_text
+
     def passages(self, question: str, history: list[Turn], mode: Mode = "candidate") -> list[Passage]:
         """The candidate passages for a question, best first, with the ranker's features (for
         calibration); empty when the scope policy refuses it outright."""
