@@ -99,3 +99,27 @@ def test_run_sets_reports_dev_test_and_typos(seed_bot, tmp_path: Path):
     }
     assert "| mini test |" in markdown(report, {})
     assert [r["name"] for r in report.to_json({})["by_set"]] == ["mini dev", "mini test"]
+    assert report.row("dev, sets with a test split") is None  # every dev question's set has test
+
+
+def test_the_gap_is_measured_on_sets_with_both_splits(seed_bot, tmp_path: Path):
+    both, dev_only = tmp_path / "both.jsonl", tmp_path / "dev.jsonl"
+    both.write_text(
+        json.dumps({"id": "d1", "kind": "in", "question": "Do school OTs get summers off?",
+                    "anchor": "summers off", "split": "dev"}) + "\n"
+        + json.dumps({"id": "t1", "kind": "in", "question": "What is a school OT's favourite colour?",
+                      "anchor": "colour", "split": "test"}) + "\n"
+    )
+    dev_only.write_text(
+        json.dumps({"id": "g1", "kind": "in", "question": "What ages do school-based OTs work with?",
+                    "anchor": "3–21", "split": "dev"}, ensure_ascii=False) + "\n"
+    )
+    corpus = (seed_bot.settings.corpus_dir,)
+    report = run_sets(
+        [EvalSet("both", both, corpus), EvalSet("golden", dev_only, corpus, split="dev")],
+        lambda corpus, index: seed_bot, tmp_path / "work", typos=0,
+    )
+    matched = report.row("dev, sets with a test split")
+    assert matched is not None and matched.n_in == 1 and report.row("dev").n_in == 2
+    assert report.gap == abs(matched.in_right - report.row("test").in_right)
+    assert report.gap_all == abs(report.row("dev").in_right - report.row("test").in_right)
