@@ -18,6 +18,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:(\d{1,3})[.)]|[-*•●▪◦])\s+(.+)$")
 _TERMINAL = (".", "!", ",", ";", ":", "…")
 _DATE_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%m/%d/%Y")
 _MAX_HEADING_WORDS = 14
+_MAX_ITEM_WORDS = 40
 
 
 @dataclass(frozen=True)
@@ -206,29 +207,48 @@ def parse_plain_text(text: str) -> PlainText:
         i += 1
 
     blocks: list[Block] = []
+    listing = False  # after a lead-in: unmarked lines that do not end like sentences are items
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
         if not stripped:
+            # A blank line ends a flattened list, unless it comes before the first item.
+            listing = listing and blocks[-1].kind == "lead_in"
             i += 1
             continue
         table = _table_at(lines, i)
         if table is not None:
             rows, i = table
             blocks.extend(rows)
+            listing = False
             continue
         item = _LIST_ITEM.match(line)
-        if item:
+        listing = listing and _is_item_like(stripped)
+        if listing:
+            blocks.append(Block("list_item", stripped))
+        elif item:
             number = int(item.group(1)) if item.group(1) else None
             blocks.append(Block("list_item", item.group(2).strip(), number=number))
         elif stripped.endswith(":") and len(_words(stripped)) <= 40:
             blocks.append(Block("lead_in", stripped))
+            listing = True
         elif is_heading_like(stripped) and _has_content_after(lines, i):
             blocks.append(Block("heading", stripped))
         else:
             blocks.append(Block("paragraph", stripped))
         i += 1
     return PlainText(date=date, title=title, blocks=blocks, author=author)
+
+
+def _is_item_like(text: str) -> bool:
+    """A line of a list flattened by scraping: it does not end like a sentence and reads as
+    one item ("Paying the application fee", "A criminal background check, in many states")."""
+    return (
+        not text.endswith((*_TERMINAL, "?"))
+        and len(_words(text)) <= _MAX_ITEM_WORDS
+        and (text[0].isupper() or text[0].isdigit())
+        and ". " not in without_abbreviations(text)
+    )
 
 
 def _followed_by_byline(lines: list[str], i: int) -> bool:

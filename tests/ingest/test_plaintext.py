@@ -80,3 +80,38 @@ def test_text_without_headings_is_all_paragraphs():
     )
     assert [b.kind for b in parsed.blocks] == ["paragraph", "paragraph"]
     assert parsed.title is None and parsed.date is None
+
+
+def test_a_list_flattened_without_markers_after_its_lead_in_is_a_list():
+    text = (
+        "Getting Licensed\n"
+        "By Jo Ellis | June 4, 2024\n"
+        "How to study\n"
+        "Most new grads study for a few months. Useful approaches include:\n"
+        "Taking a full-length practice test early\n"
+        "Building a weekly study schedule, around the exam outline domains\n"
+        "Practicing under timed conditions\n"
+        "Results are posted to your account. Retakes are allowed.\n"
+        "\n"
+        "Benefits add value. Compare:\n"
+        "\n"
+        "Health insurance\n"
+        "Paid time off\n"
+        "\n"
+        "CEU allowance\n"
+        "Most states require continuing education.\n"
+    )
+    blocks = [(b.kind, b.text) for b in parse_plain_text(text).blocks]
+    assert blocks == [
+        ("heading", "How to study"),
+        ("lead_in", "Most new grads study for a few months. Useful approaches include:"),
+        ("list_item", "Taking a full-length practice test early"),
+        ("list_item", "Building a weekly study schedule, around the exam outline domains"),
+        ("list_item", "Practicing under timed conditions"),
+        ("paragraph", "Results are posted to your account. Retakes are allowed."),
+        ("lead_in", "Benefits add value. Compare:"),
+        ("list_item", "Health insurance"),  # a blank line may come before the first item
+        ("list_item", "Paid time off"),
+        ("heading", "CEU allowance"),  # ... but one after an item ends the list
+        ("paragraph", "Most states require continuing education."),
+    ]
