@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown_it import MarkdownIt
 
-from bot.ingest.plaintext import parse_date, row_statement
+from bot.ingest.plaintext import parse_byline, parse_date, row_statement
 from bot.models import Block, Cell
 
 
@@ -159,6 +159,16 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     return None
 
 
+def _without_byline(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    """A byline printed at the top of an article ("By Ana Ruiz · April 9, 2024 · Site") is
+    metadata, not content: the blocks without it, and the date it gives."""
+    for n, block in enumerate(blocks[:2]):
+        byline = parse_byline(block.text) if block.kind == "paragraph" else None
+        if byline is not None:
+            return blocks[:n] + blocks[n + 1 :], byline[1]
+    return blocks, None
+
+
 def parse_html(html: str) -> Parsed:
     """Main content of a saved page as blocks; navigation, scripts and styles are dropped."""
     soup = BeautifulSoup(html, "html.parser")
@@ -182,9 +192,16 @@ def parse_html(html: str) -> Parsed:
     blocks: list[Block] = []
     _walk(root, blocks)
     # The page's first heading is usually its title, often repeated in <title> with a site suffix.
+    page_title = soup.title.string.strip() if soup.title and soup.title.string else ""
     if blocks and blocks[0].kind == "heading" and (not title or blocks[0].text in title):
         title = blocks[0].text
         blocks = blocks[1:]
+    blocks, byline_date = _without_byline(blocks)
+    date = date or byline_date
+    if not publisher and title and page_title.startswith(title):
+        # "Article title | Site name": the usual <title> of a page names its site last.
+        suffix = re.split(r"\s+[|·•–—-]\s+", page_title[len(title) :].strip(" |·•–—-"), maxsplit=1)
+        publisher = suffix[0].strip() or None
     for key, value in (("title", title), ("publisher", publisher), ("url", url)):
         if value:
             meta[key] = value
@@ -211,4 +228,7 @@ def parse_markdown(body: str) -> Parsed:
         first.decompose()
     blocks: list[Block] = []
     _walk(soup, blocks)
+    blocks, date = _without_byline(blocks)
+    if date:
+        meta["date"] = date
     return Parsed(blocks, meta)

@@ -46,11 +46,13 @@ def parse_byline(line: str) -> tuple[str, str | None] | None:
     Example: "By Dana Whitfield | March 3, 2026" -> ("Dana Whitfield", "2026-03-03")
     """
     match = _BYLINE.match(line.strip())
-    if not match or len(line.split()) > 12:
+    if not match or len(line.split()) > 16:
         return None
     name = (match.group("name") or match.group("name2") or "").strip()
     when = match.group("date") or match.group("date2")
-    return name, parse_date(when) if when else None
+    # "April 9, 2024 · Northbridge Staffing": the date is one of the parts.
+    parts = re.split(r"\s+[|·•–—]\s+", when) if when else []
+    return name, next((d for d in map(parse_date, parts) if d), None)
 
 
 def parse_date(line: str) -> str | None:

@@ -112,3 +112,18 @@ Closing words.
         ("list_item", "Contracts last about 13 weeks."),
         ("paragraph", "Closing words."),
     ]
+
+
+def test_a_byline_at_the_top_is_metadata_and_the_page_title_names_the_site():
+    page = """<html><head><title>Clinic OT: the job | Northbridge Staffing</title></head><body>
+    <main><h1>Clinic OT: the job</h1>
+    <p class="byline">By Marisol Quinn, OTR/L &middot; <time>April 9, 2024</time> &middot;
+    Northbridge Staffing</p>
+    <p>Pediatric clinic OTs see children after school.</p></main></body></html>"""
+    parsed = parse_html(page)
+    assert parsed.meta["title"] == "Clinic OT: the job"
+    assert parsed.meta["publisher"] == "Northbridge Staffing"
+    assert parsed.meta["date"] == "2024-04-09"
+    assert [b.text for b in parsed.blocks] == ["Pediatric clinic OTs see children after school."]
+    markdown = parse_markdown("# OT vs. COTA\n\n*By Renata Holloway, OTR/L | Copperleaf*\n\nTwo roles.\n")
+    assert [b.text for b in markdown.blocks] == ["Two roles."]
