@@ -19,21 +19,27 @@ _TAIL_MARKERS = re.compile(
     r"^(get the latest updates|related (posts|articles|stories|reading)|recent posts|"
     r"popular posts|you (may|might) also like|more (articles|posts|from)|read next|"
     r"(subscribe|sign up)( to| for)?( our)? (newsletter|updates|blog)|"
-    r"join our (newsletter|mailing list)|share this( post| article)?:?|leave a (comment|reply)|"
+    r"join our (newsletter|mailing list|talent network|community)|share this( post| article)?:?|"
+    r"leave a (comment|reply)|about the authors?|"
     r"previous (post|article)|next (post|article)|comments? \(\d+\)|\d+ comments?)\b",
     re.IGNORECASE,
 )
 # Lines that are furniture wherever they stand.
 _FURNITURE_LINES = re.compile(
-    r"^(share( on)?( facebook| twitter| linkedin| x| email)?|tweet|print|email|copy link|"
+    r"^(share( on)?( facebook| twitter| linkedin| x| email)?:?|tweet|print|email|copy link|"
+    r"subscribe|email address|view all posts by .{0,60}|"
     r"back to top|read more|click here|skip to (main )?content|"
     r"you'll be the first to know.*|you will be the first to know.*|"
     r"(posted|published|written) (on|by|in) .{0,60}|"
     r"(tags|categories|category|filed under|topics): .{0,120}|(\d+ )?min(ute)? read|"
     r"we use cookies.*|accept( all)? cookies|"
-    r"(facebook|twitter|linkedin|instagram|pinterest)( \| (facebook|twitter|linkedin|instagram))*)$",
+    r"((facebook|twitter|linkedin|instagram|pinterest|youtube|email)[\s|,·•/]*)+)$",
     re.IGNORECASE,
 )
+# A label alone before the page's tag links ("Tags:" then "Mental Health , Careers").
+_TAGS_LABEL = re.compile(r"^(tags|categories|filed under|topics):$", re.IGNORECASE)
+# An author box: "About Marisol Okafor", then a bio that starts with her name.
+_ABOUT_NAME = re.compile(r"^About (?P<first>[A-Z][a-z]+)( [A-Z][\w'-]+){1,2}$")
 # An author line ("By Jane Doe | March 3, 2025"): case matters, so "By working in schools" stays.
 _BYLINE = re.compile(r"^By [A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3}( [|•·-] .{0,40})?$")
 _SHORT_TAIL_WORDS = 20
@@ -68,10 +74,30 @@ def drop_furniture(blocks: list[Block]) -> list[Block]:
     """
     kept: list[Block] = []
     in_tail = False
-    for block in blocks:
+    after_author = False
+    for n, block in enumerate(blocks):
         text = block.text.strip()
-        if _TAIL_MARKERS.match(text):
+        about = _ABOUT_NAME.match(text) if block.kind == "heading" else None
+        following = blocks[n + 1].text if n + 1 < len(blocks) else ""
+        bio = about is not None and (
+            following.startswith(text.removeprefix("About "))
+            or re.match(rf"{about.group('first')} (is|was|has|works|worked|joined)\b", following)
+        )
+        if _TAGS_LABEL.match(text) or bio:
             in_tail = True
+            after_author = bool(about)
+            continue
+        # A sidebar scraped beside the article reads as a table whose columns are furniture
+        # ("Subscribe" | "You may also like").
+        headers = [cell.header.strip() for cell in block.cells]
+        if _TAIL_MARKERS.match(text) or any(_TAIL_MARKERS.match(h) for h in headers):
+            in_tail = True
+            after_author = text.lower().startswith("about the author")
+            continue
+        if any(_FURNITURE_LINES.match(h) for h in headers):
+            continue
+        if after_author:  # the author's bio, however long
+            after_author = False
             continue
         if in_tail:
             if _word_count(text) <= _SHORT_TAIL_WORDS and block.kind != "table_row":

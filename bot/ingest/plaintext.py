@@ -102,6 +102,9 @@ def _is_acronym_like(token: str) -> bool:
     return sum(c.isupper() for c in letters) > 1
 
 
+_GLUED_CELL = re.compile(r"(?<=[a-z.,;)\"”’])(?=[A-Z][a-z])")
+
+
 def split_row(line: str) -> tuple[str, str] | None:
     """Split a flattened two-column table row where the second cell begins.
 
@@ -112,7 +115,13 @@ def split_row(line: str) -> tuple[str, str] | None:
     Example: "Schedule often follows school calendar Year-round, with varied shifts"
         -> ("Schedule often follows school calendar", "Year-round, with varied shifts")
     """
-    tokens = line.strip().split(" ")
+    text = line.strip()
+    # Cells scraped without a space between them ("...with the studentTherapist works..."): a
+    # capital glued to the end of a word is where the second cell starts.
+    glued = [m.start() for m in _GLUED_CELL.finditer(text)]
+    if len(glued) == 1:
+        return text[: glued[0]].strip(), text[glued[0] :].strip()
+    tokens = text.split(" ")
     best: tuple[float, int] | None = None
     for i in range(2, len(tokens) - 1):
         token = tokens[i]

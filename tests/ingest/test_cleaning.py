@@ -88,3 +88,28 @@ def test_bylines_tags_and_cookie_lines_are_furniture():
     assert [b.text for b in drop_furniture(blocks)] == [
         "By working in schools, OTs see students grow."
     ]
+
+
+def test_sidebars_tags_and_author_boxes_are_furniture():
+    from bot.models import Cell
+
+    def row(left: str, right: str) -> Block:
+        cells = (Cell("Subscribe", left), Cell("You may also like", right))
+        return Block("table_row", f"Subscribe: {left}; You may also like: {right}", cells)
+
+    blocks = [
+        Block("paragraph", "School OTs travel between buildings."),
+        row("Email address", "How to Prepare for Your First IEP Meeting"),
+        Block("paragraph", "Summer ESY Jobs for School-Based Therapists"),
+        Block("lead_in", "Tags:"),
+        Block("paragraph", "Occupational Therapy , Mental Health , Careers"),
+        Block("heading", "About Marisol Okafor"),
+        Block("paragraph", "Marisol is a senior recruiter who has placed therapists in all fifty "
+                           "states for twelve years and writes about travel contracts."),
+        Block("paragraph", "Facebook Twitter LinkedIn"),
+    ]
+    assert [b.text for b in drop_furniture(blocks)] == ["School OTs travel between buildings."]
+    # A heading that starts with "About" stays when no bio of that name follows.
+    kept = drop_furniture([Block("heading", "About Early Intervention"),
+                           Block("paragraph", "Early intervention serves infants and toddlers.")])
+    assert len(kept) == 2

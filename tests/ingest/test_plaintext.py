@@ -115,3 +115,10 @@ def test_a_list_flattened_without_markers_after_its_lead_in_is_a_list():
         ("heading", "CEU allowance"),  # ... but one after an item ends the list
         ("paragraph", "Most states require continuing education."),
     ]
+
+
+def test_cells_scraped_without_a_space_between_them_split_at_the_glued_capital():
+    assert split_row("Therapist works hands-on with the studentTherapist works with teachers") == (
+        "Therapist works hands-on with the student",
+        "Therapist works with teachers",
+    )
