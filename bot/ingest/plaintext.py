@@ -240,7 +240,9 @@ def parse_plain_text(text: str) -> PlainText:
         elif item:
             number = int(item.group(1)) if item.group(1) else None
             blocks.append(Block("list_item", item.group(2).strip(), number=number))
-        elif stripped.endswith(":") and len(_words(stripped)) <= 40:
+        elif stripped.endswith(":") and (
+            len(_words(stripped)) <= 40 or _followed_by_item(lines, i)
+        ):
             blocks.append(Block("lead_in", stripped))
             listing = True
         elif is_heading_like(stripped) and _has_content_after(lines, i):
@@ -259,6 +261,14 @@ def _is_item_like(text: str) -> bool:
         and len(_words(text)) <= _MAX_ITEM_WORDS
         and (text[0].isupper() or text[0].isdigit())
         and ". " not in without_abbreviations(text)
+    )
+
+
+def _followed_by_item(lines: list[str], i: int) -> bool:
+    """Is the next line an item of a list (marked, or flattened and short)?"""
+    following = next((line for line in lines[i + 1 :] if line.strip()), "")
+    return bool(_LIST_ITEM.match(following)) or (
+        bool(following.strip()) and _is_item_like(following.strip())
     )
 
 

@@ -122,3 +122,11 @@ def test_cells_scraped_without_a_space_between_them_split_at_the_glued_capital()
         "Therapist works hands-on with the student",
         "Therapist works with teachers",
     )
+
+
+def test_a_long_paragraph_ending_in_a_colon_leads_the_items_that_follow():
+    lead = ("Passing the exam makes you certified, but certification alone does not let you "
+            "practice. " * 4 + "Most applications ask for:")
+    text = "A Title\nBy Jo Ellis | June 4, 2024\n" + lead + "\nAn application fee\nA background check\n"
+    kinds = [b.kind for b in parse_plain_text(text).blocks]
+    assert kinds == ["lead_in", "list_item", "list_item"]
