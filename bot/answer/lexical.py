@@ -19,6 +19,8 @@ from rapidfuzz.distance import OSA
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
+# English function words, with contractions as people type them without the apostrophe
+# ("dont", "thats"): they shape a sentence and name no topic.
 STOP_WORDS = frozenset(
     """
     a about above after again all also am an and any are as at be because been before being
@@ -29,6 +31,8 @@ STOP_WORDS = frozenset(
     them themselves then there these they this those through to too under until up very was
     we were what when where which while who whom why will with would you your yours yourself
     yourselves im i'm it's you're don doesn didn isn aren wasn weren won wouldn shouldn couldn let lets get gets got
+    dont doesnt didnt isnt arent wasnt werent wouldnt shouldnt couldnt cant ive youre theyre
+    thats whats hows wheres whos
     tell know want wanted like please thanks thank hi hello hey okay ok kind sort really
     much many may might must shall us one ones thing things something anything way ways lot
     lots go going without within across among via upon onto toward towards around else

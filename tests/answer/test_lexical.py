@@ -107,3 +107,9 @@ def test_short_words_take_two_slips_and_three_letter_words_one_towards_a_common_
     assert vocabulary.correct_text("is PTO paid") == "is PTO paid"  # upper case: an abbreviation
     vocabulary = Vocabulary(["The pros and cons."])
     assert vocabulary.correct("pto") == "pto"  # a three-letter word is never read as a topic
+
+
+def test_contractions_typed_without_the_apostrophe_are_function_words():
+    vocabulary = Vocabulary(["Count the patients others see."], english=frozenset({"others"}))
+    assert vocabulary.correct_text("others dont") == "others dont"  # not "count"
+    assert tokens("thats what others dont do") == []
