@@ -78,6 +78,12 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
         ("What dosage of melatonin should my son take?", "medical advice", False),
         ("Does my son have a sensory processing disorder?", "medical advice", False),
         ("What stretches should I do for my shoulder?", "medical advice", False),
+        ("does my son have autism?", "medical advice", False),
+        ("should my child take melatonin for sleep?", "medical advice", False),
+        ("is it normal that my toddler isn't walking yet?", "medical advice", False),
+        ("my dad had a stroke, what exercises can he do at home?", "medical advice", False),
+        ("what exercises should my daughter do for her handwriting?", "medical advice", False),
+        ("does my kid need OT?", "medical advice", False),
     ],
 )
 def test_the_shipped_policy_topics(question, topic, unless_covered):
@@ -94,6 +100,11 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "Can a school OT help a child with handwriting?",
         "Do school OTs get summers off?",
         "What is a compact schedule in a clinic?",
+        "my son has ADHD but doesn't have an IEP - can his school still give him OT?",
+        "does my son have to have an IEP to get OT?",
+        "does my kid need an IEP for OT at school?",
+        "will the OT give my son exercises to practice at home?",
+        "what activities does a school OT do with my daughter?",
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
