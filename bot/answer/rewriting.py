@@ -72,6 +72,18 @@ _FRAME_VERB = re.compile(
     r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether|what|how))?[\s,:]*",
     re.IGNORECASE,
 )
+# A request to word a reply: "draft a reply to a candidate who wants to know ...", "help me
+# answer a parent asking whether ...", "I need to reply to a candidate asking about ...".
+_FRAME_REQUEST = re.compile(
+    r"^(?:(?:please|pls|can you|could you|help me|i need to|i have to|i want to|i'?m trying to)"
+    r"\s+)*(?:draft|write|compose|prepare|answer|reply|respond)\w*"
+    r"(?:\s+(?:a|an|my|the|this))?(?:\s+(?:quick|short))?"
+    r"(?:\s+(?:reply|response|answer|email|message|note|text))?(?:\s+(?:to|for))?\s+"
+    rf"(?:(?:a|an|the|my|this|our|one)\s+)?{_ASKER}\b(?:\s+(?:who|that))?(?:\s+(?:is|was))?\s+"
+    r"(?:asks?|asking|asked|wants to know|wanting to know|would like to know|wonders|wondering)"
+    r"\b(?:\s+(?:about|if|whether))?[\s,:]*",
+    re.IGNORECASE,
+)
 _FRAME_SUFFIX = re.compile(
     r"[\s.,;]*(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
     r"\b[^?]*\?*\s*$",
@@ -87,7 +99,8 @@ def strip_framing(question: str) -> str:
     """
     text = question.strip()
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
-        cut = _FRAME_PREFIX.sub("", text, count=1)
+        cut = _FRAME_REQUEST.sub("", text, count=1)
+        cut = _FRAME_PREFIX.sub("", cut, count=1)
         # The asker and the verb go; a description of the asker stays ("is a COTA").
         cut = _FRAME_VERB.sub(lambda m: f"{(m.group('about') or '').strip()} ".lstrip(), cut, count=1)
         if cut == text:

@@ -90,7 +90,10 @@ class Themes:
 def read_question_bank(path: Path) -> list[str]:
     """Questions from a .txt (one per line, # comments) or a .csv with a `question` column."""
     if not path.is_file():
-        raise ValueError(f"question bank not found: {path}")
+        raise ValueError(
+            f"question bank not found: {path} (give your questions with --questions FILE: "
+            ".txt, one per line, or .csv with a 'question' column)"
+        )
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))

@@ -38,3 +38,18 @@ def test_comma_framing_and_a_described_asker_are_cut_but_the_description_kept():
         "recruiter here, candidate is a COTA and wants to know if she can discharge patients"
     ) == "is a COTA she can discharge patients"
     assert strip_framing("Do school OTs get summers off?") == "Do school OTs get summers off?"
+
+
+def test_a_request_to_word_a_reply_is_framing():
+    assert strip_framing(
+        "Draft a reply to a candidate who wants to know the main differences between school and "
+        "clinical OT"
+    ) == "the main differences between school and clinical OT"
+    assert strip_framing("help me answer a parent asking whether school OTs help with handwriting") == (
+        "school OTs help with handwriting"
+    )
+    assert strip_framing("I need to reply to a candidate asking about caseloads") == "caseloads"
+    # A question that merely mentions replying or answering is no request.
+    assert strip_framing("How do OTs respond to a student who asks for help?") == (
+        "How do OTs respond to a student who asks for help?"
+    )

@@ -84,6 +84,7 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
         ("my dad had a stroke, what exercises can he do at home?", "medical advice", False),
         ("what exercises should my daughter do for her handwriting?", "medical advice", False),
         ("does my kid need OT?", "medical advice", False),
+        ("my son has autism and sensory issues, does he need OT?", "medical advice", False),
     ],
 )
 def test_the_shipped_policy_topics(question, topic, unless_covered):
@@ -105,6 +106,7 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "does my kid need an IEP for OT at school?",
         "will the OT give my son exercises to practice at home?",
         "what activities does a school OT do with my daughter?",
+        "does she need OT experience to apply?",
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
