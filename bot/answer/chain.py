@@ -254,8 +254,10 @@ class AnswerChain:
         statements = verify(composition.statements, self.library.by_id)
         citations: tuple[Citation, ...]
         if composition.refused or not statements:
-            topic = state.out_of_scope.handoff if state.out_of_scope else ""
-            text, citations, refused = refusal(state.mode, self.wording, topic), (), True
+            policy = state.out_of_scope
+            topic = policy.handoff if policy else ""
+            offer = policy.offer_recruiter if policy else True
+            text, citations, refused = refusal(state.mode, self.wording, topic, offer), (), True
         else:
             text, citations = render(
                 statements,

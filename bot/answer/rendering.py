@@ -127,10 +127,15 @@ def render(
     return text, tuple(numbering.citations)
 
 
-def refusal(mode: Mode, wording: AnswerWording, topic_handoff: str = "") -> str:
-    """The honest "not covered" reply, with the topic's own line (if any) and the recruiter handoff."""
+def refusal(
+    mode: Mode, wording: AnswerWording, topic_handoff: str = "", offer_recruiter: bool = True
+) -> str:
+    """The honest "not covered" reply, with the topic's own line (if any) and, for a candidate,
+    the recruiter handoff (a recruiter drafting a reply needs no recruiter offered, and a medical
+    question needs a doctor, which the topic's line says)."""
     message = wording.refusal.candidate if mode == "candidate" else wording.refusal.recruiter
-    return " ".join(part for part in (message, topic_handoff, wording.refusal.handoff) if part)
+    offer = wording.refusal.handoff if mode == "candidate" and offer_recruiter else ""
+    return " ".join(part for part in (message, topic_handoff, offer) if part)
 
 
 def check_markers(text: str, citations: list[Citation] | tuple[Citation, ...]) -> None:

@@ -20,6 +20,7 @@ class _Topic(BaseModel):
     pattern: str
     handoff: str
     refuse: Literal["always", "unless_covered"] = "always"
+    offer_recruiter: bool = True  # does the refusal also offer a recruiter?
 
     @field_validator("pattern")
     @classmethod
@@ -47,6 +48,7 @@ class OutOfScope:
     handoff: str
     unless_covered: bool = False
     pattern: re.Pattern[str] | None = None
+    offer_recruiter: bool = True
 
     def covered_by(self, texts: list[str]) -> bool:
         """Does any of these article sentences speak of the topic itself?"""
@@ -67,7 +69,11 @@ class ScopePolicy:
         for topic, pattern in self.topics:
             if pattern.search(question):
                 return OutOfScope(
-                    topic.name, topic.handoff, topic.refuse == "unless_covered", pattern
+                    topic.name,
+                    topic.handoff,
+                    topic.refuse == "unless_covered",
+                    pattern,
+                    topic.offer_recruiter,
                 )
         return None
 

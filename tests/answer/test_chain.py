@@ -8,7 +8,8 @@ import pytest
 
 from bot.answer.rewriting import Turn
 from bot.answer.verification import normalise
-from bot.prompts import load_wording
+from bot.answer.scope import load_scope
+from bot.prompts import PROMPTS_DIR, load_wording
 from bot.service import QuestionError
 from tests.conftest import SHIPPED_CORPUS, history_of, load_eval_items
 
@@ -67,10 +68,15 @@ def test_out_of_scope_questions_are_refused_with_a_handoff(answers):
     handoff = load_wording().refusal.handoff
     refused = [i for i in OUT_OF_SCOPE if answers[i["id"]].refused]
     assert len(refused) / len(OUT_OF_SCOPE) >= 0.9
+    medical = load_scope(PROMPTS_DIR / "scope.toml")
     for item in refused:
         answer = answers[item["id"]]
         assert answer.citations == ()
-        assert handoff in answer.answer
+        policy = medical.check(item["question"])
+        if policy is not None and not policy.offer_recruiter:
+            assert policy.handoff in answer.answer and handoff not in answer.answer
+        else:
+            assert handoff in answer.answer
 
 
 @pytest.mark.parametrize(

@@ -181,3 +181,18 @@ def test_a_glossary_entry_that_is_not_text_is_an_error_naming_the_file(tmp_path:
         load_glossary(path)
     assert str(path) in str(error.value)
     assert load_glossary(write(tmp_path, "# nothing yet\n", "empty.toml")).expand("SNF?") == "SNF?"
+
+
+def test_a_medical_refusal_points_to_a_doctor_and_a_recruiter_draft_offers_no_recruiter():
+    from bot.answer.rendering import refusal
+    from bot.prompts import load_wording
+
+    wording = load_wording()
+    medical = SHIPPED.check("does my son have autism?")
+    assert medical is not None and not medical.offer_recruiter
+    text = refusal("candidate", wording, medical.handoff, medical.offer_recruiter)
+    assert "doctor" in text and wording.refusal.handoff not in text
+    pay = SHIPPED.check("How much do school OTs make per hour?")
+    assert pay is not None and pay.offer_recruiter
+    assert wording.refusal.handoff in refusal("candidate", wording, pay.handoff)
+    assert wording.refusal.handoff not in refusal("recruiter", wording, pay.handoff)
