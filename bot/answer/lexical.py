@@ -20,9 +20,10 @@ from rapidfuzz.distance import OSA
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 # English function words, with contractions as people type them without the apostrophe
-# ("dont", "thats"): they shape a sentence and name no topic.
+# ("dont", "thats") and chat interjections ("lol", "ugh"): they shape a sentence and name no topic.
 STOP_WORDS = frozenset(
     """
+    lol haha omg ugh hmm btw tbh idk imo thx ty lmao jk fyi
     a about above after again all also am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is

@@ -113,3 +113,8 @@ def test_contractions_typed_without_the_apostrophe_are_function_words():
     vocabulary = Vocabulary(["Count the patients others see."], english=frozenset({"others"}))
     assert vocabulary.correct_text("others dont") == "others dont"  # not "count"
     assert tokens("thats what others dont do") == []
+
+
+def test_chat_interjections_name_no_topic():
+    assert tokens("whats an IEP lol") == ["iep"]
+    assert tokens("ugh ok, and holidays too?") == ["holiday"]
