@@ -137,10 +137,14 @@ def test_two_questions_sent_within_50_ms_are_both_answered(app_url: str, browser
     assert sent["gap"] < 50, f"the second question came {sent['gap']:.0f} ms after the first"
     assert sent["answered"] == 0  # the second was sent while the first was being answered
     answered(page, 2)
-    users = page.locator("#chat .user-row").all_inner_texts()
+    users = [u.strip() for u in page.locator("#chat .user-row").all_inner_texts()]
     bots = page.locator("#chat .bot-row").all_inner_texts()
-    assert [u.strip() for u in users] == [SCHOOL, "What does IEP mean?"]
-    assert "summers off" in bots[0] and "Individualized Education" in bots[1]
+    # Each question with its own answer. Their order is the order the two requests reached the
+    # server: sent 0-50 ms apart over two connections, the second sometimes arrives first.
+    assert sorted(users) == sorted([SCHOOL, "What does IEP mean?"])
+    replies = dict(zip(users, bots, strict=True))
+    assert "summers off" in replies[SCHOOL]
+    assert "Individualized Education" in replies["What does IEP mean?"]
     page.context.close()
 
 
