@@ -224,9 +224,11 @@ class Vocabulary:
     def correct(self, word: str) -> str:
         """The corpus word a misspelt word most likely means, or the word itself.
 
-        Only words that are neither in the corpus nor known English are corrected, to a corpus,
-        question or English word within one edit (two for words of six letters or more; a swap
-        counts as one), the nearest first and, among equally near, a corpus word first.
+        Only words that are neither in the corpus nor known English (nor abbreviations) are
+        corrected, to a corpus or question word within one edit (two for words of six letters or
+        more; a swap counts as one) or two typing slips (`slips`; one for a three-letter word,
+        and then only to a question word), or to a long English word one edit away. The fewest
+        slips win; among equals, a corpus word the corpus uses most.
         Example (corpus has "elementary"): "elementry" -> "elementary"; "texas" -> "texas"
         """
         return self._correct(word.lower())
