@@ -70,16 +70,17 @@ class Pairs:
                     [s.text for c in library.chunks if c.id in stored for s in c.sentences]
                 )
             group = seen[id(bot)]
+            # Unadapted, and as the chain embeds it (framing cut, typos corrected...).
+            vector = bot.embedder.embed_few([bot.chain.search_text(q.question)])[0]
             if q.kind == "out":
-                self.outside.append(bot.embedder.embed_few([bot.chain.search_text(q.question)])[0])
+                self.outside.append(vector)
                 self.outside_groups.append(group)
                 self.outside_ids.append(q.id)
                 continue
             answers = [i for i, t in enumerate(texts[group]) if has_text(t, q.anchor or "")]
             if not answers:
                 continue  # the anchor spans sentences: no one sentence to rank
-            # Unadapted, and as the chain embeds it (framing cut, typos corrected...).
-            self.questions.append(bot.embedder.embed_few([bot.chain.search_text(q.question)])[0])
+            self.questions.append(vector)
             self.groups.append(group)
             self.answers.append(answers)
             self.articles.append(q.source or q.id)

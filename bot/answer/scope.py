@@ -97,11 +97,11 @@ class Glossary:
         found: list[str] = []
         for word in self._word.findall(question):
             lower = word.lower()
-            plural = word.endswith("s") and (word[:-1].isupper() or lower not in known)
-            key = lower if lower in self.acronyms else lower[:-1] if plural else ""
+            key = lower if lower in self.acronyms else lower[:-1] if lower.endswith("s") else ""
             if key not in self.acronyms or key in found:
                 continue
-            if word.isupper() or plural and word[:-1].isupper() or lower not in known:
+            upper = word.isupper() or (word.endswith("s") and word[:-1].isupper())
+            if upper or lower not in known:
                 found.append(key)
         return found
 

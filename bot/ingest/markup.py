@@ -173,9 +173,8 @@ def parse_html(html: str) -> Parsed:
     """Main content of a saved page as blocks; navigation, scripts and styles are dropped."""
     soup = BeautifulSoup(html, "html.parser")
     meta: dict[str, str] = {}
-    title = _meta(soup, "og:title", "twitter:title")
-    if not title and soup.title and soup.title.string:
-        title = soup.title.string.strip()
+    page_title = soup.title.string.strip() if soup.title and soup.title.string else ""
+    title = _meta(soup, "og:title", "twitter:title") or page_title or None
     publisher = _meta(soup, "og:site_name", "publisher", "author")
     url = _meta(soup, "og:url")
     canonical = soup.find("link", rel="canonical")
@@ -192,7 +191,6 @@ def parse_html(html: str) -> Parsed:
     blocks: list[Block] = []
     _walk(root, blocks)
     # The page's first heading is usually its title, often repeated in <title> with a site suffix.
-    page_title = soup.title.string.strip() if soup.title and soup.title.string else ""
     if blocks and blocks[0].kind == "heading" and (not title or blocks[0].text in title):
         title = blocks[0].text
         blocks = blocks[1:]

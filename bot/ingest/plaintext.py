@@ -266,10 +266,8 @@ def _is_item_like(text: str) -> bool:
 
 def _followed_by_item(lines: list[str], i: int) -> bool:
     """Is the next line an item of a list (marked, or flattened and short)?"""
-    following = next((line for line in lines[i + 1 :] if line.strip()), "")
-    return bool(_LIST_ITEM.match(following)) or (
-        bool(following.strip()) and _is_item_like(following.strip())
-    )
+    following = next((line.strip() for line in lines[i + 1 :] if line.strip()), "")
+    return bool(following) and (bool(_LIST_ITEM.match(following)) or _is_item_like(following))
 
 
 def _followed_by_byline(lines: list[str], i: int) -> bool:

@@ -333,7 +333,7 @@ def run_sets(
     for s in sets:
         by_corpus.setdefault(s.corpus, []).append(s)
     outcomes: dict[str, list[Outcome]] = {}
-    parts: dict[str, list[Outcome]] = {}  # "<set> dev", "<set> test", "follow-ups test"...
+    parts: dict[tuple[str, str], list[Outcome]] = {}  # (own set or "follow-ups", split)
     for corpus, group in by_corpus.items():
         folder = materialise(corpus, work)
         bot = make_bot(folder, folder.parent / "index")
@@ -348,9 +348,9 @@ def run_sets(
                     outcome = _answer(bot, q, baseline)
                     outcomes.setdefault(row, []).append(outcome)
                     if not s.external:
-                        parts.setdefault(f"{s.name} {row}", []).append(outcome)
+                        parts.setdefault((s.name, row), []).append(outcome)
                         if q.kind == "followup":
-                            parts.setdefault(f"follow-ups {row}", []).append(outcome)
+                            parts.setdefault(("follow-ups", row), []).append(outcome)
                     if q.split == "test" and q.in_scope and typos:
                         slipped = q.model_copy(
                             update={"question": with_typos(q.question, typos, q.id)}
@@ -362,17 +362,18 @@ def run_sets(
             if baseline is not None:
                 baseline.close()
     # Dev over the sets that also have test questions: what the gap is measured on.
-    tested = {name.removesuffix(" test") for name in parts if name.endswith(" test")}
-    matched = [o for name, found in parts.items() if name.endswith(" dev")
-               and not name.startswith("follow-ups") and name.removesuffix(" dev") in tested
-               for o in found]
+    matched = [
+        o for (name, split), found in parts.items()
+        if split == "dev" and name != "follow-ups" and (name, "test") in parts
+        for o in found
+    ]
     if matched and len(matched) < len(outcomes.get("dev", [])):
         outcomes[MATCHED_DEV] = matched
     order = ["dev", MATCHED_DEV, "test", "test + 2 typos"] + [s.name for s in sets if s.external]
     return SetReport(
         [figures(name, outcomes[name]) for name in order if name in outcomes],
         outcomes,
-        [figures(name, found) for name, found in parts.items()],
+        [figures(f"{name} {split}", found) for (name, split), found in parts.items()],
     )
 
 
