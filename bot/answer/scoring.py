@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from bot.answer.lexical import tokens
+from bot.answer.lexical import STOP_WORDS, tokens, words_of
 from bot.answer.refusal import RefusalModel
 from bot.answer.retrieval import Hit, Library
 from bot.answer.scope import Glossary
@@ -402,7 +402,7 @@ def evidence_signals(
     - missing: the rarest corpus word of the question that the evidence lacks, as idf / max idf;
     - chunk: cosine of the question and its best chunk;
     - unmatched: weight share of the never-used words whose meaning is not in the best sentences
-      (each word's best cosine with them, below 1);
+      (each word's best cosine with them or with one of their words, below 1);
     - unmet: the same for corpus words of the question that the best sentences lack.
 
     `compose` adds "passage": the passage ranker's probability for the best passage.
@@ -427,6 +427,12 @@ def evidence_signals(
         word_vectors = embed_words([t.word for t in strangers + absent])
         sentences = np.stack([c.vector for c in evidence[:EVIDENCE_SENTENCES]])
         closeness = np.clip((word_vectors @ sentences.T).max(axis=1), 0.0, 1.0)
+        # A word is close to the evidence when it is close to one of its words ("pros" beside
+        # "advantages"): a lone word's vector sits far from any whole sentence, synonym or not.
+        words = evidence_words(evidence[:EVIDENCE_SENTENCES])
+        if words:
+            closest_word = (word_vectors @ embed_words(words).T).max(axis=1)
+            closeness = np.maximum(closeness, np.clip(closest_word, 0.0, 1.0))
         far = [t.weight * (1 - float(c)) for t, c in zip(strangers + absent, closeness, strict=True)]
         unmatched, unmet = sum(far[: len(strangers)]), sum(far[len(strangers) :])
     return {
@@ -440,6 +446,18 @@ def evidence_signals(
         "chunk": max((h.dense for h in hits), default=0.0),
         "unmet": unmet / total,
     }
+
+
+def evidence_words(evidence: list[Candidate]) -> list[str]:
+    """The content words of these sentences as written (not stemmed), with their table labels and
+    list lead-ins (the words the evidence is judged by), for comparing meanings."""
+    found = {
+        w
+        for c in evidence
+        for w in words_of(f"{c.sentence.label} {lead_in_of(c.chunk, c.index)} {c.sentence.text}")
+        if len(w) > 2 and w.isalpha() and w not in STOP_WORDS
+    }
+    return sorted(found)
 
 
 def _amounts(text: str) -> set[str]:

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 Vectors = NDArray[np.float32]
-# More texts than this in one `embed_few` call go to sentence-transformers after all.
-SMALL_BATCH = 16
+# Texts longer than this in all (characters) in one `embed_few` call go to sentence-transformers
+# after all: up to here numpy is about as fast (a question's few texts, a few dozen words), and
+# needs no torch import (seconds).
+SMALL_CHARS = 1500
 
 
 class Embedder(Protocol):
@@ -102,7 +104,8 @@ class SentenceTransformerEmbedder:
 
     def embed_few(self, texts: list[str]) -> Vectors:
         """A question's texts skip torch (seconds to import): numpy runs the same network."""
-        small = self._small_encoder() if 0 < len(texts) <= SMALL_BATCH else None
+        size = sum(len(text) for text in texts)
+        small = self._small_encoder() if texts and size <= SMALL_CHARS else None
         return small.encode(texts) if small is not None else self.embed(texts)
 
     def embed(self, texts: list[str]) -> Vectors:

@@ -91,39 +91,51 @@ class NumpyEncoder:
         self.tokenizer.no_padding()
 
     def encode(self, texts: list[str]) -> Array:
-        """Unit-length sentence vectors, one row per text."""
-        return np.stack([self._encode_one(text) for text in texts]).astype(np.float32)
+        """Unit-length sentence vectors, one row per text. Texts of the same token length run
+        as one batch (no padding, so the same numbers as one by one): the weights are read once
+        per batch, which is most of the cost of a short text."""
+        encodings = [np.array(e.ids, dtype=np.int64) for e in self.tokenizer.encode_batch(texts)]
+        result = np.zeros((len(texts), self.w["embeddings.word_embeddings.weight"].shape[1]), np.float32)
+        by_length: dict[int, list[int]] = {}
+        for row, ids in enumerate(encodings):
+            by_length.setdefault(len(ids), []).append(row)
+        for rows in by_length.values():
+            result[rows] = self._encode_batch(np.stack([encodings[r] for r in rows]))
+        return result
 
-    def _encode_one(self, text: str) -> Array:
-        ids = np.array(self.tokenizer.encode(text).ids, dtype=np.int64)
+    def _encode_batch(self, ids: NDArray[np.int64]) -> Array:
+        """Vectors of texts with equally many tokens (`ids`: texts x tokens)."""
         w = self.w
         x = (
             w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][: len(ids)]
+            + w["embeddings.position_embeddings.weight"][: ids.shape[1]]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         for n in range(self.layers):
             x = self._layer(x, f"encoder.layer.{n}.")
-        pooled = x.mean(axis=0)
-        return (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+        pooled = x.mean(axis=1)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / norms).astype(np.float32)
 
     def _linear(self, x: Array, name: str) -> Array:
-        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]
+        # One matrix product over every token of every text (numpy would loop over the texts).
+        flat = x.reshape(-1, x.shape[-1]) @ self.w[name + ".weight"] + self.w[name + ".bias"]
+        return flat.reshape(*x.shape[:-1], flat.shape[-1])
 
     def _layer(self, x: Array, prefix: str) -> Array:
-        tokens, hidden = x.shape
+        texts, tokens, hidden = x.shape
         size = hidden // self.heads
 
         def heads(y: Array) -> Array:
-            return y.reshape(tokens, self.heads, size).transpose(1, 0, 2)
+            return y.reshape(texts, tokens, self.heads, size).transpose(0, 2, 1, 3)
 
         qkv = self._linear(x, prefix + "attention.self.qkv")
-        q, k, v = (heads(part) for part in np.split(qkv, 3, axis=1))
-        scores = q @ k.transpose(0, 2, 1) / np.float32(math.sqrt(size))
+        q, k, v = (heads(part) for part in np.split(qkv, 3, axis=-1))
+        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(math.sqrt(size))
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         attention = scores / scores.sum(axis=-1, keepdims=True)
-        context = (attention @ v).transpose(1, 0, 2).reshape(tokens, hidden)
+        context = (attention @ v).transpose(0, 2, 1, 3).reshape(texts, tokens, hidden)
         x = _layer_norm(
             self._linear(context, prefix + "attention.output.dense") + x,
             self.w[prefix + "attention.output.LayerNorm.weight"],

@@ -22,6 +22,7 @@ from bot.answer.scoring import (
     citable,
     coverage,
     evidence_signals,
+    evidence_words,
     passages_of,
     question_terms,
     score_evidence,
@@ -555,3 +556,40 @@ def test_a_chunk_without_stored_sentence_vectors_is_not_scored_with_another_chun
     for candidate in found:
         own = embedder.embed([candidate.sentence.text])[0]
         assert float(candidate.vector @ own) > 0.99, candidate.sentence.text
+
+
+def test_the_evidence_words_are_its_content_words_as_written(retrieve, library, policy, glossary):
+    question = "What are the advantages of school based OT?"
+    found = retrieve(question)
+    evidence = score_evidence(library, question, found.vector, found.hits, policy, glossary)
+    best = sorted(evidence.candidates, key=lambda c: c.evidence_score, reverse=True)[:5]
+    words = evidence_words(best)
+    assert "advantages" in words  # as written, not stemmed
+    assert not {"the", "and", "of"} & set(words)
+    assert all(w.isalpha() and len(w) > 2 for w in words)
+
+
+def test_a_synonym_of_an_evidence_word_is_nearly_matched(
+    seed_bot, retrieve, library, policy, glossary
+):
+    """A lone word's vector is far from every whole sentence, synonym or not; beside the word
+    "advantages" in the evidence, "pros" is close, and "boston" is not."""
+    question = "What are the advantages of school based OT?"
+    found = retrieve(question)
+    evidence = score_evidence(library, question, found.vector, found.hits, policy, glossary)
+    best = sorted(evidence.candidates, key=lambda c: c.evidence_score, reverse=True)
+    words: set[str] = set()
+    for candidate in best[:5]:
+        words |= set(tokens(f"{candidate.sentence.label} {candidate.sentence.text}"))
+    weight = library.vocabulary.idf("never-used")
+
+    def unmatched(word: str) -> float:
+        terms = [*evidence.terms, Term(word, weight)]
+        signals = evidence_signals(
+            library, terms, best, words, found.hits, seed_bot.chain.embed_word.many
+        )
+        return signals["unmatched"] / signals["unknown"]  # the share of the word left unmatched
+
+    # "pros" is 0.58 from "advantages" (the list's lead-in), 0.38 at best from the sentences
+    assert unmatched("pros") < 0.45
+    assert unmatched("pros") < unmatched("boston") - 0.1

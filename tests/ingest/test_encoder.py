@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.ingest.embedding import SMALL_BATCH, SentenceTransformerEmbedder, packaged_model_path
+from bot.ingest.embedding import SMALL_CHARS, SentenceTransformerEmbedder, packaged_model_path
 from bot.ingest.encoder import NumpyEncoder, UnsupportedModel
 
 TEXTS = [
@@ -26,6 +26,19 @@ def test_numpy_encoder_matches_sentence_transformers():
     assert got.shape == expected.shape == (len(TEXTS), 384)
     assert np.abs(got - expected).max() < 1e-5
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_texts_of_one_length_run_as_one_batch_with_the_same_vectors():
+    """Words (and questions) of equally many tokens share one forward pass; each still gets
+    its own vector, the same as alone."""
+    encoder = NumpyEncoder(packaged_model_path())
+    texts = ["perks", "texas", "salary", "school", "Do school OTs get summers off?", "IEP"]
+    lengths = [len(encoder.tokenizer.encode(t).ids) for t in texts]
+    assert len(set(lengths)) < len(texts)  # some do share a length
+    together = encoder.encode(texts)
+    alone = np.concatenate([encoder.encode([t]) for t in texts])
+    assert np.abs(together - alone).max() < 1e-5
+    assert len({tuple(np.round(row, 4)) for row in together}) == len(texts)
 
 
 def test_a_model_it_cannot_run_is_named(tmp_path: Path):
@@ -52,7 +65,8 @@ def test_a_question_is_embedded_without_importing_torch():
 
 def test_bulk_embedding_agrees_with_the_small_path():
     embedder = SentenceTransformerEmbedder()
-    texts = [f"School OTs write IEP goals for student number {i}." for i in range(SMALL_BATCH + 4)]
+    texts = [f"School OTs write IEP goals for student number {i}." for i in range(SMALL_CHARS // 40)]
+    assert sum(map(len, texts)) > SMALL_CHARS
     assert embedder.embed_few(texts).shape == (len(texts), 384)  # too many for numpy: bulk
     bulk = embedder.embed(texts)  # always sentence-transformers
     small = embedder.embed_few(texts[:3])  # a few: numpy
