@@ -7,8 +7,8 @@ import re
 import pytest
 
 from bot.answer.rewriting import Turn
-from bot.answer.verification import normalise
 from bot.answer.scope import load_scope
+from bot.answer.verification import normalise
 from bot.prompts import PROMPTS_DIR, load_wording
 from bot.service import QuestionError
 from tests.conftest import SHIPPED_CORPUS, history_of, load_eval_items
