@@ -227,7 +227,8 @@ class Vocabulary:
         Only words that are neither in the corpus nor known English (nor abbreviations) are
         corrected, to a corpus or question word within one edit (two for words of six letters or
         more; a swap counts as one) or two typing slips (`slips`; one for a three-letter word,
-        and then only to a question word), or to a long English word one edit away. The fewest
+        and then only to a question word or to a corpus word with a dropped letter put back), or
+        to a long English word one edit away. The fewest
         slips win; among equals, a corpus word the corpus uses most.
         Example (corpus has "elementary"): "elementry" -> "elementary"; "texas" -> "texas"
         """
@@ -263,9 +264,14 @@ class Vocabulary:
                     (distance <= edits and len(word) >= 4)
                     or (cost <= slip_limit and abs(len(choice) - len(word)) <= 1)
                 )
-                # A three-letter word is read as a common word with a letter dropped ("wht":
-                # what), never as a topic ("pto" is no slip for "pros").
-                and (len(word) > 3 or choice in _COMMON)
+                # A three-letter word is read as a common word with a slip ("wht": what) or as
+                # a corpus word with one letter dropped ("lng": long), never as a topic farther
+                # away ("pto" is no slip for "pros").
+                and (
+                    len(word) > 3
+                    or choice in _COMMON
+                    or (len(choice) == 4 and cost <= 1 and choice in self.surface)
+                )
             ):
                 found.append((choice, cost))
         if not found:

@@ -106,7 +106,12 @@ def test_short_words_take_two_slips_and_three_letter_words_one_towards_a_common_
     assert vocabulary.correct_text("wht do OTs teach") == "what do OTs teach"
     assert vocabulary.correct_text("is PTO paid") == "is PTO paid"  # upper case: an abbreviation
     vocabulary = Vocabulary(["The pros and cons."])
-    assert vocabulary.correct("pto") == "pto"  # a three-letter word is never read as a topic
+    assert vocabulary.correct("pto") == "pto"  # a three-letter word is no slip for a topic...
+    vocabulary = Vocabulary(["How long do patients stay in high school?"], english=frozenset({"sky"}))
+    assert vocabulary.correct("lng") == "long"  # ...unless it is a corpus word with a letter dropped
+    assert vocabulary.correct_text("hih school") == "high school"
+    assert vocabulary.correct("sky") == "sky"  # known English is never a slip
+    assert vocabulary.correct("stg") == "stg"  # a letter changed, not dropped
 
 
 def test_contractions_typed_without_the_apostrophe_are_function_words():
