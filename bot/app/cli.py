@@ -118,8 +118,16 @@ def _parse_request(line: str) -> dict[str, Any]:
     return request
 
 
-def _human(answer: Any) -> str:
-    lines = [answer.answer]
+# A one-shot command cannot take a "yes" to the chat's offer of a recruiter: it says where to.
+CLI_HANDOFF = "A recruiter can help with this: ask in the web chat (`otbot serve`) to be put in touch."
+
+
+def _human(answer: Any, handoff: str = "") -> str:
+    """An answer for a person at a terminal: the text, then its sources."""
+    text = answer.answer
+    if handoff and text.endswith(handoff):
+        text = f"{text[: -len(handoff)].rstrip()}\n\n{CLI_HANDOFF}"
+    lines = [text]
     if answer.citations and answer.mode == "candidate":
         lines += ["", "Sources:"]
         for c in answer.citations:
@@ -140,7 +148,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
             answer = bot.ask(question, mode=args.mode)
         except QuestionError as error:
             raise UsageError(str(error)) from None
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else _human(answer))
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            print(_human(answer, bot.wording.refusal.handoff))
         return 0
 
     # Broken bytes on a line are kept as surrogates, so that line alone is reported.

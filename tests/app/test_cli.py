@@ -67,6 +67,20 @@ def test_ask_json_and_bad_questions(seed_bot, capsys):
     assert "limit is 2000" in capsys.readouterr().err
 
 
+def test_a_refusal_at_the_terminal_says_where_to_reach_a_recruiter(seed_bot, capsys):
+    """A one-shot command cannot take a "yes" to "would you like us to connect you?"."""
+    from bot.app.cli import CLI_HANDOFF
+
+    index = str(seed_bot.settings.index_dir)
+    assert main(["ask", "--index", index, "Which pizza toppings go best?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(seed_bot.wording.refusal.candidate)
+    assert seed_bot.wording.refusal.handoff not in out and CLI_HANDOFF in out
+    assert main(["ask", "--index", index, "--json", "Which pizza toppings go best?"]) == 0
+    data = json.loads(capsys.readouterr().out)  # the JSON contract keeps the chat's wording
+    assert data["refused"] and data["answer"].endswith(seed_bot.wording.refusal.handoff)
+
+
 def test_ask_jsonl_answers_in_order_and_reports_bad_lines(seed_bot, tmp_path: Path, capsys):
     requests = tmp_path / "requests.jsonl"
     requests.write_text(
