@@ -119,9 +119,13 @@ def render(
                 current = group
             out.append(line if _is_block(line) else f"- {line}")
         out += ["", voice.closing, "", f"{wording.recruiter.sources_heading}:"]
+        # One line per article section, with every marker that points into it: "[3, 4, 5] Title".
+        sections: dict[tuple[str, str, str, str], list[int]] = {}
         for c in numbering.citations:
-            where = c.url or c.source
-            out.append(f"[{c.n}] {c.title} — {c.publisher}, section “{c.section}” ({where})")
+            sections.setdefault((c.title, c.publisher, c.section, c.url or c.source), []).append(c.n)
+        for (title, publisher, section, where), numbers in sections.items():
+            markers = ", ".join(str(n) for n in numbers)
+            out.append(f"[{markers}] {title} — {publisher}, section “{section}” ({where})")
         text = "\n".join(out)
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)

@@ -132,8 +132,18 @@ def test_recruiter_draft_is_grouped_and_lists_sources(seed_bot):
     wording = load_wording()
     assert answer.answer.startswith(wording.recruiter.tone("friendly").opening)
     assert f"{wording.recruiter.sources_heading}:" in answer.answer
+    sources = answer.answer.split(f"\n{wording.recruiter.sources_heading}:\n")[1].splitlines()
+    # One line per article section, led by every marker that points into it.
+    listed = {}
+    for line in sources:
+        markers, rest = line[1:].split("] ", 1)
+        for n in markers.split(", "):
+            listed[int(n)] = rest
+    assert sorted(listed) == [c.n for c in answer.citations]
     for citation in answer.citations:
-        assert f"[{citation.n}] {citation.title}" in answer.answer
+        assert listed[citation.n].startswith(citation.title)
+        assert f"section “{citation.section}”" in listed[citation.n]
+    assert len(sources) == len({(c.title, c.section) for c in answer.citations})
 
 
 def test_candidate_answer_is_short(answers):
