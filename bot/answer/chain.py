@@ -255,9 +255,13 @@ class AnswerChain:
         citations: tuple[Citation, ...]
         if composition.refused or not statements:
             policy = state.out_of_scope
-            topic = policy.handoff if policy else ""
-            offer = policy.offer_recruiter if policy else True
-            text, citations, refused = refusal(state.mode, self.wording, topic, offer), (), True
+            if policy and policy.recruiter_note and state.mode == "recruiter":
+                text = policy.recruiter_note  # the topic's note to the recruiter
+            else:
+                topic = policy.handoff if policy else ""
+                offer = policy.offer_recruiter if policy else True
+                text = refusal(state.mode, self.wording, topic, offer)
+            citations, refused = (), True
         else:
             text, citations = render(
                 statements,

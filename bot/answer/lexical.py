@@ -62,14 +62,15 @@ _CANONICAL = {
     "paediatric": "pediatric",
     "paediatrics": "pediatrics",
 }
-# Chat shorthand, as anyone types it on a phone, written out before a question is matched, so
-# the embedding model and word coverage see the word meant. General English, not words of any
+# Chat shorthand, as anyone types it on a phone, written out before a question is matched (unless
+# the articles use it too), so the embedding model and word coverage see the word meant. General English, not words of any
 # question or article (unit abbreviations that articles spell out, and texting forms).
 SHORTHAND = {
     "hr": "hour", "hrs": "hours", "wk": "week", "wks": "weeks", "yr": "year", "yrs": "years",
     "mins": "minutes", "thru": "through", "tho": "though", "ppl": "people", "rn": "right now",
     "u": "you", "ur": "your", "r": "are", "bc": "because", "abt": "about", "pls": "please",
-    "plz": "please", "govt": "government", "approx": "approximately",
+    "plz": "please", "govt": "government", "approx": "approximately", "diff": "difference",
+    "grad": "graduate", "grads": "graduates", "shud": "should", "wud": "would", "cud": "could",
 }
 _STEMMER = Stemmer.Stemmer("english")
 # Keys next to each other on a QWERTY keyboard (same row and the rows above and below), for the
@@ -293,8 +294,8 @@ class Vocabulary:
             word = match.group(0)
             if len(word) > 1 and word.rstrip("s").isupper():  # "PTO", "OTs": never a slip
                 return word
-            if word.lower() in SHORTHAND:
-                return SHORTHAND[word.lower()]
+            if word.lower() in SHORTHAND and word.lower() not in self._forms:
+                return SHORTHAND[word.lower()]  # unless the articles write it so ("new grad")
             fixed = self._correct(word.lower())
             return word if fixed == word.lower() else fixed
 

@@ -21,6 +21,7 @@ class _Topic(BaseModel):
     handoff: str
     refuse: Literal["always", "unless_covered"] = "always"
     offer_recruiter: bool = True  # does the refusal also offer a recruiter?
+    recruiter: str = ""  # the refusal a recruiter drafting a reply reads instead
 
     @field_validator("pattern")
     @classmethod
@@ -49,6 +50,7 @@ class OutOfScope:
     unless_covered: bool = False
     pattern: re.Pattern[str] | None = None
     offer_recruiter: bool = True
+    recruiter_note: str = ""  # the whole refusal for a recruiter (the topic's `recruiter`)
 
     def covered_by(self, texts: list[str]) -> bool:
         """Does any of these article sentences speak of the topic itself?"""
@@ -74,6 +76,7 @@ class ScopePolicy:
                     topic.refuse == "unless_covered",
                     pattern,
                     topic.offer_recruiter,
+                    topic.recruiter,
                 )
         return None
 

@@ -104,7 +104,9 @@ def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftSt
 
 def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) -> str:
     if answer.refused or not answer.citations:
-        note, lead = wording.refusal.recruiter, wording.recruiter.note_for_recruiter
+        # The refusal speaks to the recruiter (a topic's own note, such as a medical question's).
+        note = answer.answer if answer.refused and answer.answer else wording.refusal.recruiter
+        lead = wording.recruiter.note_for_recruiter
         if style == "markdown":
             return f"> **{lead}:** {note}"
         return f"{lead.upper()}: {note}"

@@ -221,3 +221,18 @@ def test_policy_topics_are_answered_only_when_an_article_speaks_of_them(travel_b
     ):
         assert travel_bot.ask(question).refused, question
     assert travel_bot.ask("My son has autism, can OT help him?").refused
+
+
+def test_a_recruiter_refused_on_a_policy_topic_reads_a_note_meant_for_them(seed_bot):
+    """A candidate reads "please speak with a doctor"; a recruiter drafting a reply reads what to
+    tell the candidate, not a line addressed to the candidate."""
+    for question, topic in (
+        ("does my son have autism?", "medical advice"),
+        ("How much do school OTs make in Chicago?", "pay and salary"),
+    ):
+        candidate = seed_bot.ask(question)
+        recruiter = seed_bot.ask(question, mode="recruiter")
+        assert candidate.refused and recruiter.refused
+        note = next(t.recruiter for t, _ in seed_bot.chain.scope.topics if t.name == topic)
+        assert recruiter.answer == note
+        assert recruiter.answer != candidate.answer

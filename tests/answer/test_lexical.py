@@ -86,6 +86,12 @@ def test_chat_shorthand_is_written_out_before_matching():
         "how many hours are you paid for 13 weeks"
     )
     assert vocabulary.correct_text("an OR nurse") == "an OR nurse"  # upper case: not shorthand
+    # Written out rather than "corrected" into a short word ("diff" had become "did")...
+    assert vocabulary.correct_text("whats the diff") == "whats the difference"
+    assert vocabulary.correct_text("a new grad") == "a new graduate"
+    # ...unless the articles write it the same way.
+    vocabulary = Vocabulary(["Many new grad OTs start in schools."], english=english)
+    assert vocabulary.correct_text("a new grad") == "a new grad"
 
 
 def test_typing_slips_cost_less_than_other_edits():

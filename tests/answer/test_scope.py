@@ -196,3 +196,10 @@ def test_a_medical_refusal_points_to_a_doctor_and_a_recruiter_draft_offers_no_re
     assert pay is not None and pay.offer_recruiter
     assert wording.refusal.handoff in refusal("candidate", wording, pay.handoff)
     assert wording.refusal.handoff not in refusal("recruiter", wording, pay.handoff)
+
+
+def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
+    for topic, _ in SHIPPED.topics:
+        assert topic.recruiter, topic.name
+        assert "candidate" in topic.recruiter  # about the candidate, to the recruiter
+        assert "you're" not in topic.recruiter and "your situation" not in topic.recruiter

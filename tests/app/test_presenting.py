@@ -50,8 +50,7 @@ def test_follow_ups_offer_the_other_setting_then_unasked_examples():
 def recruiter_answer(question: str, refused: bool = False) -> Answer:
     wording = load_wording()
     if refused:
-        text = f"{wording.refusal.recruiter} {wording.refusal.handoff}"
-        return Answer(question, text, True, (), {}, mode="recruiter")
+        return Answer(question, wording.refusal.recruiter, True, (), {}, mode="recruiter")
     cited = answer(question).citations
     unlinked = Citation(2, "OT in schools", "Flagstar", "001_b929a526930e0778.txt", "Roles",
                         "IEP meetings.", "chunk", 0.8, None)
@@ -83,6 +82,14 @@ def test_an_uncovered_question_gets_a_note_to_the_recruiter_not_a_reply_to_the_c
         text = draft_text([recruiter_answer("Pay in Ohio?", refused=True)], wording, style)
         assert "not for the candidate" in text.lower()
         assert wording.refusal.handoff not in text  # "would you like us to connect you?"
+
+
+def test_a_topic_refusal_keeps_its_own_note_to_the_recruiter():
+    wording = load_wording()
+    note = "This asks for medical advice: suggest the candidate speak with a doctor."
+    refused = Answer("Does my son have autism?", note, True, (), {}, mode="recruiter")
+    text = draft_text([refused], wording, "email")
+    assert note in text and wording.refusal.recruiter not in text
 
 
 def test_drafts_for_several_questions_are_sectioned():
