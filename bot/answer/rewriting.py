@@ -69,7 +69,7 @@ _FRAME_VERB = re.compile(
     # a short description of the asker may come between ("candidate in a rural area asks")
     r"(?:(?<=[a-z]{3})\b(?P<about>[^?.!:]{1,60}?)\s(?:and\s)?)??"
     r"(?:'s| is| was)?\s*(?:asks?|asked|asking|wants to know|would like to know|wonders|"
-    r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether|what|how))?[\s,:]*",
+    r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether))?[\s,:]*",
     re.IGNORECASE,
 )
 # A request to word a reply: "draft a reply to a candidate who wants to know ...", "help me
@@ -91,6 +91,24 @@ _FRAME_SUFFIX = re.compile(
 )
 
 
+# After the question, a note on who asked or what the reply is for: "is school OT covered by
+# IDEA? candidate confused", "why is demand growing? want to mention it in an outreach email"
+# (a second question after the first is no note: "like what would a geri OT work on").
+_FRAME_AFTER = re.compile(
+    r"(?<=\?)(?![^?]*\b(?:what|how|why|which|who|when|where)\b)[^?]{0,80}?\b(?:candidate|applicant|"
+    r"client|recruiter|draft\w*|repl(?:y|ies|ying)|email\w*|message\w*|outreach|mention\w*|"
+    r"post\w*)s?\b[^?]{0,80}$",
+    re.IGNORECASE,
+)
+# Whom the reply is for, at the end: "compare schedules ... for a candidate who has kids" (not
+# "a good fit for a new grad?", where the asker is what the question is about).
+_FRAME_FOR = re.compile(
+    r"[\s,]+for (?:a|an|the|my|this|our|one) (?:candidate|applicant|client)s?\b"
+    r"(?:\s+(?:who|that)\b[^?]*)?(?=\??\s*$)",
+    re.IGNORECASE,
+)
+
+
 def strip_framing(question: str) -> str:
     """The question without the asker's framing; unchanged when nothing is framing.
 
@@ -107,6 +125,7 @@ def strip_framing(question: str) -> str:
             break
         text = cut
     text = _FRAME_SUFFIX.sub("", text)
+    text = _FRAME_FOR.sub("", _FRAME_AFTER.sub("", text)).strip()
     return text if len(tokens(text)) >= 1 else question.strip()
 
 

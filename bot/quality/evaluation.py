@@ -46,7 +46,7 @@ METRICS = (
     "refusal_accuracy",
 )
 _SEGMENT = re.compile(r"([^\[\]]*?)\s*\[(\d+)\]")
-_SOURCE_LINE = re.compile(r"^\[\d+\] ")
+_SOURCE_LINE = re.compile(r"^\[\d+(?:, \d+)*\] ")  # "[1] Title" or "[1, 2] Title"
 
 
 class EvalItem(BaseModel):

@@ -53,3 +53,31 @@ def test_a_request_to_word_a_reply_is_framing():
     assert strip_framing("How do OTs respond to a student who asks for help?") == (
         "How do OTs respond to a student who asks for help?"
     )
+
+
+def test_a_note_after_the_question_and_whom_the_reply_is_for_are_framing():
+    assert strip_framing("is school OT covered by insurance or IDEA? candidate confused") == (
+        "is school OT covered by insurance or IDEA?"
+    )
+    assert strip_framing(
+        "why is demand for school OTs growing? want to mention it in an outreach email"
+    ) == "why is demand for school OTs growing?"
+    assert strip_framing("Compare schedules school vs hospital OT for a candidate who has kids") == (
+        "Compare schedules school vs hospital OT"
+    )
+    # The asker's own situation is the question, not framing.
+    assert strip_framing("Do school OTs get summers off? I have kids") == (
+        "Do school OTs get summers off? I have kids"
+    )
+    assert strip_framing("is school OT a good fit for a new grad who likes kids?") == (
+        "is school OT a good fit for a new grad who likes kids?"
+    )
+    assert strip_framing("ugh that sounds expensive. does anyone help cover the cost?") == (
+        "ugh that sounds expensive. does anyone help cover the cost?"
+    )
+
+
+def test_a_wh_question_after_asks_keeps_its_question_word():
+    assert strip_framing("candidate asks what to look for before accepting a school role") == (
+        "what to look for before accepting a school role"
+    )

@@ -42,6 +42,8 @@ def test_bad_golden_line_names_its_number(tmp_path: Path):
 def test_statements_skip_headings_and_sources():
     answer = "Key points:\n- A is true [1]\n- B holds. C too [2]\n\nSources:\n[1] Title — P"
     assert statements(answer) == ["A is true [1]", "B holds.", "C too [2]"]
+    grouped = answer.replace("[1] Title — P", "[1, 2] Title — P")  # one line per section
+    assert statements(grouped) == ["A is true [1]", "B holds.", "C too [2]"]
 
 
 def test_scores_of_a_perfect_and_a_careless_system():
