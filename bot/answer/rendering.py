@@ -76,6 +76,17 @@ def _is_block(text: str) -> bool:
     return "\n" in text
 
 
+def _heading_of(statement: Statement, chunks: Mapping[str, Chunk]) -> str:
+    """What a recruiter's draft groups a statement under: its section's heading, or for an
+    article without headings ("Paragraphs 3–5", "Introduction") the article's title, so that its
+    points never read as part of another article's section."""
+    if not statement.group.startswith(("Paragraph", "Introduction")):
+        return statement.group
+    source = next((p.source for p in statement.parts if p.source), None)
+    chunk = chunks.get(source.chunk_id) if source else None
+    return chunk.title if chunk else ""
+
+
 def render(
     statements: tuple[Statement, ...],
     mode: Mode,
@@ -109,11 +120,7 @@ def render(
         out = [opening, ""]
         current = None
         for statement, line in zip(statements, lines, strict=True):
-            group = (
-                statement.group
-                if not statement.group.startswith(("Paragraph", "Introduction"))
-                else ""
-            )
+            group = _heading_of(statement, chunks)
             if group and group != current:
                 out += ["", f"**{group}**"] if current is not None else [f"**{group}**"]
                 current = group
@@ -122,10 +129,11 @@ def render(
         # One line per article section, with every marker that points into it: "[3, 4, 5] Title".
         sections: dict[tuple[str, str, str, str], list[int]] = {}
         for c in numbering.citations:
-            sections.setdefault((c.title, c.publisher, c.section, c.url or c.source), []).append(c.n)
-        for (title, publisher, section, where), numbers in sections.items():
+            sections.setdefault((c.title, c.publisher, c.section, c.url or ""), []).append(c.n)
+        for (title, publisher, section, url), numbers in sections.items():
             markers = ", ".join(str(n) for n in numbers)
-            out.append(f"[{markers}] {title} — {publisher}, section “{section}” ({where})")
+            link = f" ({url})" if url else ""  # a corpus file name means nothing to a reader
+            out.append(f"[{markers}] {title} — {publisher}, section “{section}”{link}")
         text = "\n".join(out)
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)

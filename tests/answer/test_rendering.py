@@ -32,3 +32,28 @@ def test_an_articles_own_reference_marks_never_break_an_answer(tmp_path: Path, e
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers == {c.n for c in answer.citations}  # only the answer's own markers are left
     assert "dim lighting and soft seating. [1]" in answer.answer
+
+
+def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
+    """Points from an article without headings ("Paragraphs 3–5") never read as part of the
+    section of another article above them; sources name no corpus file."""
+    from bot.answer.rendering import render
+    from bot.models import Chunk, Part, Source, Statement
+    from bot.prompts import load_wording
+
+    def chunk(chunk_id: str, title: str, publisher: str, section: str, text: str, url=None):
+        return Chunk(chunk_id, f"{chunk_id}.txt", title, publisher, None, url, section,
+                     "school", 0, text, ())
+
+    headed = chunk("a", "School vs Clinic", "Aequor", "Key Differences", "Schedules differ.")
+    plain = chunk("b", "OT in schools", "Flagstar", "Paragraphs 3–5", "Therapists travel.")
+    statements = tuple(
+        Statement((Part(c.text, Source(c.id, c.text)),), c.section) for c in (headed, plain)
+    )
+    text, citations = render(
+        statements, "recruiter", False, False, load_wording(), {"a": headed, "b": plain}
+    )
+    assert "**Key Differences**\n- Schedules differ. [1]" in text
+    assert "**OT in schools**\n- Therapists travel. [2]" in text
+    assert "[2] OT in schools — Flagstar, section “Paragraphs 3–5”" in text
+    assert ".txt" not in text
