@@ -1,6 +1,7 @@
 """The JSON API a website's own backend (or its pages) calls, beside the Gradio app.
 
-- `POST /api/ask` `{"question", "history", "mode"}` -> the answer JSON of `otbot ask --json`
+- `POST /api/ask` `{"question", "history", "mode"}` (optional `id`, `detail`, `tone`) -> the
+  answer JSON of `otbot ask --json`
   (`Answer.to_json`, the one serialisation the CLI uses too).
 - `POST /api/leads` `{"name", "email", "phone", "consent", "question"}` -> 201
   `{"status": "received", "received"}`; nothing about stored leads is ever sent back.
@@ -54,6 +55,8 @@ class AskRequest(BaseModel):
     history: list[HistoryTurn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     mode: Literal["candidate", "recruiter"] = "candidate"
     id: str | int | None = None  # echoed back, as in `otbot ask --jsonl`
+    detail: Literal["short", "standard", "detailed"] = "standard"
+    tone: str | None = None  # a recruiter draft's tone (prompts/answer.toml)
 
 
 class LeadRequest(BaseModel):
@@ -199,6 +202,10 @@ def build_api(bot: Bot) -> FastAPI:
             except QuestionError as error:
                 return _error(422, str(error), f"history[{number}].content")
         history = [Turn(t.role, t.content) for t in request.history]
+        tones = bot.wording.recruiter.tones
+        if request.tone is not None and request.tone not in tones:
+            expected = " or ".join(sorted(tones))
+            return _error(422, f"tone {request.tone!r} is unknown (expected {expected})", "tone")
         try:
             answer = await to_thread.run_sync(
                 functools.partial(
@@ -207,6 +214,8 @@ def build_api(bot: Bot) -> FastAPI:
                     history,
                     mode=request.mode,
                     request_id=request.id,
+                    tone=request.tone,
+                    detail=request.detail,
                     record_refusal=True,
                 ),
                 limiter=slots.get(),

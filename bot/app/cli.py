@@ -11,10 +11,11 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import ValidationError
 
+from bot.models import Detail
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -122,6 +123,16 @@ def _parse_request(line: str) -> dict[str, Any]:
 CLI_HANDOFF = "A recruiter can help with this: ask in the web chat (`otbot serve`) to be put in touch."
 
 
+DETAILS: tuple[str, ...] = get_args(Detail)
+
+
+def _check_tone(bot: Bot, tone: object, error: type[Exception] = UsageError) -> None:
+    """A tone must be one the wording file defines (an unknown one is no silent default)."""
+    tones = bot.wording.recruiter.tones
+    if tone is not None and tone not in tones:
+        raise error(f"unknown tone {tone!r} (expected {' or '.join(sorted(tones))})")
+
+
 def _human(answer: Any, handoff: str = "") -> str:
     """An answer for a person at a terminal: the text, then its sources."""
     text = answer.answer
@@ -145,7 +156,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         try:  # checked before the index loads, so a bad question fails fast
             question = check_text(args.question, limit=settings.max_question_chars)
             bot = _bot_requiring_index(settings)
-            answer = bot.ask(question, mode=args.mode)
+            _check_tone(bot, args.tone)
+            answer = bot.ask(question, mode=args.mode, tone=args.tone, detail=args.detail)
         except QuestionError as error:
             raise UsageError(str(error)) from None
         if args.json:
@@ -163,6 +175,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             raise UsageError(f"--jsonl file not found: {path}")
         stream = path.open(encoding="utf-8", errors="surrogateescape")
     bot = _bot_requiring_index(settings)
+    _check_tone(bot, args.tone)
     with stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -171,11 +184,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
             try:
                 request = _parse_request(line)
                 request_id = request.get("id")
+                tone = request.get("tone") or args.tone
+                detail = request.get("detail") or args.detail
+                if detail not in DETAILS:
+                    raise ValueError(f"unknown detail {detail!r} (expected {', '.join(DETAILS)})")
+                _check_tone(bot, tone, ValueError)
                 answer = bot.ask(
                     request.get("question"),  # type: ignore[arg-type]  # ask() rejects non-text
                     request["history"],
                     mode=request.get("mode") or args.mode,
                     request_id=request_id,
+                    tone=tone,
+                    detail=detail,
                 )
                 out: dict[str, Any] = answer.to_json()
             except (ValueError, QuestionError) as error:
@@ -344,6 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ask)
     ask.add_argument("question", nargs="?", metavar="QUESTION")
     ask.add_argument("--mode", choices=("candidate", "recruiter"), default="candidate")
+    ask.add_argument(
+        "--detail",
+        choices=DETAILS,
+        default="standard",
+        help="how much of the articles an answer quotes (default standard)",
+    )
+    ask.add_argument(
+        "--tone", help="a recruiter draft's tone, from prompts/answer.toml (friendly, formal)"
+    )
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument(
         "--jsonl",

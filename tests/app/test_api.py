@@ -62,6 +62,16 @@ def test_recruiter_mode_and_an_id(app_url: str):
     assert response.status_code == 200
     assert response.json()["mode"] == "recruiter" and response.json()["id"] == 7
     assert "Sources:" in response.json()["answer"]
+    formal = httpx.post(
+        app_url + "api/ask",
+        json={"question": "What are the advantages of clinical OT?", "mode": "recruiter",
+              "tone": "formal", "detail": "short"},
+        timeout=60,
+    ).json()
+    from bot.prompts import load_wording
+
+    assert formal["answer"].startswith(load_wording().recruiter.tone("formal").opening)
+    assert len(formal["citations"]) < len(response.json()["citations"])
 
 
 @pytest.mark.parametrize(
@@ -76,6 +86,8 @@ def test_recruiter_mode_and_an_id(app_url: str):
         ({"question": SCHOOL, "history": [{"role": "user", "content": " "}]}, "history[0].content", "empty"),
         ({"question": SCHOOL, "history": "earlier"}, "history", "list"),
         ({"question": SCHOOL, "histroy": []}, "histroy", "not a field"),
+        ({"question": SCHOOL, "tone": "chill"}, "tone", "formal or friendly"),
+        ({"question": SCHOOL, "detail": "huge"}, "detail", "short"),
     ],
 )
 def test_bad_ask_requests_get_422_naming_the_field(app_url: str, body: dict, field: str, words: str):

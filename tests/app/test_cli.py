@@ -81,6 +81,33 @@ def test_a_refusal_at_the_terminal_says_where_to_reach_a_recruiter(seed_bot, cap
     assert data["refused"] and data["answer"].endswith(seed_bot.wording.refusal.handoff)
 
 
+def test_a_recruiter_picks_tone_and_detail_on_the_command_line_and_per_jsonl_line(
+    seed_bot, tmp_path: Path, capsys
+):
+    formal_opening = seed_bot.wording.recruiter.tone("formal").opening
+    index = str(seed_bot.settings.index_dir)
+    question = "What are the advantages of clinical OT?"
+    assert main(["ask", "--index", index, "--mode", "recruiter", "--json", question]) == 0
+    standard = json.loads(capsys.readouterr().out)
+    argv = ["ask", "--index", index, "--mode", "recruiter", "--json", "--tone", "formal"]
+    assert main([*argv, "--detail", "short", question]) == 0
+    short = json.loads(capsys.readouterr().out)
+    assert short["answer"].startswith(formal_opening)
+    assert len(short["citations"]) < len(standard["citations"])
+    assert main(["ask", "--index", index, "--tone", "chill", question]) == 2
+    assert "unknown tone 'chill' (expected formal or friendly)" in capsys.readouterr().err
+    lines = tmp_path / "q.jsonl"
+    lines.write_text(
+        json.dumps({"question": question, "mode": "recruiter", "tone": "formal"}) + "\n"
+        + json.dumps({"question": question, "detail": "huge"}) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["ask", "--index", index, "--jsonl", str(lines)]) == 0
+    first, second = (json.loads(x) for x in capsys.readouterr().out.splitlines())
+    assert first["answer"].startswith(formal_opening)
+    assert second == {"id": None, "line": 2, "error": "unknown detail 'huge' (expected short, standard, detailed)"}
+
+
 def test_ask_jsonl_answers_in_order_and_reports_bad_lines(seed_bot, tmp_path: Path, capsys):
     requests = tmp_path / "requests.jsonl"
     requests.write_text(
