@@ -95,6 +95,8 @@ def _bot_requiring_index(settings: Settings) -> Bot:
     from bot.ingest.index import IndexDamaged
     from bot.service import build_bot
 
+    if not settings.chroma_host and not settings.index_dir.exists():  # say so, create nothing
+        raise UsageError(f"no index at {settings.index_dir}: run `otbot ingest` first")
     if _search_crashes(settings):
         raise IndexDamaged(settings.index_dir, "searching the stored vectors crashed")
     bot = build_bot(settings)
@@ -450,6 +452,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"otbot: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader stopped reading (`otbot ask ... | head -1`): not an error of ours. Point
+        # stdout at nothing so that Python's own flush at exit does not fail again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         from bot.ingest.index import IndexDamaged
 

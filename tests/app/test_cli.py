@@ -138,6 +138,10 @@ def test_ask_jsonl_answers_in_order_and_reports_bad_lines(seed_bot, tmp_path: Pa
 def test_ask_on_an_empty_index_says_what_to_do(tmp_path: Path, capsys):
     assert main(["ask", "--index", str(tmp_path / "none"), "What does IEP mean?"]) == 2
     assert "run `otbot ingest` first" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()  # asking creates no index folder
+    (tmp_path / "empty").mkdir()
+    assert main(["ask", "--index", str(tmp_path / "empty"), "What does IEP mean?"]) == 2
+    assert "is empty: run `otbot ingest` first" in capsys.readouterr().err
 
 
 def test_bad_bytes_and_surrogates_are_reported_line_by_line(seed_bot, tmp_path: Path):
@@ -267,3 +271,21 @@ def test_deleted_vector_segments_are_reported_and_rebuilt(corpus: Path, tmp_path
         if folder.is_dir():
             shutil.rmtree(folder)
     _damaged_then_rebuilt(index_dir, corpus, "Error finding id")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(seed_bot, tmp_path: Path):
+    """`otbot ask --jsonl ... | head -1`: the closed pipe ends the batch quietly."""
+    lines = tmp_path / "q.jsonl"
+    lines.write_text('{"question": "Do school OTs get summers off?"}\n' * 40, encoding="utf-8")
+    index = str(seed_bot.settings.index_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--index", index, "--jsonl", str(lines)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["refused"] is False
+    process.stdout.close()  # the reader goes away
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in error and "BrokenPipe" not in error
