@@ -240,13 +240,17 @@ def to_csv(report: CoverageReport) -> str:
     return out.getvalue()
 
 
+def _questions(count: int) -> str:
+    return f"{count} question" if count == 1 else f"{count} questions"
+
+
 def to_markdown(report: CoverageReport) -> str:
     counts = report.counts()
     total = max(1, len(report.questions))
     lines = [
         "# Content coverage",
         "",
-        f"{len(report.questions)} questions: {counts['covered']} covered "
+        f"{_questions(len(report.questions))}: {counts['covered']} covered "
         f"({counts['covered'] / total:.0%}), {counts['partial']} partly covered, "
         f"{counts['not_covered']} not covered.",
         "",
@@ -254,7 +258,7 @@ def to_markdown(report: CoverageReport) -> str:
         "",
     ]
     for gap in report.gaps:
-        lines.append(f"- **{gap['theme']}** ({gap['count']} questions): {gap['suggestion']}")
+        lines.append(f"- **{gap['theme']}** ({_questions(gap['count'])}): {gap['suggestion']}")
         for question in gap["not_covered"]:
             lines.append(f"  - not covered: {question}")
         for question in gap["partial"]:
@@ -268,7 +272,7 @@ def to_markdown(report: CoverageReport) -> str:
     for article in report.articles:
         lines.append(
             f"- **{article['title']}** ({article['publisher']}, {article['chunks']} chunks): "
-            f"{len(article['answers'])} questions"
+            f"{_questions(len(article['answers']))}"
         )
     lines += [
         "",

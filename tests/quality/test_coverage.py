@@ -48,7 +48,9 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
     assert ("001_b929a526930e0778.txt", "no_date") in kinds
     answering = {a["source"]: a["answers"] for a in report.articles}
     assert "Do school OTs get summers off?" in answering["000_0cf32c824c74ae83.txt"]
-    assert "summers off" in to_markdown(report)
+    markdown = to_markdown(report)
+    assert "summers off" in markdown and markdown.count("4 questions:") == 1
+    assert "(1 question)" in markdown and "(1 questions)" not in markdown  # a theme of one
     assert to_csv(report).splitlines()[0].startswith("question,status,score")
 
 
