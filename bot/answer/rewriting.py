@@ -84,6 +84,14 @@ _FRAME_REQUEST = re.compile(
     r"\b(?:\s+(?:about|if|whether))?[\s,:]*",
     re.IGNORECASE,
 )
+# A request to pass the answer on: "can you tell the candidate what school OT goals look like",
+# "explain to a parent how IEPs work" (the question word stays).
+_FRAME_TELL = re.compile(
+    r"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:(?:please|pls|can you|could you|can u|help me)\s+)*"
+    rf"(?:tell|explain to|let)\s+(?:(?:a|an|the|my|this|our)\s+)?{_ASKER}\s+(?:know\s+)?"
+    r"(?=(?:what|how|why|which|who|when|where|whether|if|about)\b)(?:(?:whether|if|about)\s+)?",
+    re.IGNORECASE,
+)
 _FRAME_SUFFIX = re.compile(
     r"[\s.,;]*(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
     r"\b[^?]*\?*\s*$",
@@ -117,7 +125,7 @@ def strip_framing(question: str) -> str:
     """
     text = question.strip()
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
-        cut = _FRAME_REQUEST.sub("", text, count=1)
+        cut = _FRAME_TELL.sub("", _FRAME_REQUEST.sub("", text, count=1), count=1)
         cut = _FRAME_PREFIX.sub("", cut, count=1)
         # The asker and the verb go; a description of the asker stays ("is a COTA").
         cut = _FRAME_VERB.sub(lambda m: f"{(m.group('about') or '').strip()} ".lstrip(), cut, count=1)

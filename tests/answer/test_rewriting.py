@@ -81,3 +81,11 @@ def test_a_wh_question_after_asks_keeps_its_question_word():
     assert strip_framing("candidate asks what to look for before accepting a school role") == (
         "what to look for before accepting a school role"
     )
+
+
+def test_a_request_to_pass_the_answer_on_is_framing():
+    assert strip_framing("hey can u tell candidate what school ot goals shud look like") == (
+        "what school ot goals shud look like"
+    )
+    assert strip_framing("explain to a parent how IEPs work") == "how IEPs work"
+    assert strip_framing("tell me what school OTs do") == "tell me what school OTs do"
