@@ -27,7 +27,7 @@ from bot.answer.scoring import (
     evidence_signals,
     score_evidence,
 )
-from bot.ingest.chunking import lead_in_of
+from bot.ingest.chunking import has_heading, lead_in_of
 from bot.ingest.embedding import Vectors
 from bot.ingest.tagging import SIDES, is_comparison
 from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
@@ -175,7 +175,7 @@ class Composer:
     ) -> list[Statement]:
         """The best passages that are likely enough beside the best and not redundant with one
         already chosen (a comparison gets each side), as statements within the word budget;
-        a recruiter's in article order."""
+        a recruiter's grouped by section, the best passage's section first."""
         limit, budget = self.policy.points(mode, detail), self.policy.words(mode, detail)
         top = passages[0]
         chosen: list[Passage] = []
@@ -199,15 +199,18 @@ class Composer:
                 continue
             placed.append((passage, statement))
             budget -= words
-        if mode == "recruiter":  # in the articles' order: article, chunk, first sentence quoted
-            placed.sort(key=lambda ps: (ps[0].chunk.source, ps[0].chunk.position, _first(*ps)))
+        if mode == "recruiter":  # grouped as the draft heads them, best passage's group first
+            lead: dict[tuple[str, str], int] = {}
+            for rank, (passage, _) in enumerate(placed):
+                lead.setdefault(_draft_group(passage.chunk), rank)
+            placed.sort(key=lambda ps: lead[_draft_group(ps[0].chunk)])  # stable: best first
         return [statement for _, statement in placed]
 
 
-def _first(passage: Passage, statement: Statement) -> int:
-    """Where in its chunk a statement starts: the position of its first quoted sentence."""
-    quoted = {part.source.quote for part in statement.parts if part.source}
-    return next((i for i, s in enumerate(passage.chunk.sentences) if s.text in quoted), 0)
+def _draft_group(chunk: Chunk) -> tuple[str, str]:
+    """What a recruiter's draft heads a passage under: its section, or its article when the
+    article has no headings (`rendering`)."""
+    return (chunk.source, chunk.section if has_heading(chunk.section) else "")
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bot.ingest.chunking import has_heading
 from bot.models import Chunk, Citation, Mode, Statement
 from bot.prompts import AnswerWording
 
@@ -80,7 +81,7 @@ def _heading_of(statement: Statement, chunks: Mapping[str, Chunk]) -> str:
     """What a recruiter's draft groups a statement under: its section's heading, or for an
     article without headings ("Paragraphs 3–5", "Introduction") the article's title, so that its
     points never read as part of another article's section."""
-    if not statement.group.startswith(("Paragraph", "Introduction")):
+    if has_heading(statement.group):
         return statement.group
     source = next((p.source for p in statement.parts if p.source), None)
     chunk = chunks.get(source.chunk_id) if source else None

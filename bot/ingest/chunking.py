@@ -4,6 +4,7 @@ whole, never cutting a sentence, and carrying the metadata each citation needs."
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from bot.ingest.sentences import split_sentences
@@ -178,6 +179,14 @@ def sentence_embedding_text(chunk: Chunk, index: int) -> str:
     return sentence.text
 
 
+INTRODUCTION = "Introduction"  # the section before an article's first heading
+
+
+def has_heading(section: str) -> bool:
+    """Is this section named by the article's own heading (not "Introduction", "Paragraphs 3–5")?"""
+    return section != INTRODUCTION and not re.match(r"Paragraphs? \d", section)
+
+
 def split(article: Article, max_words: int = 140) -> list[Chunk]:
     """Chunks of an article, in reading order.
 
@@ -217,7 +226,7 @@ def split(article: Article, max_words: int = 140) -> list[Chunk]:
             if heading:
                 section = heading
             elif len(sections) > 1:
-                section = "Introduction"
+                section = INTRODUCTION
             else:
                 first, last = paragraph_number[group[0][0]], paragraph_number[group[-1][0]]
                 section = f"Paragraph {first}" if first == last else f"Paragraphs {first}–{last}"

@@ -10,6 +10,7 @@ import pytest
 
 from bot.answer.composing import EVIDENCE_FOR_MODEL, REDUNDANT_COSINE, Composer, Composition
 from bot.answer.refusal import SIGNALS, sigmoid
+from bot.ingest.chunking import has_heading
 from bot.models import Statement
 
 
@@ -261,30 +262,45 @@ def test_a_short_comparison_still_quotes_both_settings(composer, retrieve):
 # Order and redundancy
 
 
-def article_order(composer: Composer, statement: Statement) -> tuple[str, int, int]:
-    part = statement.parts[0]
-    chunk, index, _ = sentence_of(composer, part.source.chunk_id, part.source.quote)
-    return chunk.source, chunk.position, index
+def draft_group(composer: Composer, statement: Statement) -> tuple[str, str]:
+    """What the draft heads a statement under: its section, or its article if headingless."""
+    chunk = composer.library.by_id[statement.parts[0].source.chunk_id]
+    return chunk.source, chunk.section if has_heading(chunk.section) else ""
 
 
-def test_a_recruiter_draft_follows_the_articles_chunk_by_chunk(composer, retrieve):
-    question = "What do OTs do?"
+def passage_rank(composer: Composer, retrieve, question: str, statement: Statement) -> int:
+    found = retrieve(question)
+    passages = composer.score(question, found.vector, found.hits).passages
+    quote = statement.parts[0].source.quote
+    return next(i for i, p in enumerate(passages) if any(m.sentence.text == quote for m in p.members)
+                or quote in p.text)
+
+
+@pytest.mark.parametrize(
+    "question", ["What do OTs do?", "What are the key responsibilities of a school-based OT?"]
+)
+def test_a_recruiter_draft_groups_its_points_by_section_the_best_first(
+    composer, retrieve, question
+):
+    """Each section (or headingless article) is one group; the group of the best passage
+    leads, and within a group the better passage comes first, so the answer is never buried
+    under an earlier section of the article."""
     draft = compose(composer, retrieve, question, "recruiter")
-    chunks = [article_order(composer, s)[:2] for s in draft.statements]
-    assert len(draft.statements) >= 3 and chunks == sorted(chunks)
-    # A candidate's answer is best first, which here is not the articles' order.
-    answer = compose(composer, retrieve, question, "candidate")
-    order = [article_order(composer, s)[:2] for s in answer.statements]
-    assert order != sorted(order)
-
-
-def test_a_recruiter_draft_follows_the_articles_within_a_chunk(composer, retrieve):
-    draft = compose(
-        composer, retrieve, "What are the key responsibilities of a school-based OT?", "recruiter"
-    )
-    order = [article_order(composer, s) for s in draft.statements]
-    assert len({o[:2] for o in order}) < len(order)  # some chunk gave two statements
-    assert order == sorted(order)
+    assert len(draft.statements) >= 3
+    groups = [draft_group(composer, s) for s in draft.statements]
+    ranks = [passage_rank(composer, retrieve, question, s) for s in draft.statements]
+    seen: list[tuple[str, str]] = []
+    for group in groups:  # contiguous groups
+        if not seen or seen[-1] != group:
+            assert group not in seen
+            seen.append(group)
+    assert ranks[0] == min(ranks)  # the best passage's group leads, with it first
+    for group in seen:
+        inside = [r for g, r in zip(groups, ranks, strict=True) if g == group]
+        assert inside == sorted(inside)
+    # The groups follow their best passages: a later group's best is worse than an earlier's.
+    bests = [min(r for g, r in zip(groups, ranks, strict=True) if g == group) for group in seen]
+    assert bests == sorted(bests)
 
 
 def test_two_passages_saying_the_same_thing_are_quoted_once(composer, retrieve):
