@@ -454,12 +454,8 @@ def test_the_meaning_of_a_never_used_word_is_looked_for_in_the_evidence(
     assert 0.0 < signals["unmatched"] < signals["unknown"]
 
 
-def test_a_never_used_word_near_in_meaning_to_the_evidence_is_less_unmatched_than_a_city(
-    seed_bot, retrieve, library, policy, glossary
-):
-    """Beside evidence about summers off, "vacation" (never in the articles) is nearer than
-    "Boston": a synonym must not weigh like a place the articles do not cover."""
-    question = "Do school OTs get summers off?"
+def _unmatched_beside(question, seed_bot, retrieve, library, policy, glossary):
+    """The evidence signals of `question` with one more word the articles never use."""
     found = retrieve(question)
     evidence = score_evidence(library, question, found.vector, found.hits, policy, glossary)
     best = sorted(evidence.candidates, key=lambda c: c.evidence_score, reverse=True)
@@ -468,15 +464,26 @@ def test_a_never_used_word_near_in_meaning_to_the_evidence_is_less_unmatched_tha
         words |= set(tokens(f"{candidate.sentence.label} {candidate.sentence.text}"))
     weight = library.vocabulary.idf("never-used")
 
-    def unmatched(word: str) -> float:
+    def signals(word: str) -> dict[str, float]:
         assert word not in library.vocabulary
         terms = [*evidence.terms, Term(word, weight)]
-        signals = evidence_signals(
+        return evidence_signals(
             library, terms, best, words, found.hits, seed_bot.chain.embed_word.many
         )
-        return signals["unmatched"]
 
-    assert 0.0 < unmatched("vacation") < unmatched("boston")
+    return signals
+
+
+def test_a_never_used_word_near_in_meaning_to_the_evidence_is_less_unmatched_than_a_city(
+    seed_bot, retrieve, library, policy, glossary
+):
+    """Beside evidence about summers off, "vacation" (never in the articles) is nearer than
+    "Boston": a synonym must not weigh like a place the articles do not cover."""
+    unmatched = _unmatched_beside(
+        "Do school OTs get summers off?", seed_bot, retrieve, library, policy, glossary
+    )
+
+    assert 0.0 < unmatched("vacation")["unmatched"] < unmatched("boston")["unmatched"]
 
 
 def test_a_corpus_word_the_evidence_lacks_is_missing(retrieve, library, policy, glossary):
@@ -574,22 +581,13 @@ def test_a_synonym_of_an_evidence_word_is_nearly_matched(
 ):
     """A lone word's vector is far from every whole sentence, synonym or not; beside the word
     "advantages" in the evidence, "pros" is close, and "boston" is not."""
-    question = "What are the advantages of school based OT?"
-    found = retrieve(question)
-    evidence = score_evidence(library, question, found.vector, found.hits, policy, glossary)
-    best = sorted(evidence.candidates, key=lambda c: c.evidence_score, reverse=True)
-    words: set[str] = set()
-    for candidate in best[:5]:
-        words |= set(tokens(f"{candidate.sentence.label} {candidate.sentence.text}"))
-    weight = library.vocabulary.idf("never-used")
+    unmatched = _unmatched_beside(
+        "What are the advantages of school based OT?", seed_bot, retrieve, library, policy, glossary
+    )
 
-    def unmatched(word: str) -> float:
-        terms = [*evidence.terms, Term(word, weight)]
-        signals = evidence_signals(
-            library, terms, best, words, found.hits, seed_bot.chain.embed_word.many
-        )
-        return signals["unmatched"] / signals["unknown"]  # the share of the word left unmatched
+    def share(word: str) -> float:  # the share of the word's weight left unmatched
+        return unmatched(word)["unmatched"] / unmatched(word)["unknown"]
 
     # "pros" is 0.58 from "advantages" (the list's lead-in), 0.38 at best from the sentences
-    assert unmatched("pros") < 0.45
-    assert unmatched("pros") < unmatched("boston") - 0.1
+    assert share("pros") < 0.45
+    assert share("pros") < share("boston") - 0.1
