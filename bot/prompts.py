@@ -54,12 +54,19 @@ class RefusalWording(_Strict):
     handoff: str
 
 
+class SmallTalkWording(_Strict):
+    greeting: str
+    thanks: str
+    recruiter_yes: str
+
+
 class AnswerWording(_Strict):
     """Every line the answerer may add around the articles' sentences (prompts/answer.toml)."""
 
     candidate: CandidateWording
     recruiter: RecruiterWording
     refusal: RefusalWording
+    small_talk: SmallTalkWording
 
 
 class AppWording(_Strict):

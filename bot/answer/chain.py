@@ -24,6 +24,7 @@ from bot.answer.retrieval import HybridRetriever, Library
 from bot.answer.rewriting import Turn, rewrite, strip_framing
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
 from bot.answer.scoring import AnswerPolicy, Passage
+from bot.answer.smalltalk import reply as small_talk_reply
 from bot.answer.verification import verify
 from bot.ingest.embedding import Embedder, Vectors
 from bot.models import Answer, Citation, Detail, Mode
@@ -149,6 +150,10 @@ class AnswerChain:
         tone: str | None = None,
         detail: Detail = "standard",
     ) -> Answer:
+        said = small_talk_reply(question, history, self.wording)
+        if said is not None:  # a greeting, thanks, a yes to a recruiter: no question to answer
+            timings = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
+            return Answer(question, said, False, (), timings, mode, question, request_id)
         return self.chain.invoke(_State(question, history, mode, request_id, tone, detail))
 
     def evidence(self, question: str, history: list[Turn], mode: Mode = "candidate") -> Evidence:

@@ -236,3 +236,19 @@ def test_a_recruiter_refused_on_a_policy_topic_reads_a_note_meant_for_them(seed_
         note = next(t.recruiter for t, _ in seed_bot.chain.scope.topics if t.name == topic)
         assert recruiter.answer == note
         assert recruiter.answer != candidate.answer
+
+
+def test_a_greeting_thanks_or_yes_to_a_recruiter_gets_its_own_line(seed_bot):
+    """Not "our articles don't cover that" for "hi", nor the last answer again for "thanks"."""
+    wording = seed_bot.wording
+    hi = seed_bot.ask("hi")
+    assert hi.answer == wording.small_talk.greeting and not hi.refused and not hi.citations
+    first = seed_bot.ask("Do school OTs get summers off?")
+    history = [Turn("user", first.question), Turn("assistant", first.answer)]
+    thanks = seed_bot.ask("thanks!", history)
+    assert thanks.answer == wording.small_talk.thanks and not thanks.citations
+    refused = seed_bot.ask("What is the weather in Boston?")
+    assert refused.refused and wording.refusal.handoff in refused.answer
+    history = [Turn("user", refused.question), Turn("assistant", refused.answer)]
+    assert seed_bot.ask("yes please", history).answer == wording.small_talk.recruiter_yes
+    assert seed_bot.ask("hi, do school OTs get summers off?").citations  # a question after all
