@@ -203,3 +203,23 @@ def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
         assert topic.recruiter, topic.name
         assert "candidate" in topic.recruiter  # about the candidate, to the recruiter
         assert "you're" not in topic.recruiter and "your situation" not in topic.recruiter
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("i hurt my wrist, what exercises should i do", "medical advice"),
+        ("does that pay well", "pay and salary"),
+        ("is school OT well-paid?", "pay and salary"),
+        ("what exercises should i do with students for fine motor skills?", None),
+        ("I hurt my back last year, can I still work in acute care?", None),
+    ],
+)
+def test_asking_what_to_do_for_ones_own_injury_is_medical_and_paying_well_is_pay(question, topic):
+    found = SHIPPED.check(question)
+    assert (found.topic if found else None) == topic
+
+
+def test_the_licensure_line_fits_a_national_exam_too():
+    licensure = SHIPPED.check("is the NBCOT exam hard")
+    assert licensure is not None and "NBCOT" in licensure.handoff
