@@ -36,7 +36,7 @@ STOP_WORDS = frozenset(
     thats whats hows wheres whos
     tell know want wanted like please thanks thank hi hello hey okay ok kind sort really
     much many may might must shall us one ones thing things something anything way ways lot
-    lots go going without within across among via upon onto toward towards around else
+    lots go going without within across among via upon onto toward towards around else though tho
     """.split()
 )
 # Words that shape a question rather than name its topic (asking, comparing, judging, who is
@@ -71,6 +71,7 @@ SHORTHAND = {
     "u": "you", "ur": "your", "r": "are", "bc": "because", "abt": "about", "pls": "please",
     "plz": "please", "govt": "government", "approx": "approximately", "diff": "difference",
     "grad": "graduate", "grads": "graduates", "shud": "should", "wud": "would", "cud": "could",
+    "wat": "what", "wut": "what", "cuz": "because", "coz": "because",
 }
 _STEMMER = Stemmer.Stemmer("english")
 # Keys next to each other on a QWERTY keyboard (same row and the rows above and below), for the
@@ -294,7 +295,7 @@ class Vocabulary:
             word = match.group(0)
             if len(word) > 1 and word.rstrip("s").isupper():  # "PTO", "OTs": never a slip
                 return word
-            if word.lower() in SHORTHAND and word.lower() not in self._forms:
+            if word.lower() in SHORTHAND and word.lower() not in self.surface:
                 return SHORTHAND[word.lower()]  # unless the articles write it so ("new grad")
             fixed = self._correct(word.lower())
             return word if fixed == word.lower() else fixed

@@ -89,6 +89,8 @@ def test_chat_shorthand_is_written_out_before_matching():
     # Written out rather than "corrected" into a short word ("diff" had become "did")...
     assert vocabulary.correct_text("whats the diff") == "whats the difference"
     assert vocabulary.correct_text("a new grad") == "a new graduate"
+    assert vocabulary.correct_text("wat ages tho") == "what ages though"  # "wat" is English too
+    assert tokens("what ages though") == ["age"]  # "though" names no topic
     # ...unless the articles write it the same way.
     vocabulary = Vocabulary(["Many new grad OTs start in schools."], english=english)
     assert vocabulary.correct_text("a new grad") == "a new grad"

@@ -89,3 +89,8 @@ def test_a_request_to_pass_the_answer_on_is_framing():
     )
     assert strip_framing("explain to a parent how IEPs work") == "how IEPs work"
     assert strip_framing("tell me what school OTs do") == "tell me what school OTs do"
+
+
+def test_a_question_word_and_a_filler_make_a_follow_up():
+    history = [Turn("user", "What do clinical OTs do?"), Turn("assistant", "Plans [1].")]
+    assert rewrite("what ages tho", history) == "what ages tho (What do clinical OTs do)?"
