@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.answer.lexical import tokens
-from bot.ingest.tagging import named_setting, strip_setting, swap_setting
+from bot.ingest.tagging import named_setting, other_side, strip_setting, swap_setting
 
 Role = Literal["user", "assistant"]
 
@@ -48,6 +48,7 @@ _ANAPHORA = re.compile(
     r"there)\b",
     re.IGNORECASE,
 )
+_OTHER = re.compile(r"\bthe other (one|setting|side|option|path|kind|type|route)s?\b", re.IGNORECASE)
 _WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
 
 
@@ -173,5 +174,8 @@ def rewrite(question: str, history: list[Turn]) -> str:
     remainder = strip_setting(focus, new_setting) if new_setting else focus
     if new_setting and old_setting and new_setting != old_setting and len(tokens(remainder)) <= 2:
         return swap_setting(previous, old_setting, new_setting)
+    # "what about the other one?": the same question, about the setting not asked about before.
+    if old_setting and _OTHER.search(focus) and len(tokens(_OTHER.sub("", focus))) <= 2:
+        return swap_setting(previous, old_setting, other_side(old_setting))
     focus = focus.rstrip("?. ").strip()
     return f"{focus} ({previous.rstrip('?. ')})?" if focus else previous

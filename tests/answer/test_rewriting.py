@@ -94,3 +94,9 @@ def test_a_request_to_pass_the_answer_on_is_framing():
 def test_a_question_word_and_a_filler_make_a_follow_up():
     history = [Turn("user", "What do clinical OTs do?"), Turn("assistant", "Plans [1].")]
     assert rewrite("what ages tho", history) == "what ages tho (What do clinical OTs do)?"
+
+
+def test_the_other_one_is_the_other_setting():
+    history = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often [1].")]
+    assert rewrite("what about the other one?", history) == "Do clinical OTs get summers off?"
+    assert rewrite("and the other setting", history) == "Do clinical OTs get summers off?"
