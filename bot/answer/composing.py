@@ -84,7 +84,7 @@ def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
     return Statement(parts, chunk.section, "list")
 
 
-def _passage_statement(passage: Passage, budget: int) -> Statement:
+def _passage_statement(passage: Passage, budget: int, margin: float | None = None) -> Statement:
     """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
     a paragraph's best sentences in order. Sentences are added best first while they fit
     `budget` words; the best one always shows."""
@@ -96,6 +96,10 @@ def _passage_statement(passage: Passage, budget: int) -> Statement:
         words = len(member.sentence.text.split())
         if kept and words > budget:
             break
+        if kept and margin is not None and passage.kind == "list" and (
+            member.score < passage.best.score - margin
+        ):
+            break  # items come best first: the rest say less about the question
         kept.append(member)
         budget -= words
     if passage.kind == "list":
@@ -193,7 +197,7 @@ class Composer:
             sides = _both_sides(chosen, passages, floor)[len(chosen) :]
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
-            statement = _passage_statement(passage, budget)
+            statement = _passage_statement(passage, budget, self.policy.margin(mode, detail))
             words = sum(len(part.text.split()) for part in statement.parts)
             if placed and words > budget and passage not in sides:
                 continue

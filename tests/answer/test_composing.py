@@ -317,3 +317,18 @@ def test_two_passages_saying_the_same_thing_are_quoted_once(composer, retrieve):
     assert len(composition.statements) == composer.policy.points(
         "candidate"
     )  # the next ones came in
+
+
+def test_a_candidate_gets_the_list_item_that_answers_not_the_whole_list(composer, retrieve):
+    """Items come best first; one scoring far below the best is padding for a candidate (the
+    items of "what are the advantages?" all answer and all stay; a detailed answer keeps all)."""
+    summers = quotes(compose(composer, retrieve, "Do school OTs get summers off?"))
+    assert any("summers off" in q for q in summers)
+    assert not any("watch students grow" in q for q in summers)
+    advantages = quotes(compose(composer, retrieve, "What are the advantages of school-based OT?"))
+    assert sum(q in advantages for q in (
+        "A chance to watch students grow year after year.",
+        "A team-oriented atmosphere that blends education and therapy.",
+    )) == 2
+    detailed = compose(composer, retrieve, "Do school OTs get summers off?", detail="detailed")
+    assert any("watch students grow" in q for q in quotes(detailed))
