@@ -13,7 +13,7 @@ from bot.settings import Settings
 from tests.app.conftest import CONTRAST_JS, answered, ask, open_app
 
 SCHOOL = "Do school OTs get summers off?"
-LONG = "How do school and clinical OT schedules differ?"
+LONG = "What are the key responsibilities of a school-based OT?"  # a long answer (a whole list)
 # Two questions typed and sent with Enter one task apart (no person is this fast); returns the
 # milliseconds between the two Enter presses and how many answers were on screen at the second.
 # (Sent in the very same task, the browser itself reads the second text for both: Gradio collects
