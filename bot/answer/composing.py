@@ -87,7 +87,8 @@ def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
 def _passage_statement(passage: Passage, budget: int, margin: float | None = None) -> Statement:
     """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
     a paragraph's best sentences in order. Sentences are added best first while they fit
-    `budget` words; the best one always shows."""
+    `budget` words (and, with a `margin`, a list's items while they score within it of the
+    best); the best one always shows."""
     chunk, best = passage.chunk, passage.best
     if passage.kind == "row":
         return _row_statement(chunk, best.sentence, best.score)
