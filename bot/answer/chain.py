@@ -260,12 +260,17 @@ class AnswerChain:
         citations: tuple[Citation, ...]
         if composition.refused or not statements:
             policy = state.out_of_scope
-            if policy and policy.recruiter_note and state.mode == "recruiter":
-                text = policy.recruiter_note  # the topic's note to the recruiter
-            else:
-                topic = policy.handoff if policy else ""
-                offer = policy.offer_recruiter if policy else True
-                text = refusal(state.mode, self.wording, topic, offer)
+            text = (
+                refusal(
+                    state.mode,
+                    self.wording,
+                    policy.handoff,
+                    policy.offer_recruiter,
+                    policy.recruiter_note,
+                )
+                if policy
+                else refusal(state.mode, self.wording)
+            )
             citations, refused = (), True
         else:
             text, citations = render(

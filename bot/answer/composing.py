@@ -25,6 +25,7 @@ from bot.answer.scoring import (
     Scored,
     coverage,
     evidence_signals,
+    evidence_text,
     score_evidence,
 )
 from bot.ingest.chunking import has_heading, lead_in_of
@@ -153,10 +154,7 @@ class Composer:
         evidence = sorted(scored.candidates, key=lambda c: c.evidence_score, reverse=True)
         evidence_terms: set[str] = set()
         for candidate in evidence[:EVIDENCE_SENTENCES]:
-            lead = lead_in_of(candidate.chunk, candidate.index)
-            evidence_terms |= set(
-                tokens(f"{candidate.sentence.label} {lead} {candidate.sentence.text}")
-            )
+            evidence_terms |= set(tokens(evidence_text(candidate)))
         signals = evidence_signals(
             self.library, scored.terms, evidence, evidence_terms, hits, self.embed_words
         )

@@ -63,8 +63,9 @@ _CANONICAL = {
     "paediatrics": "pediatrics",
 }
 # Chat shorthand, as anyone types it on a phone, written out before a question is matched (unless
-# the articles use it too), so the embedding model and word coverage see the word meant. General English, not words of any
-# question or article (unit abbreviations that articles spell out, and texting forms).
+# the articles use it too), so the embedding model and word coverage see the word meant. General
+# English, not words of any question or article (unit abbreviations that articles spell out, and
+# texting forms).
 SHORTHAND = {
     "hr": "hour", "hrs": "hours", "wk": "week", "wks": "weeks", "yr": "year", "yrs": "years",
     "mins": "minutes", "thru": "through", "tho": "though", "ppl": "people", "rn": "right now",
@@ -230,8 +231,8 @@ class Vocabulary:
         corrected, to a corpus or question word within one edit (two for words of six letters or
         more; a swap counts as one) or two typing slips (`slips`; one for a three-letter word,
         and then only to a question word or to a corpus word with a dropped letter put back), or
-        to a long English word one edit away. The fewest
-        slips win; among equals, a corpus word the corpus uses most.
+        to a long English word one edit away. The fewest slips win; among equals, a corpus word
+        the corpus uses most.
         Example (corpus has "elementary"): "elementry" -> "elementary"; "texas" -> "texas"
         """
         return self._correct(word.lower())

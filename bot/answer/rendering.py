@@ -141,11 +141,18 @@ def render(
 
 
 def refusal(
-    mode: Mode, wording: AnswerWording, topic_handoff: str = "", offer_recruiter: bool = True
+    mode: Mode,
+    wording: AnswerWording,
+    topic_handoff: str = "",
+    offer_recruiter: bool = True,
+    recruiter_note: str = "",
 ) -> str:
     """The honest "not covered" reply, with the topic's own line (if any) and, for a candidate,
     the recruiter handoff (a recruiter drafting a reply needs no recruiter offered, and a medical
-    question needs a doctor, which the topic's line says)."""
+    question needs a doctor, which the topic's line says). A recruiter reads the topic's own
+    `recruiter_note` instead, when it has one: it speaks to them, not to the candidate."""
+    if mode == "recruiter" and recruiter_note:
+        return recruiter_note
     message = wording.refusal.candidate if mode == "candidate" else wording.refusal.recruiter
     offer = wording.refusal.handoff if mode == "candidate" and offer_recruiter else ""
     return " ".join(part for part in (message, topic_handoff, offer) if part)

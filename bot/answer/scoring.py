@@ -434,15 +434,16 @@ def evidence_signals(
     unmatched, unmet = unknown_weight, sum(missing)
     if (strangers or absent) and embed_words is not None and evidence:
         # How close each word's meaning comes to the evidence (a synonym is close, a city is not).
-        word_vectors = embed_words([t.word for t in strangers + absent])
+        # A word is close to the evidence when it is close to one of its sentences or one of its
+        # words ("pros" beside "advantages"): a lone word's vector sits far from any whole
+        # sentence, synonym or not. The question's and the evidence's words: one model call.
+        asked = [t.word for t in strangers + absent]
+        vectors = embed_words(asked + evidence_words(evidence[:EVIDENCE_SENTENCES]))
+        word_vectors, evidence_vectors = vectors[: len(asked)], vectors[len(asked) :]
         sentences = np.stack([c.vector for c in evidence[:EVIDENCE_SENTENCES]])
-        closeness = np.clip((word_vectors @ sentences.T).max(axis=1), 0.0, 1.0)
-        # A word is close to the evidence when it is close to one of its words ("pros" beside
-        # "advantages"): a lone word's vector sits far from any whole sentence, synonym or not.
-        words = evidence_words(evidence[:EVIDENCE_SENTENCES])
-        if words:
-            closest_word = (word_vectors @ embed_words(words).T).max(axis=1)
-            closeness = np.maximum(closeness, np.clip(closest_word, 0.0, 1.0))
+        closeness = np.clip(
+            (word_vectors @ np.concatenate([sentences, evidence_vectors]).T).max(axis=1), 0.0, 1.0
+        )
         far = [t.weight * (1 - float(c)) for t, c in zip(strangers + absent, closeness, strict=True)]
         unmatched, unmet = sum(far[: len(strangers)]), sum(far[len(strangers) :])
     return {
@@ -458,13 +459,19 @@ def evidence_signals(
     }
 
 
+def evidence_text(candidate: Candidate) -> str:
+    """What a sentence says as evidence: its table label, its list's lead-in and its text."""
+    lead = lead_in_of(candidate.chunk, candidate.index)
+    return f"{candidate.sentence.label} {lead} {candidate.sentence.text}"
+
+
 def evidence_words(evidence: list[Candidate]) -> list[str]:
-    """The content words of these sentences as written (not stemmed), with their table labels and
-    list lead-ins (the words the evidence is judged by), for comparing meanings."""
+    """The content words of these sentences' `evidence_text` as written (not stemmed), for
+    comparing meanings."""
     found = {
         w
         for c in evidence
-        for w in words_of(f"{c.sentence.label} {lead_in_of(c.chunk, c.index)} {c.sentence.text}")
+        for w in words_of(evidence_text(c))
         if len(w) > 2 and w.isalpha() and w not in STOP_WORDS
     }
     return sorted(found)

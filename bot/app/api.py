@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.answer.rewriting import Turn
 from bot.app.leads import LeadError
 from bot.ingest.index import IndexDamaged
+from bot.models import Detail
 from bot.service import Bot, QuestionError, check_text
 
 MAX_HISTORY_TURNS = 40
@@ -55,7 +56,7 @@ class AskRequest(BaseModel):
     history: list[HistoryTurn] = Field(default_factory=list, max_length=MAX_HISTORY_TURNS)
     mode: Literal["candidate", "recruiter"] = "candidate"
     id: str | int | None = None  # echoed back, as in `otbot ask --jsonl`
-    detail: Literal["short", "standard", "detailed"] = "standard"
+    detail: Detail = "standard"
     tone: str | None = None  # a recruiter draft's tone (prompts/answer.toml)
 
 
