@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.answer.scoring import Passage
     from bot.app.leads import Lead, LeadStore
 
+from bot.answer.lexical import english_frequency
 from bot.app.feedback import FeedbackStore
 from bot.app.throttle import LoginThrottle
 from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
@@ -322,8 +323,10 @@ class Bot:
         return self.ingest(show_progress=False)
 
     def warm_up(self) -> None:
-        """Load the embedding model and the index now rather than on the first question."""
+        """Load the embedding model, the index and the English word frequencies now rather than on
+        the first question."""
         self.ask(WARM_UP_QUESTION)
+        english_frequency("the")
 
     def clear_caches(self) -> None:
         """Forget cached question vectors (benchmarks time each question's own embedding)."""

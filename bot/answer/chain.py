@@ -193,7 +193,10 @@ class AnswerChain:
         standalone = rewrite(strip_framing(state.question), state.history)
         state.standalone = self.library.vocabulary.correct_text(standalone)
         state.search_text = self.glossary.expand(state.standalone, self.library.vocabulary.english)
-        state.out_of_scope = self.scope.check(state.standalone)
+        # Checked as typed too: a policy word is never lost to a correction ("dose" -> "does").
+        state.out_of_scope = self.scope.check(state.standalone) or (
+            self.scope.check(standalone) if standalone != state.standalone else None
+        )
         state.timings["rewrite"] = (time.perf_counter() - started) * 1000
         return state
 

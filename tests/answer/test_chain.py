@@ -252,3 +252,12 @@ def test_a_greeting_thanks_or_yes_to_a_recruiter_gets_its_own_line(seed_bot):
     history = [Turn("user", refused.question), Turn("assistant", refused.answer)]
     assert seed_bot.ask("yes please", history).answer == wording.small_talk.recruiter_yes
     assert seed_bot.ask("hi, do school OTs get summers off?").citations  # a question after all
+
+
+def test_a_policy_word_is_never_lost_to_a_spelling_correction(seed_bot):
+    """"dose" is read as a slip for "does" (far commoner), but a question that says "dose" as
+    typed still meets the medication policy: the scope is checked on the question as typed too."""
+    evidence = seed_bot.evidence("what dose is right for a school kid")
+    assert evidence.standalone_question == "what does is right for a school kid"
+    assert evidence.out_of_scope is not None and evidence.out_of_scope.topic == "medical advice"
+    assert seed_bot.ask("what dose is right for a school kid").refused

@@ -1,4 +1,4 @@
-from bot.answer.lexical import Vocabulary, stem, tokens
+from bot.answer.lexical import REAL_WORD_GAP, Vocabulary, english_frequency, stem, tokens
 
 
 def test_snowball_stems_meet_across_word_forms():
@@ -19,11 +19,26 @@ def test_vocabulary_corrects_misspellings_against_the_corpus():
     assert vocabulary.terms("what are IEP gaols in schol OT") == ["iep", "goal", "school", "ot"]
 
 
-def test_known_english_words_are_never_corrected_into_corpus_words():
+def test_known_english_words_are_not_corrected_into_corpus_words_as_common_as_they_are():
     # "goat" is one edit from the corpus word "goal", but it is a real word: a near miss stays one.
     vocabulary = Vocabulary(["IEP goals are set in schools."], english=frozenset({"goat"}))
     assert vocabulary.correct("goat") == "goat"
     assert vocabulary.correct("gaol") == "goals"
+
+
+def test_a_rare_english_word_one_slip_from_a_far_commoner_one_is_read_as_that_one():
+    english = frozenset({"dose", "thong", "pace", "treat", "texas", "men"})
+    vocabulary = Vocabulary(
+        ["The pace of a clinic: what a great place to learn, and the thing that texts mean."],
+        english=english,
+    )
+    # English uses "does" and "thing" dozens of times as often: slips, most likely.
+    assert vocabulary.correct_text("what dose a thong mean") == "what does a thing mean"
+    # "treat" beside "great", "men" beside "mean": both common, so both as typed.
+    assert vocabulary.correct_text("do men treat them") == "do men treat them"
+    # Nor is a word the articles use ("pace") or a name far from any ("texas") ever rewritten.
+    assert vocabulary.correct_text("the pace in texas") == "the pace in texas"
+    assert english_frequency("does") - english_frequency("dose") >= REAL_WORD_GAP
 
 
 def test_correct_text_keeps_everything_but_the_misspelt_words():
