@@ -189,14 +189,18 @@ class AnswerChain:
 
     def _rewrite(self, state: _State) -> _State:
         started = time.perf_counter()
-        # The question as understood: framing cut, follow-up made standalone, typos corrected.
-        standalone = rewrite(strip_framing(state.question), state.history)
-        state.standalone = self.library.vocabulary.correct_text(standalone)
-        state.search_text = self.glossary.expand(state.standalone, self.library.vocabulary.english)
-        # Checked as typed too: a policy word is never lost to a correction ("dose" -> "does").
-        state.out_of_scope = self.scope.check(state.standalone) or (
-            self.scope.check(standalone) if standalone != state.standalone else None
-        )
+        # The question as understood: typos corrected first, so that no slip hides the framing or
+        # a follow-up ("whaat about clinics?"); framing cut; follow-up made standalone (and the
+        # earlier question it borrows from corrected too).
+        vocabulary = self.library.vocabulary
+        question = vocabulary.correct_text(state.question)
+        state.standalone = vocabulary.correct_text(rewrite(strip_framing(question), state.history))
+        state.search_text = self.glossary.expand(state.standalone, vocabulary.english)
+        state.out_of_scope = self.scope.check(state.standalone)
+        if state.out_of_scope is None and question != state.question:
+            # Checked as typed too: a policy word is never lost to a correction ("dose": "does").
+            typed = rewrite(strip_framing(state.question), state.history)
+            state.out_of_scope = self.scope.check(typed)
         state.timings["rewrite"] = (time.perf_counter() - started) * 1000
         return state
 

@@ -56,7 +56,7 @@ _WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
 # candidate - she wants to know if ...", "parent question:", "what should I tell her?". These are
 # the ways any asker frames a question, not topics, so they are cut before matching.
 _ASKER = (
-    r"(?:recruiter|parent|mom|dad|candidate|applicant|client|student|new grad|teacher|"
+    r"(?:recruiter|parent|mom|dad|candidate|applicant|client|student|new grad(?:uate)?|teacher|"
     r"caregiver|family member|therapist|ot|cota|ota)s?"
 )
 _FRAME_PREFIX = re.compile(
