@@ -327,6 +327,27 @@ class Vocabulary:
                     found.append((self._forms.get(choice, 0), common, choice))
         return max(found)[2] if found else word
 
+    def _abbreviation(self, word: str) -> str:
+        """An upper-case word of four letters or more that neither the articles nor the glossary
+        know, read as one typing slip in one they do ("ISFP": "IFSP"); any other as typed. A
+        shorter one ("PTO", "AOA") is as likely an abbreviation of its own as a slip."""
+        stem = word[:-1] if word.endswith("s") and len(word) > 2 else word
+        lower = stem.lower()
+        if len(stem) < 4 or lower in self._forms or lower in self.abbreviations:
+            return word
+        known = {w for w in self.abbreviations if len(w) >= 3} | {
+            w for w in self.surface if len(w) >= 4
+        }
+        found = [
+            w for w, _, _ in process.extract(
+                lower, known, scorer=OSA.distance, score_cutoff=1, limit=None
+            )
+            if slips(lower, w) <= 1
+        ]
+        if len(found) != 1:  # none, or no telling which
+            return word
+        return found[0].upper() + word[len(stem):]
+
     def correct_text(self, text: str) -> str:
         """`text` with each misspelt word replaced by its correction, everything else kept.
 
@@ -336,8 +357,8 @@ class Vocabulary:
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
-            if len(word) > 1 and word.rstrip("s").isupper():  # "PTO", "OTs": never a slip
-                return word
+            if len(word) > 1 and word.rstrip("s").isupper():  # "PTO", "OTs": no slip, unless
+                return self._abbreviation(word)  # one of a long known one ("NBCOOT": "NBCOT")
             if word.lower() in SHORTHAND and word.lower() not in self.surface:
                 return SHORTHAND[word.lower()]  # unless the articles write it so ("new grad")
             fixed = self._correct(word.lower())

@@ -146,3 +146,17 @@ def test_contractions_typed_without_the_apostrophe_are_function_words():
 def test_chat_interjections_name_no_topic():
     assert tokens("whats an IEP lol") == ["iep"]
     assert tokens("ugh ok, and holidays too?") == ["holiday"]
+
+
+def test_a_slip_in_a_long_known_abbreviation_is_read_as_that_abbreviation():
+    english = frozenset({"the", "and", "exam", "meeting"})
+    vocabulary = Vocabulary(
+        ["The IFSP meeting and the NBCOT exam."], english=english,
+        abbreviations=frozenset({"ifsp", "nbcot", "pto"}),
+    )
+    assert vocabulary.correct_text("ISFP meeting") == "IFSP meeting"
+    assert vocabulary.correct_text("NBCOOT exam") == "NBCOT exam"
+    assert vocabulary.correct_text("ISFPs") == "IFSPs"
+    # Three letters are as likely an abbreviation of their own ("PTO", "AOA"); one that the
+    # articles or glossary know, and one far from any, stay as typed.
+    assert vocabulary.correct_text("AOA PTO IFSP ADHD") == "AOA PTO IFSP ADHD"
