@@ -179,3 +179,16 @@ def rewrite(question: str, history: list[Turn]) -> str:
         return swap_setting(previous, old_setting, other_side(old_setting))
     focus = focus.rstrip("?. ").strip()
     return f"{focus} ({previous.rstrip('?. ')})?" if focus else previous
+
+
+_BORROWED = re.compile(r"\s*\([^()]*\)\?$")
+
+
+def own_words(standalone: str) -> str:
+    """A standalone follow-up without the earlier question it borrows (`rewrite`): what the
+    asker asked this time.
+
+    Example: "does aota say anything about that (how big are caseloads)?"
+        -> "does aota say anything about that"
+    """
+    return _BORROWED.sub("", standalone) or standalone

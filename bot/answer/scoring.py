@@ -19,6 +19,7 @@ import numpy as np
 from bot.answer.lexical import STOP_WORDS, tokens, words_of
 from bot.answer.refusal import RefusalModel
 from bot.answer.retrieval import Hit, Library
+from bot.answer.rewriting import own_words
 from bot.answer.scope import Glossary
 from bot.ingest.chunking import lead_in_of, list_head
 from bot.ingest.embedding import Vectors
@@ -32,8 +33,12 @@ _CALL_TO_ACTION = re.compile(
 )
 _ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)
 # A question asking for an amount is answered only by evidence that states one.
+# A question after an amount ("how big is a caseload", "a typical caseload size") is answered only
+# by a sentence that states one.
 _ASKS_AMOUNT = re.compile(
-    r"\bhow (many|much|long|old)\b|\bwhat (percentage|percent|number|share)\b", re.IGNORECASE
+    r"\bhow (many|much|long|old|big|large|small)\b|\bwhat (percentage|percent|number|share)\b"
+    r"|\b(typical|average|usual|normal)\b.{0,30}\b(size|number|ratio|length)\b",
+    re.IGNORECASE,
 )
 _STATES_AMOUNT = re.compile(
     r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -384,7 +389,7 @@ def score_evidence(
     if len(named) == 1 and not is_comparison(question):
         other = other_side(next(iter(named)))
     ranked = candidates_for(library, hits, terms, vector, policy, other)
-    if _ASKS_AMOUNT.search(question):
+    if _ASKS_AMOUNT.search(own_words(question)):  # not what an earlier question asked
         given = _amounts(question)
         ranked = [c for c in ranked if _amounts(c.sentence.text) - given]
     passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)

@@ -29,6 +29,7 @@ class UsageError(Exception):
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(command_parser=parser)  # a mistyped option is shown this one's usage
     parser.add_argument(
         "--corpus",
         type=Path,
@@ -154,6 +155,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if (args.question is None) == (args.jsonl is None):
         raise UsageError("give either a QUESTION or --jsonl FILE")
+    if args.tone is not None and args.mode != "recruiter" and args.question is not None:
+        print("otbot: --tone shapes recruiter drafts (--mode recruiter); a candidate's answer "
+              "has one tone", file=sys.stderr)
     if args.question is not None:
         try:  # checked before the index loads, so a bad question fails fast
             question = check_text(args.question, limit=settings.max_question_chars)
@@ -316,19 +320,23 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         Themes,
         coverage,
         coverage_chart,
-        read_question_bank,
+        load_question_bank,
         to_csv,
         to_markdown,
     )
 
     settings = _settings(args)
     try:
-        questions = read_question_bank(args.questions)
+        bank = load_question_bank(args.questions)
         themes = Themes.load(settings.prompts_dir / "themes.toml")
     except (OSError, ValueError) as error:
         raise UsageError(str(error)) from None
+    if bank.skipped:
+        print(f"otbot: {args.questions}: left out {' and '.join(bank.skipped)}", file=sys.stderr)
     bot = _indexed_bot(settings)
-    report = coverage(bot, questions, themes, include_app_log=args.include_app_log)
+    report = coverage(
+        bot, bank.questions, themes, include_app_log=args.include_app_log, extra=bank.extra
+    )
     if args.csv:
         args.csv.write_text(to_csv(report), encoding="utf-8")
     if args.markdown:
@@ -445,7 +453,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # "coverage --qestions": the subcommand's usage, not otbot's
+        getattr(args, "command_parser", parser).error(
+            f"unrecognized arguments: {' '.join(unknown)}"
+        )
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -41,6 +41,7 @@ class QuestionCoverage:
     source: str = ""
     theme: str = ""
     origin: str = "bank"  # bank, refused (logged by the app) or disliked (thumbs down in the app)
+    extra: dict[str, str] = field(default_factory=dict)  # the bank file's other columns
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class CoverageReport:
     articles: list[dict[str, Any]]
     gaps: list[dict[str, Any]]
     structural: list[dict[str, str]]
+    floor: float = 0.5  # the answer floor the verdicts were judged against
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,32 +89,91 @@ class Themes:
         return next((t for t, pattern in self.themes if pattern.search(question)), None)
 
 
-def read_question_bank(path: Path) -> list[str]:
-    """Questions from a .txt (one per line, # comments) or a .csv with a `question` column."""
+# A list marker a question was pasted with ("1. ", "2) ", "- ", "• "): not part of the question.
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•–]|\(?\d{1,3}[.)])\s+")
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """The questions of a bank file, the file's other columns for each (a .csv's "expected",
+    "owner"...: kept beside the verdicts), and what was left out, in words."""
+
+    questions: list[str]
+    columns: list[str] = field(default_factory=list)
+    extra: dict[str, dict[str, str]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+
+def load_question_bank(path: Path) -> QuestionBank:
+    """Questions from a .txt (one per line, # comments) or a .csv with a `question` column;
+    list markers cut, repeats and blank lines left out (and counted)."""
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder: give a question file (.txt or .csv)")
     if not path.is_file():
         raise ValueError(
             f"question bank not found: {path} (give your questions with --questions FILE: "
             ".txt, one per line, or .csv with a 'question' column)"
         )
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{path}: not UTF-8 text (byte {error.object[error.start]:#x} at position "
+            f"{error.start}): save it as UTF-8"
+        ) from None
+    rows: list[tuple[str, dict[str, str]]] = []
+    columns: list[str] = []
+    comments = 0
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))
-        columns = [c.strip().lower() for c in reader.fieldnames or []]
-        if "question" not in columns:
+        names = [c.strip() for c in reader.fieldnames or []]
+        lowered = [c.lower() for c in names]
+        if "question" not in lowered:
             raise ValueError(
-                f"{path}: no 'question' column (columns: {', '.join(columns) or 'none'})"
+                f"{path}: no 'question' column (columns: {', '.join(lowered) or 'none'})"
             )
-        key = (reader.fieldnames or [])[columns.index("question")]
-        questions = [(row.get(key) or "").strip() for row in reader]
+        key = (reader.fieldnames or [])[lowered.index("question")]
+        columns = [n for n, raw in zip(names, reader.fieldnames or [], strict=True) if raw != key]
+        for row in reader:
+            others = {
+                n: (row.get(raw) or "").strip()
+                for n, raw in zip(names, reader.fieldnames or [], strict=True)
+                if raw != key
+            }
+            rows.append(((row.get(key) or "").strip(), others))
     elif path.suffix.lower() in (".txt", ".text", ""):
-        questions = [line.strip() for line in text.splitlines()]
-        questions = [q for q in questions if not q.startswith("#")]
+        for line in text.splitlines():
+            if line.strip().startswith("#"):
+                comments += 1
+            else:
+                rows.append((line.strip(), {}))
     else:
         raise ValueError(f"{path}: expected a .txt (one question per line) or a .csv file")
-    questions = list(dict.fromkeys(q for q in questions if q))
+    questions: list[str] = []
+    extra: dict[str, dict[str, str]] = {}
+    repeated = 0
+    for question, others in rows:
+        question = _LIST_MARKER.sub("", question).strip()
+        if not question:
+            continue
+        if question in extra:
+            repeated += 1
+            continue
+        questions.append(question)
+        extra[question] = others
     if not questions:
         raise ValueError(f"{path}: no questions found")
-    return questions
+    skipped = [
+        f"{n} {what}{'' if n == 1 else 's'}"
+        for n, what in ((repeated, "repeated question"), (comments, "comment line"))
+        if n
+    ]
+    return QuestionBank(questions, columns, extra if columns else {}, skipped)
+
+
+def read_question_bank(path: Path) -> list[str]:
+    """The questions of a bank file (`load_question_bank`)."""
+    return load_question_bank(path).questions
 
 
 def coverage_report(
@@ -158,9 +219,14 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
 
 
 def coverage(
-    bot: Bot, questions: list[str], themes: Themes, include_app_log: bool = False
+    bot: Bot,
+    questions: list[str],
+    themes: Themes,
+    include_app_log: bool = False,
+    extra: dict[str, dict[str, str]] | None = None,
 ) -> CoverageReport:
-    """The content team's report for a question bank (plus, optionally, what the app logged)."""
+    """The content team's report for a question bank (plus, optionally, what the app logged);
+    `extra` carries each question's other columns from the bank file into the report."""
     asked: list[tuple[str, str]] = [(q, "bank") for q in questions]
     if include_app_log:
         seen = {q.lower() for q in questions}
@@ -174,6 +240,8 @@ def coverage(
     results = []
     for question, origin in asked:
         result = assess(bot, question, origin)
+        if extra and question in extra:
+            result = replace(result, extra=extra[question])
         if result.status != "covered":
             theme = themes.of(question)
             result = replace(result, theme=theme.name if theme else OTHER_THEME)
@@ -215,14 +283,16 @@ def coverage(
         for a in bot.articles()
         for g in a.get("gaps", [])
     ]
-    return CoverageReport(results, articles, gaps, structural)
+    return CoverageReport(results, articles, gaps, structural, bot.settings.relevance_floor)
 
 
 def to_csv(report: CoverageReport) -> str:
+    """One row per question; the bank file's own columns follow the report's."""
     out = io.StringIO()
     writer = csv.writer(out)
+    columns = list(dict.fromkeys(c for q in report.questions for c in q.extra))
     writer.writerow(
-        ["question", "status", "score", "title", "source", "passage", "theme", "origin"]
+        ["question", "status", "score", "title", "source", "passage", "theme", "origin", *columns]
     )
     for q in report.questions:
         writer.writerow(
@@ -235,6 +305,7 @@ def to_csv(report: CoverageReport) -> str:
                 q.passage,
                 q.theme,
                 q.origin,
+                *(q.extra.get(c, "") for c in columns),
             ]
         )
     return out.getvalue()
@@ -253,6 +324,14 @@ def to_markdown(report: CoverageReport) -> str:
         f"{_questions(len(report.questions))}: {counts['covered']} covered "
         f"({counts['covered'] / total:.0%}), {counts['partial']} partly covered, "
         f"{counts['not_covered']} not covered.",
+        "",
+        f"The score is how likely the chatbot judges it that the articles answer the question "
+        f"(its answer decision). **Covered**: the chatbot answers it (score {report.floor:.2f} or "
+        f"more). **Partly covered**: the chatbot refuses it, but passages on the subject come "
+        f"close (at least {max(0.0, report.floor - PARTIAL_MARGIN):.2f}). **Not covered**: "
+        f"nothing close, or a topic the chatbot always hands to a recruiter (pay, licensure, "
+        f"medical advice...). The score also depends on the other articles (how rare each "
+        f"word is), so compare verdicts between runs rather than small changes in score.",
         "",
         "## What to write next",
         "",
@@ -274,6 +353,7 @@ def to_markdown(report: CoverageReport) -> str:
             f"- **{article['title']}** ({article['publisher']}, {article['chunks']} chunks): "
             f"{_questions(len(article['answers']))}"
         )
+        lines += [f"  - {question}" for question in article["answers"]]
     lines += [
         "",
         "## Every question",

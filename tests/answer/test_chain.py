@@ -261,3 +261,12 @@ def test_a_policy_word_is_never_lost_to_a_spelling_correction(seed_bot):
     assert evidence.standalone_question == "what does is right for a school kid"
     assert evidence.out_of_scope is not None and evidence.out_of_scope.topic == "medical advice"
     assert seed_bot.ask("what dose is right for a school kid").refused
+
+
+def test_a_question_after_an_amount_is_not_answered_by_a_sentence_that_names_the_topic(seed_bot):
+    """The articles say "caseload size" matters but give no figure: no answer to how big."""
+    for question in (
+        "What is a typical caseload size for a school OT?",
+        "How big is a school OT caseload?",
+    ):
+        assert seed_bot.ask(question).refused, question

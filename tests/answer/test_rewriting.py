@@ -1,4 +1,4 @@
-from bot.answer.rewriting import Turn, is_followup, rewrite, strip_framing
+from bot.answer.rewriting import Turn, is_followup, own_words, rewrite, strip_framing
 
 SUMMERS = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often, yes [1].")]
 PATIENTS = [
@@ -100,3 +100,11 @@ def test_the_other_one_is_the_other_setting():
     history = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often [1].")]
     assert rewrite("what about the other one?", history) == "Do clinical OTs get summers off?"
     assert rewrite("and the other setting", history) == "Do clinical OTs get summers off?"
+
+
+def test_own_words_are_what_a_follow_up_asked_this_time():
+    history = [Turn("user", "How big are school OT caseloads?"), Turn("assistant", "...")]
+    standalone = rewrite("does aota say anything about that?", history)
+    assert standalone == "does aota say anything about that (How big are school OT caseloads)?"
+    assert own_words(standalone) == "does aota say anything about that"
+    assert own_words("How big are school OT caseloads?") == "How big are school OT caseloads?"

@@ -213,6 +213,10 @@ def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
         ("is school OT well-paid?", "pay and salary"),
         ("what exercises should i do with students for fine motor skills?", None),
         ("I hurt my back last year, can I still work in acute care?", None),
+        ("How do I treat my own carpal tunnel pain?", "medical advice"),
+        ("how can we ease our son's anxiety at night", "medical advice"),
+        ("Do I treat my patients differently in schools?", None),
+        ("will the OT treat my son at school?", None),
     ],
 )
 def test_asking_what_to_do_for_ones_own_injury_is_medical_and_paying_well_is_pay(question, topic):

@@ -5,7 +5,14 @@ import pytest
 
 from bot.app.cli import main
 from bot.prompts import PROMPTS_DIR
-from bot.quality.coverage import Themes, coverage, read_question_bank, to_csv, to_markdown
+from bot.quality.coverage import (
+    Themes,
+    coverage,
+    load_question_bank,
+    read_question_bank,
+    to_csv,
+    to_markdown,
+)
 from tests.conftest import ROOT
 
 THEMES = Themes.load(PROMPTS_DIR / "themes.toml")
@@ -26,6 +33,25 @@ def test_question_bank_formats(tmp_path: Path):
         ).write_text("q") else None
 
 
+def test_a_bank_file_as_people_write_one(tmp_path: Path):
+    """Pasted list markers are no part of a question; repeats and comments are counted, not
+    silently dropped; a .csv's own columns ride along; a file in another encoding is named."""
+    txt = tmp_path / "bank.txt"
+    txt.write_text("# mine\n1. What is IDEA?\n2) What is IDEA?\n- What is an IEP?\n• Pay?\n")
+    bank = load_question_bank(txt)
+    assert bank.questions == ["What is IDEA?", "What is an IEP?", "Pay?"]
+    assert bank.skipped == ["1 repeated question", "1 comment line"] and not bank.extra
+    csv_file = tmp_path / "bank.csv"
+    csv_file.write_text("question,Expected,owner\nWhat is an IEP?,covered,ana\n")
+    bank = load_question_bank(csv_file)
+    assert bank.columns == ["Expected", "owner"]
+    assert bank.extra == {"What is an IEP?": {"Expected": "covered", "owner": "ana"}}
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 OT?\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin.txt: not UTF-8 text .*save it as UTF-8"):
+        load_question_bank(latin)
+
+
 def test_coverage_statuses_gaps_and_structure(seed_bot):
     report = coverage(
         seed_bot,
@@ -36,6 +62,7 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
             "Can OTs do teletherapy from home?",
         ],
         THEMES,
+        extra={"Do school OTs get summers off?": {"expected": "covered"}},
     )
     by_question = {q.question: q for q in report.questions}
     summers = by_question["Do school OTs get summers off?"]
@@ -51,7 +78,11 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
     markdown = to_markdown(report)
     assert "summers off" in markdown and markdown.count("4 questions:") == 1
     assert "(1 question)" in markdown and "(1 questions)" not in markdown  # a theme of one
-    assert to_csv(report).splitlines()[0].startswith("question,status,score")
+    assert "Do school OTs get summers off?" in markdown.split("## Questions each article")[1]
+    assert "**Covered**: the chatbot answers it" in markdown  # what the verdicts mean
+    rows = to_csv(report).splitlines()
+    assert rows[0].startswith("question,status,score") and rows[0].endswith(",expected")
+    assert next(r for r in rows if r.startswith("Do school OTs get summers")).endswith(",covered")
 
 
 def test_app_log_questions_are_included(seed_bot):
@@ -79,7 +110,9 @@ def test_coverage_cli_json_contract(seed_bot, tmp_path: Path, capsys):
         ]
     )
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert "left out 1 comment line" in captured.err
     assert set(data) == {"questions", "articles", "gaps", "structural"}
     first = data["questions"][0]
     assert {"question", "status", "title", "passage", "score"} <= set(first)
