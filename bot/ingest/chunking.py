@@ -120,8 +120,9 @@ def _sentences(
     return result
 
 
-# Bump when what gets embedded changes shape, so every chunk is embedded again.
-EMBEDDING_SCHEME = "3"
+# Bump when what gets embedded, or how its sentences are tagged, changes: every chunk is
+# embedded and stored again.
+EMBEDDING_SCHEME = "4"
 
 
 def chunk_id(source: str, embedding_text: str) -> str:

@@ -59,11 +59,24 @@ def practice_settings() -> PracticeSettings:
     return PracticeSettings()
 
 
-def setting_of(text: str) -> Setting:
-    """Which setting a text speaks about, from the words it uses.
+# A setting named only to be set aside ("Outside of schools, OTs practice in hospitals"; "where
+# do OTs work outside of schools?"): what the text says is about the other one, or neither.
+_SET_ASIDE = re.compile(
+    r"\b(?:outside(?: of)?|beyond|unlike|rather than|instead of|apart from|away from)\s+"
+    r"(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?:ots?|therapists?|settings?|roles?|jobs?))?"
+    r"(?:,?\s+(?:or|and|nor)\s+(?:(?:the|a|an)\s+)?[\w-]+)*",  # "a clinic or a classroom"
+    re.IGNORECASE,
+)
 
-    Example: "Goals focus on recovery and medical function" -> "clinical"
+
+def setting_of(text: str) -> Setting:
+    """Which setting a text speaks about, from the words it uses, not counting one it names only
+    to set aside.
+
+    Example: "Goals focus on recovery and medical function" -> "clinical";
+    "Outside of schools, OTs work in hospitals" -> "clinical"
     """
+    text = _SET_ASIDE.sub(" ", text)
     found: list[Setting] = [
         side for side, words in practice_settings().any_word.items() if words.search(text)
     ]
@@ -89,7 +102,8 @@ def named_setting(text: str) -> Setting | None:
 
 
 def settings_named(question: str) -> set[Setting]:
-    """The practice settings a question names: {"school"}, {"clinical"}, both or none."""
+    """The practice settings a question names: {"school"}, {"clinical"}, both or none (not one
+    it only sets aside: "where do OTs work outside of schools?" names none)."""
     found: set[Setting] = set()
     for part in _PARTS.split(question):
         setting = setting_of(part)

@@ -131,16 +131,17 @@ def test_the_start_of_a_long_answer_stays_in_view(app_url: str, browser):
 
 
 @pytest.mark.slow
-def test_two_questions_sent_within_50_ms_are_both_answered(app_url: str, browser):
+def test_two_questions_sent_before_the_first_is_answered_are_both_answered(app_url: str, browser):
     page = open_app(browser, app_url)
     sent = page.evaluate(SEND_TWO_JS, [SCHOOL, "What does IEP mean?"])
-    assert sent["gap"] < 50, f"the second question came {sent['gap']:.0f} ms after the first"
-    assert sent["answered"] == 0  # the second was sent while the first was being answered
+    # What matters is that the second went while the first was being answered; how many ms
+    # apart (one turn of the page's event loop, 0-100 ms on a busy machine) does not.
+    assert sent["answered"] == 0, f"the first was answered within {sent['gap']:.0f} ms"
     answered(page, 2)
     users = [u.strip() for u in page.locator("#chat .user-row").all_inner_texts()]
     bots = page.locator("#chat .bot-row").all_inner_texts()
     # Each question with its own answer. Their order is the order the two requests reached the
-    # server: sent 0-50 ms apart over two connections, the second sometimes arrives first.
+    # server: sent moments apart over two connections, the second sometimes arrives first.
     assert sorted(users) == sorted([SCHOOL, "What does IEP mean?"])
     replies = dict(zip(users, bots, strict=True))
     assert "summers off" in replies[SCHOOL]

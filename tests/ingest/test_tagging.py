@@ -15,6 +15,15 @@ def test_setting_of_reads_the_words_a_text_uses():
     assert setting_of("OTs help people thrive") == "general"
 
 
+def test_a_setting_an_article_names_only_to_set_aside_is_not_what_it_is_about():
+    outside = "Outside of schools, OTs practice in hospitals and outpatient clinics."
+    assert setting_of(outside) == "clinical"
+    instead = "Instead of a clinic or a classroom, your workplace is a family's living room."
+    assert setting_of(instead) == "general"
+    assert setting_of("OTs work in schools and hospitals.") == "both"
+    assert settings_named("Where do OTs work outside of schools?") == set()
+
+
 def test_overall_setting_of_parts():
     assert overall(["school", "general"]) == "school"
     assert overall(["school", "clinical"]) == "both"
