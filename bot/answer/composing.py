@@ -60,12 +60,20 @@ def _source(candidate_chunk: Chunk, sentence: Sentence, score: float) -> Source:
     return Source(candidate_chunk.id, sentence.text, score)
 
 
-def _row_statement(chunk: Chunk, sentence: Sentence, score: float) -> Statement:
-    """A comparison-table row, both columns side by side, each cell cited."""
-    cells = [s for s in chunk.sentences if s.kind == "table_cell" and s.row == sentence.row]
+def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
+    """A comparison-table row, both columns side by side, each cell cited with its own score
+    (a cell that was not scored, the row's lowest): the clinic cell is the best match to a
+    question about clinics."""
+    scores = {m.index: m.score for m in members}
+    row = members[0].sentence.row
     parts = tuple(
-        Part(s.text, _source(chunk, s, score), context=f"{s.label}: " if s.label else "")
-        for s in cells
+        Part(
+            s.text,
+            _source(chunk, s, scores.get(i, min(scores.values()))),
+            context=f"{s.label}: " if s.label else "",
+        )
+        for i, s in enumerate(chunk.sentences)
+        if s.kind == "table_cell" and s.row == row
     )
     return Statement(parts, chunk.section, "row")
 
@@ -90,9 +98,9 @@ def _passage_statement(passage: Passage, budget: int, margin: float | None = Non
     a paragraph's best sentences in order. Sentences are added best first while they fit
     `budget` words (and, with a `margin`, a list's items while they score within it of the
     best); the best one always shows."""
-    chunk, best = passage.chunk, passage.best
+    chunk = passage.chunk
     if passage.kind == "row":
-        return _row_statement(chunk, best.sentence, best.score)
+        return _row_statement(chunk, passage.members)
     kept: list[Candidate] = []
     for member in passage.members:
         words = len(member.sentence.text.split())

@@ -124,3 +124,12 @@ def test_coverage_cli_json_contract(seed_bot, tmp_path: Path, capsys):
 def test_coverage_cli_bad_bank(tmp_path: Path, capsys):
     assert main(["coverage", "--questions", str(tmp_path / "none.txt")]) == 2
     assert "question bank not found" in capsys.readouterr().err
+
+
+def test_the_best_passage_of_a_table_row_is_the_cell_the_question_is_about(seed_bot):
+    """Both cells of a comparison row are quoted in the answer; the report's best passage is the
+    one that matches (each cell keeps its own score), not the row's first column."""
+    from bot.quality.coverage import assess
+
+    clinics = assess(seed_bot, "Do OTs work year-round in clinics?")
+    assert clinics.status == "covered" and clinics.passage.startswith("Year-round")
