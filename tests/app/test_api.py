@@ -18,6 +18,15 @@ pytestmark = pytest.mark.slow
 SCHOOL = "Do school OTs get summers off?"
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: a browser test earlier in the same process (Playwright's
+    sync API) may have left an event loop running in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _without_timings(answer: dict) -> dict:
     return {k: v for k, v in answer.items() if k != "timings_ms"}
 
@@ -156,7 +165,7 @@ def test_concurrent_questions_are_all_answered(app_url: str):
                 *(client.post("/api/ask", json={"question": q}) for q in questions)
             )
 
-    responses = asyncio.run(ask_all())
+    responses = _run(ask_all())
     assert [r.status_code for r in responses] == [200] * len(questions)
     assert [r.json()["question"] for r in responses] == questions
 
@@ -273,7 +282,7 @@ def test_answers_are_worked_out_at_most_answer_workers_at_once_in_arrival_order(
                     await asyncio.sleep(0.03)  # a known arrival order
                 return await asyncio.gather(*posts)
 
-        responses = asyncio.run(ask_all())
+        responses = _run(ask_all())
     assert [r.status_code for r in responses] == [200] * 16
     assert counting.most == 1
     assert counting.order == [str(n) for n in range(16)]
