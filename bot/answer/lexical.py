@@ -235,6 +235,11 @@ class Vocabulary:
             w for w in english if len(w) >= 6 and w.isalpha() and w.islower()
         } - set(self._forms)
         self._choices = list(self._forms) + sorted(self._dictionary)
+        # What a mistyped upper-case word may have meant: the glossary's abbreviations and the
+        # corpus's longer words ("nbcot" is written in the articles too).
+        self._known_abbreviations = sorted(
+            {w for w in abbreviations if len(w) >= 3} | {w for w in self.surface if len(w) >= 4}
+        )
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest weight."""
@@ -249,8 +254,8 @@ class Vocabulary:
 
         A known English word the corpus never uses is corrected only to a far commoner word one
         slip away (`_real_word`: "dose" -> "does"). Other words that are neither in the corpus
-        nor abbreviations are corrected to a corpus or question word within one edit (two for words of six letters or
-        more; a swap counts as one) or two typing slips (`slips`; one for a three-letter word,
+        nor abbreviations are corrected to a corpus or question word within one edit (two for
+        words of six letters or more; a swap counts as one) or two typing slips (`slips`; one for a three-letter word,
         and then only to a question word or to a corpus word with a dropped letter put back), or
         to a long English word one edit away. The fewest slips win; among equals, a corpus word
         the corpus uses most.
@@ -335,12 +340,9 @@ class Vocabulary:
         lower = stem.lower()
         if len(stem) < 4 or lower in self._forms or lower in self.abbreviations:
             return word
-        known = {w for w in self.abbreviations if len(w) >= 3} | {
-            w for w in self.surface if len(w) >= 4
-        }
         found = [
             w for w, _, _ in process.extract(
-                lower, known, scorer=OSA.distance, score_cutoff=1, limit=None
+                lower, self._known_abbreviations, scorer=OSA.distance, score_cutoff=1, limit=None
             )
             if slips(lower, w) <= 1
         ]
