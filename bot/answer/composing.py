@@ -65,11 +65,11 @@ def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
     (a cell that was not scored, the row's lowest): the clinic cell is the best match to a
     question about clinics."""
     scores = {m.index: m.score for m in members}
-    row = members[0].sentence.row
+    lowest, row = min(scores.values()), members[0].sentence.row
     parts = tuple(
         Part(
             s.text,
-            _source(chunk, s, scores.get(i, min(scores.values()))),
+            _source(chunk, s, scores.get(i, lowest)),
             context=f"{s.label}: " if s.label else "",
         )
         for i, s in enumerate(chunk.sentences)

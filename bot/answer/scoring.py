@@ -32,9 +32,8 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 _ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)
-# A question asking for an amount is answered only by evidence that states one.
-# A question after an amount ("how big is a caseload", "a typical caseload size") is answered only
-# by a sentence that states one.
+# A question after an amount ("how many", "how big is a caseload", "a typical caseload size") is
+# answered only by a sentence that states one.
 _ASKS_AMOUNT = re.compile(
     r"\bhow (many|much|long|old|big|large|small)\b|\bwhat (percentage|percent|number|share)\b"
     r"|\b(typical|average|usual|normal)\b.{0,30}\b(size|number|ratio|length)\b",

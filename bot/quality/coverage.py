@@ -133,13 +133,11 @@ def load_question_bank(path: Path) -> QuestionBank:
                 f"{path}: no 'question' column (columns: {', '.join(lowered) or 'none'})"
             )
         key = (reader.fieldnames or [])[lowered.index("question")]
-        columns = [n for n, raw in zip(names, reader.fieldnames or [], strict=True) if raw != key]
+        # The other columns: their names as a reader wrote them, and as the file spells them.
+        other = [(n, raw) for n, raw in zip(names, reader.fieldnames or [], strict=True) if raw != key]
+        columns = [n for n, _ in other]
         for row in reader:
-            others = {
-                n: (row.get(raw) or "").strip()
-                for n, raw in zip(names, reader.fieldnames or [], strict=True)
-                if raw != key
-            }
+            others = {n: (row.get(raw) or "").strip() for n, raw in other}
             rows.append(((row.get(key) or "").strip(), others))
     elif path.suffix.lower() in (".txt", ".text", ""):
         for line in text.splitlines():
