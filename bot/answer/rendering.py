@@ -128,13 +128,17 @@ def render(
             out.append(line if _is_block(line) else f"- {line}")
         out += ["", voice.closing, "", f"{wording.recruiter.sources_heading}:"]
         # One line per article section, with every marker that points into it: "[3, 4, 5] Title".
+        # A section named only after its paragraphs ("Paragraphs 32–37") means nothing in an
+        # e-mail: such points are listed under the article alone.
         sections: dict[tuple[str, str, str, str], list[int]] = {}
         for c in numbering.citations:
-            sections.setdefault((c.title, c.publisher, c.section, c.url or ""), []).append(c.n)
+            named = c.section if has_heading(c.section) else ""
+            sections.setdefault((c.title, c.publisher, named, c.url or ""), []).append(c.n)
         for (title, publisher, section, url), numbers in sections.items():
             markers = ", ".join(str(n) for n in numbers)
             link = f" ({url})" if url else ""  # a corpus file name means nothing to a reader
-            out.append(f"[{markers}] {title} — {publisher}, section “{section}”{link}")
+            where = f", section “{section}”" if section else ""
+            out.append(f"[{markers}] {title} — {publisher}{where}{link}")
         text = "\n".join(out)
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any, Literal
 
 from bot.app.leads import Lead
+from bot.ingest.chunking import has_heading
 from bot.ingest.tagging import setting_of
 from bot.models import Answer, Citation, web_url
 from bot.prompts import AnswerWording, AppWording
@@ -114,18 +115,21 @@ def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) ->
     if style == "email":
         body = body.replace("**", "")
     lines = [body, "", f"{wording.recruiter.sources_heading}:"]
-    # One line per article section, with all the markers that point into it: "[3, 4, 5] Title".
+    # One line per article section, with all the markers that point into it: "[3, 4, 5] Title";
+    # a headingless article's points under the article alone (not "Paragraphs 32–37").
     groups: dict[tuple[str, str, str, str | None], list[int]] = {}
     for c in answer.citations:
-        groups.setdefault((c.title, c.publisher, c.section, web_url(c.url)), []).append(c.n)
+        named = c.section if has_heading(c.section) else ""
+        groups.setdefault((c.title, c.publisher, named, web_url(c.url)), []).append(c.n)
     for (title, publisher, section, url), numbers in groups.items():
         markers = f"[{', '.join(str(n) for n in numbers)}]"
         if style == "markdown":
             shown = f"[{as_text(title)}]({url})" if url else as_text(title)
-            lines.append(f"{markers} {shown} — {as_text(publisher)}, “{as_text(section)}”")
+            where = f", “{as_text(section)}”" if section else ""
+            lines.append(f"{markers} {shown} — {as_text(publisher)}{where}")
         else:
-            where = f", “{section}”: {url}" if url else f", “{section}”"
-            lines.append(f"{markers} {title} — {publisher}{where}")
+            where = f", “{section}”" if section else ""
+            lines.append(f"{markers} {title} — {publisher}{where}" + (f": {url}" if url else ""))
     return "\n".join(lines)
 
 

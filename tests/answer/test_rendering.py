@@ -55,5 +55,7 @@ def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
     )
     assert "**Key Differences**\n- Schedules differ. [1]" in text
     assert "**OT in schools**\n- Therapists travel. [2]" in text
-    assert "[2] OT in schools — Flagstar, section “Paragraphs 3–5”" in text
+    assert "[1] School vs Clinic — Aequor, section “Key Differences”" in text
+    assert "[2] OT in schools — Flagstar\n" in text + "\n"  # no "section “Paragraphs 3–5”"
+    assert "Paragraphs" not in text
     assert ".txt" not in text

@@ -76,6 +76,22 @@ def test_drafts_as_email_text_and_as_markdown():
         assert text.count("Sources:") == 1 and "[2] OT in schools — Flagstar, “Roles”" in text
 
 
+def test_a_headingless_articles_sources_name_the_article_not_its_paragraph_numbers():
+    """Two points from "Paragraphs 3–5" and "Paragraph 9" of an article without headings are one
+    source line under the article's title: paragraph numbers mean nothing in an e-mail."""
+    wording = load_wording()
+    cited = tuple(
+        Citation(n, "OT in schools", "Flagstar", "001.txt", section, "IEP meetings.", "c", 0.8, None)
+        for n, section in ((1, "Paragraphs 3–5"), (2, "Paragraph 9"))
+    )
+    text = f"- IEP meetings [1]\n- Travel [2]\n\n{wording.recruiter.sources_heading}:\n[1] x"
+    drafted = Answer("Roles?", text, False, cited, {}, mode="recruiter")
+    for style in ("email", "markdown"):
+        shown = draft_text([drafted], wording, style)
+        assert "Paragraph" not in shown
+        assert shown.endswith("[1, 2] OT in schools — Flagstar")
+
+
 def test_an_uncovered_question_gets_a_note_to_the_recruiter_not_a_reply_to_the_candidate():
     wording = load_wording()
     for style in ("email", "markdown"):
