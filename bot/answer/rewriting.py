@@ -93,6 +93,21 @@ _FRAME_TELL = re.compile(
     r"(?=(?:what|how|why|which|who|when|where|whether|if|about)\b)(?:(?:whether|if|about)\s+)?",
     re.IGNORECASE,
 )
+# Doubt about a claim, around the claim itself: "is it true that school OTs get summers off?",
+# "i heard clinics pay more", "do school OTs get summers off or is that a myth?", "..., right?".
+# Any claim can be checked so; the claim is what to match.
+_DOUBT_PREFIX = re.compile(
+    r"^(?:(?:so|and|but|also|hey|hi)[\s,]+)?(?:is it (?:really |actually )?true(?: or false)?|is it a myth|"
+    r"(?:i(?:'ve| have)?|ive) (?:always |once )?heard|(?:someone|people|they) (?:told me|say|said))"
+    r"(?:\s+that)?\b[\s,:]*",
+    re.IGNORECASE,
+)
+_DOUBT_SUFFIX = re.compile(
+    r"[\s,;]*(?:(?:or|,) (?:is (?:that|this|it)|are they) (?:just |only |all |actually )?"
+    r"(?:a myth|myths|a rumou?r|rumou?rs|true|a stereotype)|or not|,\s*right|is (?:that|this|it) "
+    r"(?:true|right|a myth)|true or false)\s*(?=[?.!]*\s*$)",
+    re.IGNORECASE,
+)
 _FRAME_SUFFIX = re.compile(
     r"[\s.,;]*(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
     r"\b[^?]*\?*\s*$",
@@ -135,6 +150,7 @@ def strip_framing(question: str) -> str:
         text = cut
     text = _FRAME_SUFFIX.sub("", text)
     text = _FRAME_FOR.sub("", _FRAME_AFTER.sub("", text)).strip()
+    text = _DOUBT_SUFFIX.sub("", _DOUBT_PREFIX.sub("", text, count=1)).strip()
     return text if len(tokens(text)) >= 1 else question.strip()
 
 

@@ -160,3 +160,14 @@ def test_a_slip_in_a_long_known_abbreviation_is_read_as_that_abbreviation():
     # Three letters are as likely an abbreviation of their own ("PTO", "AOA"); one that the
     # articles or glossary know, and one far from any, stay as typed.
     assert vocabulary.correct_text("AOA PTO IFSP ADHD") == "AOA PTO IFSP ADHD"
+
+
+def test_two_words_typed_as_one_are_split_when_the_articles_write_them_apart():
+    vocabulary = Vocabulary(
+        ["In high school, OT builds independence.", "School based roles may be full time."],
+        english=frozenset({"highschool", "maybe"}),
+    )
+    assert vocabulary.correct_text("what do OTs do in highschool") == "what do OTs do in high school"
+    assert vocabulary.correct("schoolbased") == "school based"  # no English word: split
+    assert vocabulary.correct("maybe") == "maybe"  # English uses it about as much as "may be"
+    assert vocabulary.correct("fullday") == "fullday"  # the articles never write "full day"

@@ -108,3 +108,17 @@ def test_own_words_are_what_a_follow_up_asked_this_time():
     assert standalone == "does aota say anything about that (How big are school OT caseloads)?"
     assert own_words(standalone) == "does aota say anything about that"
     assert own_words("How big are school OT caseloads?") == "How big are school OT caseloads?"
+
+
+def test_doubt_about_a_claim_is_framing_around_the_claim():
+    assert strip_framing("do school ots actually get summers off or is that a myth") == (
+        "do school ots actually get summers off"
+    )
+    assert strip_framing("is it true that school OTs get summers off?") == "school OTs get summers off?"
+    assert strip_framing("I heard clinics are year-round, is that true?") == "clinics are year-round?"
+    assert strip_framing("school OTs follow the school calendar, right?") == (
+        "school OTs follow the school calendar?"
+    )
+    # A real alternative is part of the question.
+    kept = "do acute care OTs go into the ICU or is that just PT"
+    assert strip_framing(kept) == kept

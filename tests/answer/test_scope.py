@@ -217,6 +217,12 @@ def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
         ("how can we ease our son's anxiety at night", "medical advice"),
         ("Do I treat my patients differently in schools?", None),
         ("will the OT treat my son at school?", None),
+        ("my shoulder still hurts after a fall, should i see an ot or a pt?", "medical advice"),
+        ("should I see a physical therapist for my wrist?", "medical advice"),
+        ("my kid has dyspraxia, should we try reflex integration therapy?", "medical advice"),
+        ("my back hurts from lifting patients, are there desk OT jobs?", None),
+        ("my son is a new grad, should he see an OT recruiter?", None),
+        ("my daughter has an IEP, should we try to get more OT minutes?", None),
     ],
 )
 def test_asking_what_to_do_for_ones_own_injury_is_medical_and_paying_well_is_pay(question, topic):
