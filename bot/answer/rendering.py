@@ -55,7 +55,9 @@ class _Numbering:
 
 
 def _statement_text(statement: Statement, numbering: _Numbering) -> str:
-    """One statement as text; a list of three or more items becomes a lead-in and bullets."""
+    """One statement as text; a list of three or more items, or of items with labels of their
+    own ("Supporting IEP goals: Most therapy..."), becomes a lead-in and bullets: run on with
+    "; " they read as one line of colons."""
     pieces = []
     for part in statement.parts:
         assert part.source is not None, "render only verified statements"
@@ -63,10 +65,14 @@ def _statement_text(statement: Statement, numbering: _Numbering) -> str:
         body = _shown(part.text).strip()
         if statement.layout != "sentences":
             body = body.rstrip(".")
-        pieces.append((_shown(part.context), f"{body} [{n}]"))
+        # The marker goes before a sentence's full stop, as it does before an item's "; ".
+        marked = f"{body[:-1]} [{n}]." if body.endswith(".") else f"{body} [{n}]"
+        pieces.append((_shown(part.context), marked))
     if statement.layout == "sentences":
         return _cap(" ".join(context + body for context, body in pieces))
-    if statement.layout == "list" and len(pieces) >= 3:
+    if statement.layout == "list" and (
+        len(pieces) >= 3 or (len(pieces) == 2 and any(":" in body for _, body in pieces))
+    ):
         lead = pieces[0][0].strip()
         items = "\n".join(f"- {_cap(body)}" for _, body in pieces)
         return f"{_cap(lead)}\n{items}" if lead else items

@@ -102,7 +102,7 @@ def test_model_sees_question_and_numbered_evidence_and_its_marked_sentences_are_
     assert "summers off" in shown["[S1]"]
     assert not answer.refused
     assert answer.citations[0].quote == shown["[S1]"]
-    assert "depending on the contract. [1]" in answer.answer
+    assert "depending on the contract [1]." in answer.answer
 
 
 def test_invented_or_unmarked_sentences_are_dropped(llm_bot, fake_model):

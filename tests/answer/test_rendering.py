@@ -31,7 +31,7 @@ def test_an_articles_own_reference_marks_never_break_an_answer(tmp_path: Path, e
     assert any("[2]" in c.quote for c in answer.citations)  # the quote stays verbatim
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
     assert markers == {c.n for c in answer.citations}  # only the answer's own markers are left
-    assert "dim lighting and soft seating. [1]" in answer.answer
+    assert "dim lighting and soft seating [1]." in answer.answer
 
 
 def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
@@ -53,8 +53,8 @@ def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
     text, citations = render(
         statements, "recruiter", False, False, load_wording(), {"a": headed, "b": plain}
     )
-    assert "**Key Differences**\n- Schedules differ. [1]" in text
-    assert "**OT in schools**\n- Therapists travel. [2]" in text
+    assert "**Key Differences**\n- Schedules differ [1]." in text
+    assert "**OT in schools**\n- Therapists travel [2]." in text
     assert "[1] School vs Clinic — Aequor, section “Key Differences”" in text
     assert "[2] OT in schools — Flagstar\n" in text + "\n"  # no "section “Paragraphs 3–5”"
     assert "Paragraphs" not in text
