@@ -52,6 +52,9 @@ class RefusalWording(_Strict):
     candidate: str
     recruiter: str
     handoff: str
+    # A refusal that shows the closest passage (the question scored just under the answer floor).
+    nearest_candidate: str
+    nearest_recruiter: str
 
 
 class SmallTalkWording(_Strict):

@@ -19,7 +19,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from bot.answer.adapting import QueryAdapter
 from bot.answer.composing import Composer, Composition
 from bot.answer.generating import GenerativeAnswerer
-from bot.answer.rendering import refusal, render
+from bot.answer.rendering import nearest, refusal, render
 from bot.answer.retrieval import HybridRetriever, Library
 from bot.answer.rewriting import Turn, rewrite, strip_framing
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
@@ -84,6 +84,7 @@ class Evidence:
     statements: tuple[Any, ...]
     passages: tuple[Any, ...] = ()  # the best-scoring sentences, answer or not
     signals: dict[str, float] | None = None  # what the answer/refuse decision weighed
+    nearest: tuple[Any, ...] = ()  # a refusal near the floor: the closest passage it shows
 
 
 @dataclass
@@ -171,6 +172,7 @@ class AnswerChain:
             verify(composition.statements, self.library.by_id),
             composition.evidence,
             composition.signals,
+            verify((composition.nearest,), self.library.by_id) if composition.nearest else (),
         )
 
     def search_text(self, question: str, history: list[Turn] | None = None) -> str:
@@ -265,7 +267,13 @@ class AnswerChain:
         assert composition is not None
         statements = verify(composition.statements, self.library.by_id)
         citations: tuple[Citation, ...]
-        if composition.refused or not statements:
+        near = None
+        if composition.refused and composition.nearest and state.out_of_scope is None:
+            near = verify((composition.nearest,), self.library.by_id)
+        if near:
+            text, citations = nearest(near[0], state.mode, self.wording, self.library.by_id)
+            refused = True
+        elif composition.refused or not statements:
             policy = state.out_of_scope
             text = (
                 refusal(

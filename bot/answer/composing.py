@@ -54,6 +54,7 @@ class Composition:
     coverage: float = 0.0  # share of the question's words found in the best evidence
     evidence: tuple[Candidate, ...] = ()  # the best sentences, for a generative answerer
     signals: dict[str, float] | None = None  # what the answer/refuse decision was made from
+    nearest: Statement | None = None  # a refusal near the floor: the closest passage, shown as such
 
 
 def _source(candidate_chunk: Chunk, sentence: Sentence, score: float) -> Source:
@@ -170,6 +171,11 @@ class Composer:
         relevance = self.policy.decision.probability(signals)
         refused = not passages or relevance < self.policy.relevance_floor
         statements = () if refused else tuple(self._statements(passages, mode, detail, comparison))
+        nearest = None
+        if refused and passages and relevance >= self.policy.relevance_floor - self.policy.near_margin:
+            nearest = _passage_statement(
+                passages[0], 0  # its best sentence (a list's best item under its lead-in)
+            )
         return Composition(
             statements,
             relevance,
@@ -179,6 +185,7 @@ class Composer:
             coverage(scored.terms, evidence_terms),
             tuple(evidence[:EVIDENCE_FOR_MODEL]),
             signals,
+            nearest,
         )
 
     def _statements(

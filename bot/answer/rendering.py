@@ -168,6 +168,24 @@ def refusal(
     return " ".join(part for part in (message, topic_handoff, offer) if part)
 
 
+def nearest(
+    statement: Statement, mode: Mode, wording: AnswerWording, chunks: Mapping[str, Chunk]
+) -> tuple[str, tuple[Citation, ...]]:
+    """A refusal that shows the closest passage, cited, as what it is: not an answer. A candidate
+    is offered a recruiter as with any refusal."""
+    numbering = _Numbering(chunks)
+    quoted = _statement_text(statement, numbering)
+    if mode == "candidate":
+        text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{wording.refusal.handoff}"
+    else:
+        text = f"{wording.refusal.nearest_recruiter}\n\n{quoted}"
+        text += f"\n\n{wording.recruiter.sources_heading}:\n" + "\n".join(
+            f"[{c.n}] {c.title} — {c.publisher}" for c in numbering.citations
+        )
+    check_markers(text, numbering.citations)
+    return text, tuple(numbering.citations)
+
+
 def check_markers(text: str, citations: list[Citation] | tuple[Citation, ...]) -> None:
     """Every [n] in the text has a citation and every citation is used: nothing dangles."""
     used = {int(n) for n in _MARKER.findall(text)}

@@ -40,7 +40,7 @@ def source_card(citation: Citation) -> str:
 
 def chat_markdown(answer: Answer) -> str:
     """The chat reply: the answer (its quotes as text), then its sources as cards (none for a
-    refusal)."""
+    refusal, unless it shows the closest passage)."""
     if not answer.citations:
         return as_text(answer.answer)
     cards = "\n>\n".join(source_card(c) for c in answer.citations)
@@ -50,10 +50,12 @@ def chat_markdown(answer: Answer) -> str:
 def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
     """The chat reply as the app shows it: the answer with each [n] a link to its source, then
     one compact chip per source whose quote opens on click; a refusal ends with the recruiter
-    handoff. `key` makes the sources' ids unique on the page (one per reply)."""
+    handoff (after the closest passage's chip, when it shows one). `key` makes the sources' ids
+    unique on the page (one per reply)."""
     text = as_text(answer.answer)
-    if answer.refused or not answer.citations:
-        return f'{text}\n\n<button class="handoff-link" type="button">{handoff_label}</button>'
+    handoff = f'\n\n<button class="handoff-link" type="button">{handoff_label}</button>'
+    if not answer.citations:
+        return text + handoff
     known = {c.n for c in answer.citations}
     linked = _MARKER.sub(
         lambda m: (
@@ -64,7 +66,8 @@ def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
         text,
     )
     chips = "".join(source_chip(c, key) for c in answer.citations)
-    return f'{linked}\n\n<div class="sources">{chips}</div>'
+    shown = f'{linked}\n\n<div class="sources">{chips}</div>'
+    return shown + handoff if answer.refused else shown
 
 
 def source_chip(citation: Citation, key: str) -> str:

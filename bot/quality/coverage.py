@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.answer.scoring import NEAR_MARGIN
 from bot.prompts import read_toml
 
 if TYPE_CHECKING:
     from bot.service import Bot
 
 Status = Literal["covered", "partial", "not_covered"]
-PARTIAL_MARGIN = 0.1  # below the answer floor by at most this much: related passages exist
+# Below the answer floor by at most this much: the chatbot refuses, but shows the closest passage.
+PARTIAL_MARGIN = NEAR_MARGIN
 OTHER_THEME = "other"
 
 
@@ -187,7 +189,8 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
     """How well the indexed articles answer one question."""
     evidence = bot.evidence(question)
     floor = bot.settings.relevance_floor
-    statements = evidence.statements
+    # What the chatbot shows: its answer's first point, or a refusal's closest passage.
+    statements = evidence.statements or evidence.nearest
     sources = [p.source for p in statements[0].parts if p.source] if statements else []
     if sources:
         source = max(sources, key=lambda s: s.score)  # the point's best-matching sentence
@@ -325,10 +328,11 @@ def to_markdown(report: CoverageReport) -> str:
         "",
         f"The score is how likely the chatbot judges it that the articles answer the question "
         f"(its answer decision). **Covered**: the chatbot answers it (score {report.floor:.2f} or "
-        f"more). **Partly covered**: the chatbot refuses it, but passages on the subject come "
-        f"close (at least {max(0.0, report.floor - PARTIAL_MARGIN):.2f}). **Not covered**: "
-        f"nothing close, or a topic the chatbot always hands to a recruiter (pay, licensure, "
-        f"medical advice...). The score also depends on the other articles (how rare each "
+        f"more). **Partly covered**: the chatbot does not answer it, but shows the closest "
+        f"passage as possibly related (score at least "
+        f"{max(0.0, report.floor - PARTIAL_MARGIN):.2f}). **Not covered**: nothing close, or a "
+        f"topic the chatbot always hands off (pay and licensure to a recruiter, medical advice "
+        f"to a doctor). The score also depends on the other articles (how rare each "
         f"word is), so compare verdicts between runs rather than small changes in score.",
         "",
         "## What to write next",

@@ -160,6 +160,8 @@ def judge(question: SetQuestion, answer: Answer) -> Outcome:
         dangling = [n for n in _MARKER.findall(text) if int(n) not in numbers]
         quotes_ok = all(c.quote and c.quote in c.chunk for c in answer.citations)
         right = not answer.refused and anchor_ok and words_ok and not dangling and quotes_ok
+        # A refusal that shows its closest passage has not cited it as an answer.
+        anchor_ok = anchor_ok and not answer.refused
         why = (
             ""
             if right

@@ -70,9 +70,11 @@ def test_out_of_scope_questions_are_refused_with_a_handoff(answers):
     refused = [i for i in OUT_OF_SCOPE if answers[i["id"]].refused]
     assert len(refused) / len(OUT_OF_SCOPE) >= 0.9
     medical = load_scope(PROMPTS_DIR / "scope.toml")
+    wording = load_wording()
     for item in refused:
         answer = answers[item["id"]]
-        assert answer.citations == ()
+        # No citation, unless the refusal shows the closest passage as such.
+        assert answer.citations == () or answer.answer.startswith(wording.refusal.nearest_candidate)
         policy = medical.check(item["question"])
         if policy is not None and not policy.offer_recruiter:
             assert policy.handoff in answer.answer and handoff not in answer.answer
@@ -275,3 +277,31 @@ def test_a_question_after_an_amount_is_not_answered_by_a_sentence_that_names_the
         "How big is a school OT caseload?",
     ):
         assert seed_bot.ask(question).refused, question
+
+
+def test_a_refusal_just_under_the_floor_shows_the_closest_passage_cited(seed_bot, monkeypatch):
+    """Scoring within the policy's near margin under the floor, a question is still refused but
+    shows its closest passage (verified, cited, labelled as possibly not answering); further
+    under, the plain refusal. The floor is set around the question's own score."""
+    from dataclasses import replace as replaced
+
+    composer = seed_bot.chain.composer
+    question = "Do school OTs get summers off?"
+    relevance = seed_bot.evidence(question).relevance
+    wording = load_wording()
+    near = replaced(composer.policy, relevance_floor=relevance + composer.policy.near_margin / 2)
+    monkeypatch.setattr(composer, "policy", near)
+    shown = seed_bot.ask(question)
+    assert shown.refused and len(shown.citations) == 1
+    assert shown.answer.startswith(wording.refusal.nearest_candidate)
+    assert shown.answer.endswith(wording.refusal.handoff)
+    assert shown.citations[0].quote in shown.citations[0].chunk and "[1]" in shown.answer
+    drafted = seed_bot.ask(question, mode="recruiter")
+    assert drafted.refused and drafted.answer.startswith(wording.refusal.nearest_recruiter)
+    assert wording.refusal.handoff not in drafted.answer
+
+    far = replaced(composer.policy, relevance_floor=relevance + composer.policy.near_margin * 2)
+    monkeypatch.setattr(composer, "policy", far)
+    plain = seed_bot.ask(question)
+    assert plain.refused and not plain.citations
+    assert plain.answer.startswith(wording.refusal.candidate)

@@ -164,3 +164,14 @@ def test_only_web_addresses_become_links():
     assert web_url("javascript:alert(1)") is None
     assert web_url("data:text/html,hi") is None
     assert web_url("") is None
+
+
+def test_a_refusal_showing_the_closest_passage_links_it_and_still_offers_a_recruiter():
+    wording = load_wording()
+    cited = answer().citations[:1]
+    text = f"{wording.refusal.nearest_candidate}\n\nSummers off [1].\n\n{wording.refusal.handoff}"
+    near = Answer("q", text, True, cited, {})
+    shown = chat_html(near, "k", "Talk to a recruiter")
+    assert 'href="#k-1"' in shown and 'class="sources"' in shown
+    assert shown.endswith('<button class="handoff-link" type="button">Talk to a recruiter</button>')
+    assert "**Sources**" in chat_markdown(near)

@@ -45,6 +45,9 @@ def test_judge_needs_the_anchor_cited_and_the_required_words():
     dangling = judge(q, _answer("Yes, summers off [2].", chunk=chunk, quote=chunk))
     assert not dangling.right
     assert not judge(q, _answer("No answer.", refused=True)).right
+    # A refusal showing the answering passage as the closest one neither answers nor cites it.
+    near = judge(q, _answer("Closest: summers off [1].", refused=True, chunk=chunk, quote=chunk))
+    assert not near.right and not near.anchor_cited
     out = SetQuestion(id="o", kind="out", question="Pay in Texas?")
     assert judge(out, _answer("Sorry.", refused=True)).right
     assert not judge(out, _answer("It is $90k.")).right
