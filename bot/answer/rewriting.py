@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.answer.lexical import tokens
+from bot.answer.lexical import QUESTION_WORDS, tokens, words_of
 from bot.ingest.tagging import named_setting, other_side, strip_setting, swap_setting
 
 Role = Literal["user", "assistant"]
@@ -170,7 +170,10 @@ def is_followup(question: str, history: list[Turn]) -> bool:
         return True
     if _ANAPHORA.search(question) and len(words) <= 5:
         return True
-    return bool(_WEAK_ANAPHORA.search(question)) and len(words) <= 2 or len(words) <= 1
+    # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
+    # ("job"), as "does that include jobs?" does; words that only shape a question do not.
+    topic = tokens(" ".join(w for w in words_of(question) if w not in QUESTION_WORDS))
+    return bool(_WEAK_ANAPHORA.search(question)) and len(topic) <= 2 or len(words) <= 1
 
 
 def rewrite(question: str, history: list[Turn]) -> str:

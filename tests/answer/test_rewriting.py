@@ -122,3 +122,11 @@ def test_doubt_about_a_claim_is_framing_around_the_claim():
     # A real alternative is part of the question.
     kept = "do acute care OTs go into the ICU or is that just PT"
     assert strip_framing(kept) == kept
+
+
+def test_words_that_only_shape_a_question_do_not_make_it_self_contained():
+    history = [Turn("user", "what does an OT do in high school?"), Turn("assistant", "Prep [1].")]
+    assert is_followup("does that include job stuff?", history)
+    assert rewrite("does that include job stuff?", history).endswith(
+        "(what does an OT do in high school)?"
+    )
