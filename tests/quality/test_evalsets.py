@@ -107,6 +107,11 @@ def test_run_sets_reports_dev_test_and_typos(seed_bot, tmp_path: Path):
 
 def test_the_gap_is_measured_on_sets_with_both_splits(seed_bot, tmp_path: Path):
     both, dev_only = tmp_path / "both.jsonl", tmp_path / "dev.jsonl"
+    test_only = tmp_path / "test.jsonl"
+    test_only.write_text(
+        json.dumps({"id": "x1", "kind": "in", "question": "Do clinics run year-round?",
+                    "anchor": "Year-round", "split": "test"}) + "\n"
+    )
     both.write_text(
         json.dumps({"id": "d1", "kind": "in", "question": "Do school OTs get summers off?",
                     "anchor": "summers off", "split": "dev"}) + "\n"
@@ -119,10 +124,16 @@ def test_the_gap_is_measured_on_sets_with_both_splits(seed_bot, tmp_path: Path):
     )
     corpus = (seed_bot.settings.corpus_dir,)
     report = run_sets(
-        [EvalSet("both", both, corpus), EvalSet("golden", dev_only, corpus, split="dev")],
+        [
+            EvalSet("both", both, corpus),
+            EvalSet("golden", dev_only, corpus, split="dev"),
+            EvalSet("casual", test_only, corpus, split="test"),
+        ],
         lambda corpus, index: seed_bot, tmp_path / "work", typos=0,
     )
     matched = report.row("dev, sets with a test split")
     assert matched is not None and matched.n_in == 1 and report.row("dev").n_in == 2
-    assert report.gap == abs(matched.in_right - report.row("test").in_right)
+    matched_test = report.row("test, sets with a dev split")
+    assert matched_test is not None and matched_test.n_in == 1 and report.row("test").n_in == 2
+    assert report.gap == abs(matched.in_right - matched_test.in_right)
     assert report.gap_all == abs(report.row("dev").in_right - report.row("test").in_right)
