@@ -171,3 +171,17 @@ def test_two_words_typed_as_one_are_split_when_the_articles_write_them_apart():
     assert vocabulary.correct("schoolbased") == "school based"  # no English word: split
     assert vocabulary.correct("maybe") == "maybe"  # English uses it about as much as "may be"
     assert vocabulary.correct("fullday") == "fullday"  # the articles never write "full day"
+
+
+def test_a_clipped_word_is_read_as_the_one_corpus_word_it_begins():
+    vocabulary = Vocabulary(
+        ["Geriatrics and neurology roles.", "Certain roles need certification.",
+         "A deadline applies."],
+        english=frozenset({"dead"}),
+    )
+    assert vocabulary.correct("geri") == "geriatrics"
+    assert vocabulary.correct("neuro") == "neurology"
+    assert vocabulary.correct("cert") != "certain"  # begins two words of different stems
+    assert vocabulary.correct("dead") == "dead"  # an everyday word, not a clipping of "deadline"
+    slipped = Vocabulary(["Home health visits.", "Be honest about it."])
+    assert slipped.correct("hone") == "home"  # a clipping cuts three letters or more
