@@ -55,6 +55,8 @@ class RefusalWording(_Strict):
     # A refusal that shows the closest passage (the question scored just under the answer floor).
     nearest_candidate: str
     nearest_recruiter: str
+    # For a parent asking about their own child: who can answer instead of a recruiter.
+    parent_handoff: str
 
 
 class SmallTalkWording(_Strict):

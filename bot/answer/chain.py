@@ -21,7 +21,7 @@ from bot.answer.composing import Composer, Composition
 from bot.answer.generating import GenerativeAnswerer
 from bot.answer.rendering import nearest, refusal, render
 from bot.answer.retrieval import HybridRetriever, Library
-from bot.answer.rewriting import Turn, rewrite, strip_framing
+from bot.answer.rewriting import Turn, about_own_child, rewrite, strip_framing
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
 from bot.answer.scoring import AnswerPolicy, Passage
 from bot.answer.smalltalk import reply as small_talk_reply
@@ -270,8 +270,13 @@ class AnswerChain:
         near = None
         if composition.refused and composition.nearest and state.out_of_scope is None:
             near = verify((composition.nearest,), self.library.by_id)
+        # A parent asking about their own child is pointed to the school team, not a recruiter.
+        parent = state.mode == "candidate" and about_own_child(state.question, state.history)
         if near:
-            text, citations = nearest(near[0], state.mode, self.wording, self.library.by_id)
+            text, citations = nearest(
+                near[0], state.mode, self.wording, self.library.by_id,
+                self.wording.refusal.parent_handoff if parent else None,
+            )
             refused = True
         elif composition.refused or not statements:
             policy = state.out_of_scope
@@ -284,6 +289,8 @@ class AnswerChain:
                     policy.recruiter_note,
                 )
                 if policy
+                else refusal(state.mode, self.wording, self.wording.refusal.parent_handoff, False)
+                if parent
                 else refusal(state.mode, self.wording)
             )
             citations, refused = (), True

@@ -173,8 +173,8 @@ class Composer:
         statements = () if refused else tuple(self._statements(passages, mode, detail, comparison))
         nearest = None
         if refused and passages and relevance >= self.policy.relevance_floor - self.policy.near_margin:
-            nearest = _passage_statement(
-                passages[0], 0  # its best sentence (a list's best item under its lead-in)
+            nearest = _passage_statement(  # as much of it as a short answer quotes
+                passages[0], self.policy.words(mode, "short"), self.policy.margin(mode, "short")
             )
         return Composition(
             statements,

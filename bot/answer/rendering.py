@@ -169,14 +169,19 @@ def refusal(
 
 
 def nearest(
-    statement: Statement, mode: Mode, wording: AnswerWording, chunks: Mapping[str, Chunk]
+    statement: Statement,
+    mode: Mode,
+    wording: AnswerWording,
+    chunks: Mapping[str, Chunk],
+    handoff: str | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """A refusal that shows the closest passage, cited, as what it is: not an answer. A candidate
-    is offered a recruiter as with any refusal."""
+    is offered a recruiter as with any refusal (or given `handoff` instead)."""
+    handoff = wording.refusal.handoff if handoff is None else handoff
     numbering = _Numbering(chunks)
     quoted = _statement_text(statement, numbering)
     if mode == "candidate":
-        text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{wording.refusal.handoff}"
+        text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{handoff}"
     else:
         text = f"{wording.refusal.nearest_recruiter}\n\n{quoted}"
         text += f"\n\n{wording.recruiter.sources_heading}:\n" + "\n".join(

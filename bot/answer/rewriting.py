@@ -108,9 +108,17 @@ _DOUBT_SUFFIX = re.compile(
     r"(?:true|right|a myth)|true or false)\s*(?=[?.!]*\s*$)",
     re.IGNORECASE,
 )
+# A request for the reply itself, after the question: "... what should I tell her?", "Can you
+# draft something I can send her?", "need a quick reply", "add that".
 _FRAME_SUFFIX = re.compile(
-    r"[\s.,;]*(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
-    r"\b[^?]*\?*\s*$",
+    r"[\s.,;:!-]*(?:(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
+    r"|(?:(?:can|could|would) (?:you|u) (?:please |pls )?|please |pls )(?:draft|write|put together"
+    r"|give me|help me (?:draft|write|reply|answer|respond))\b(?:\s+(?:me|her|him|them))?"
+    r"\s+(?:a|an|something|some|the|my|this|that|it)\b)[^?]*\?*\s*$"
+    # after a comma or a full stop: "..., need a quick reply", "..., add that"
+    r"|[\s]*[.,;:!-]\s*(?:(?:i )?need (?:a |to send (?:a |her |him |them )?)?(?:quick |short )?"
+    r"(?:reply|response|answer|draft|note|email|message)\b"
+    r"|(?:please )?(?:add|include) (?:that|this|it)\b)[^?]*\?*\s*$",
     re.IGNORECASE,
 )
 
@@ -152,6 +160,20 @@ def strip_framing(question: str) -> str:
     text = _FRAME_FOR.sub("", _FRAME_AFTER.sub("", text)).strip()
     text = _DOUBT_SUFFIX.sub("", _DOUBT_PREFIX.sub("", text, count=1)).strip()
     return text if len(tokens(text)) >= 1 else question.strip()
+
+
+# A parent (or relative) speaking of their own child: "my son", "our daughter's IEP".
+_OWN_CHILD = re.compile(
+    r"\b(?:my|our)\s+(?:\d+\s*(?:yo|year[- ]old)\s+)?(?:son|daughter|child|children|kid|kids|"
+    r"toddler|baby|grandson|granddaughter|grandchild|stepson|stepdaughter)(?:'s)?\b",
+    re.IGNORECASE,
+)
+
+
+def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
+    """Does a parent ask this, about their own child (here or earlier in the conversation)?"""
+    asked = [question] + [t.content for t in history or [] if t.role == "user"]
+    return any(_OWN_CHILD.search(text) for text in asked)
 
 
 def last_user_question(history: list[Turn]) -> str | None:

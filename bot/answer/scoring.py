@@ -65,8 +65,8 @@ DEFAULT_RANKER = RefusalModel(
 )
 # A refused question scoring at least the answer floor minus this shows its closest passage (and
 # is "partly covered" in the coverage report). Chosen on dev: of the in-scope questions the
-# decision refuses, those scoring 0.3-0.5 had the answering passage first 23 times in 43 (its
-# best sentence, which the refusal shows, held the answer 20 times), those at 0.2-0.3 7 in 24;
+# decision refuses, those scoring 0.3-0.5 had the answering passage first 23 times in 43 (the
+# refusal shows as much of it as a short answer would), those at 0.2-0.3 7 in 24;
 # 15 of 79 out-of-scope dev questions fall in 0.3-0.5, with passages that speak of their topic
 # ("There is no single national caseload limit" for a Texas limit).
 NEAR_MARGIN = 0.2

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.answer.rewriting import Turn
+from bot.answer.rewriting import Turn, about_own_child
 from bot.answer.scope import load_scope
 from bot.answer.verification import normalise
 from bot.ingest.chunking import has_heading
@@ -78,6 +78,8 @@ def test_out_of_scope_questions_are_refused_with_a_handoff(answers):
         policy = medical.check(item["question"])
         if policy is not None and not policy.offer_recruiter:
             assert policy.handoff in answer.answer and handoff not in answer.answer
+        elif about_own_child(item["question"]):
+            assert wording.refusal.parent_handoff in answer.answer
         else:
             assert handoff in answer.answer
 
@@ -305,3 +307,14 @@ def test_a_refusal_just_under_the_floor_shows_the_closest_passage_cited(seed_bot
     plain = seed_bot.ask(question)
     assert plain.refused and not plain.citations
     assert plain.answer.startswith(wording.refusal.candidate)
+
+
+def test_a_parent_refused_about_their_own_child_is_pointed_to_the_school_team(seed_bot):
+    wording = load_wording()
+    answer = seed_bot.ask("my son wants to know what the weather in Boston is like today")
+    assert answer.refused
+    assert wording.refusal.parent_handoff in answer.answer
+    assert wording.refusal.handoff not in answer.answer
+    drafted = seed_bot.ask("my son wants to know what the weather in Boston is like today",
+                           mode="recruiter")
+    assert wording.refusal.parent_handoff not in drafted.answer  # a recruiter's note is theirs

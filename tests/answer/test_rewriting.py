@@ -130,3 +130,14 @@ def test_words_that_only_shape_a_question_do_not_make_it_self_contained():
     assert rewrite("does that include job stuff?", history).endswith(
         "(what does an OT do in high school)?"
     )
+
+
+def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
+    from bot.answer.rewriting import about_own_child
+
+    assert about_own_child("will my daughter get pulled out of class for OT?")
+    assert about_own_child("what about our 7 year old son's IEP?")
+    earlier = [Turn("user", "my kid has an IEP"), Turn("assistant", "IEPs... [1]")]
+    assert about_own_child("how often is it reviewed?", earlier)
+    assert not about_own_child("do school OTs work with kids?")
+    assert not about_own_child("can my patients' kids visit?")
