@@ -21,7 +21,7 @@ from bot.answer.composing import Composer, Composition
 from bot.answer.generating import GenerativeAnswerer
 from bot.answer.rendering import nearest, refusal, render
 from bot.answer.retrieval import HybridRetriever, Library
-from bot.answer.rewriting import Turn, about_own_child, rewrite, strip_framing
+from bot.answer.rewriting import Turn, about_own_child, focus, rewrite, strip_framing
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
 from bot.answer.scoring import AnswerPolicy, Passage
 from bot.answer.smalltalk import reply as small_talk_reply
@@ -194,11 +194,16 @@ class AnswerChain:
         # The question as understood: typos corrected first, so that no slip hides the framing or
         # a follow-up ("whaat about clinics?"); framing cut; follow-up made standalone (and the
         # earlier question it borrows from corrected too).
+        # A message that also tells its context is matched on its one question (`focus`); the
+        # policy reads the whole message too ("my grandma had surgery. what should we do?").
         vocabulary = self.library.vocabulary
         question = vocabulary.correct_text(state.question)
-        state.standalone = vocabulary.correct_text(rewrite(strip_framing(question), state.history))
+        framed = strip_framing(question)
+        state.standalone = vocabulary.correct_text(rewrite(focus(framed, state.history), state.history))
         state.search_text = self.glossary.expand(state.standalone, vocabulary.english)
         state.out_of_scope = self.scope.check(state.standalone)
+        if state.out_of_scope is None and focus(framed, state.history) != framed:
+            state.out_of_scope = self.scope.check(framed)
         if state.out_of_scope is None and question != state.question:
             # Checked as typed too: a policy word is never lost to a correction ("dose": "does").
             typed = rewrite(strip_framing(state.question), state.history)

@@ -176,6 +176,46 @@ def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
     return any(_OWN_CHILD.search(text) for text in asked)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
+_ASKING = re.compile(
+    r"^\W*(?:what|whats|how|why|when|where|which|who|whom|whose|is|are|was|were|do|does|did|can|"
+    r"could|should|would|will|shall|may|might|am|any)\b",
+    re.IGNORECASE,
+)
+# Words that point back at something said before: a question with one needs its context.
+_POINTING = re.compile(
+    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|that|this|these|those|there|one|ones|"
+    r"same|such|me)\b",
+    re.IGNORECASE,
+)
+
+
+# A sentence that goes on with the question rather than telling context: "like what would a geri
+# OT work on", "or does either work".
+_GOING_ON = re.compile(r"^\W*(?:like|or|and|also|plus|e\.?g\.?|i mean|such as|especially)\b", re.I)
+
+
+def focus(message: str, history: list[Turn] | None = None) -> str:
+    """The one question of a message that also tells its context ("what do districts look for in
+    a school OT? all my experience is with adults"), when that question stands on its own: it
+    names two topic words or more and points back at nothing ("what is that about?" or "which
+    setting fits me?" keep the sentences before them), and the message is no follow-up. Otherwise
+    the message as it is."""
+    sentences = [s for s in _SENTENCE_BREAK.split(message.strip()) if s]
+    if len(sentences) < 2 or (history and is_followup(message, history)):
+        return message
+    if any(_GOING_ON.match(s) for s in sentences[1:]):
+        return message
+    asking = [s for s in sentences if s.rstrip().endswith("?") or _ASKING.match(s)]
+    if len(asking) != 1:
+        return message  # no question, or two ("is the compact live yet? can i use it ...")
+    question = asking[0].strip()
+    if _LEAD.match(question) or _POINTING.search(question):
+        return message
+    topic = tokens(" ".join(w for w in words_of(question) if w not in QUESTION_WORDS))
+    return question if len(topic) >= 2 else message
+
+
 def last_user_question(history: list[Turn]) -> str | None:
     for turn in reversed(history):
         if turn.role == "user" and turn.content.strip():

@@ -141,3 +141,25 @@ def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
     assert about_own_child("how often is it reviewed?", earlier)
     assert not about_own_child("do school OTs work with kids?")
     assert not about_own_child("can my patients' kids visit?")
+
+
+def test_a_message_that_tells_its_context_is_matched_on_its_one_question():
+    from bot.answer.rewriting import focus
+
+    assert focus("what do districts look for in a school OT? all my experience is with adults") == (
+        "what do districts look for in a school OT?"
+    )
+    assert focus("In the hospital it's insurance. what drives services in a school?") == (
+        "what drives services in a school?"
+    )
+    kept = [
+        "my professor mentions MTSS. what is that about?",  # points back at its context
+        "i love kids and want variety. which setting fits me?",  # "me" is the context
+        "is the compact live yet? can i use it for telehealth",  # two questions
+        "what counts as IADLs? like what would a geri OT work on",  # goes on with the question
+        "what do school OTs do?",  # one sentence
+    ]
+    for message in kept:
+        assert focus(message) == message
+    earlier = [Turn("user", "do school OTs get summers off?"), Turn("assistant", "Often [1].")]
+    assert focus("ok. and in clinics?", earlier) == "ok. and in clinics?"  # a follow-up
