@@ -51,6 +51,7 @@ QUESTION_WORDS = frozenset(
     comes wondering wonder curious draft drafting reply replying respond someone good bad
     better best great right easier harder easy hard nice worth actually basically really
     normal kinda sorta stuff honestly anyone somebody everyone
+    actual even exactly literally truly totally
     """.split()
 )
 # Everyday synonyms and spelling variants of one word, mapped to the form articles use. Only

@@ -185,3 +185,11 @@ def test_a_clipped_word_is_read_as_the_one_corpus_word_it_begins():
     assert vocabulary.correct("dead") == "dead"  # an everyday word, not a clipping of "deadline"
     slipped = Vocabulary(["Home health visits.", "Be honest about it."])
     assert slipped.correct("hone") == "home"  # a clipping cuts three letters or more
+
+
+def test_intensifiers_name_no_topic():
+    vocabulary = Vocabulary(["School and clinic OT differ."])
+    assert vocabulary.terms("whats the actual difference between school and clinic OT") == (
+        vocabulary.terms("whats the difference between school and clinic OT")
+    )
+    assert "even" not in vocabulary.terms("what does an OT even do in a school")
