@@ -61,6 +61,11 @@ _CANONICAL = {
     "kid": "child",
     "kids": "child",
     "children": "child",
+    # A parent's son or daughter is the child the articles speak of: "my son" asks about a child.
+    "son": "child",
+    "sons": "child",
+    "daughter": "child",
+    "daughters": "child",
     "paediatric": "pediatric",
     "paediatrics": "pediatrics",
 }

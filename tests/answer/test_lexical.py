@@ -193,3 +193,7 @@ def test_intensifiers_name_no_topic():
         vocabulary.terms("whats the difference between school and clinic OT")
     )
     assert "even" not in vocabulary.terms("what does an OT even do in a school")
+
+
+def test_a_parents_son_or_daughter_is_the_child_the_articles_speak_of():
+    assert stem("son") == stem("daughters") == stem("children") == stem("kid")
