@@ -220,6 +220,7 @@ def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
         ("my shoulder still hurts after a fall, should i see an ot or a pt?", "medical advice"),
         ("should I see a physical therapist for my wrist?", "medical advice"),
         ("my kid has dyspraxia, should we try reflex integration therapy?", "medical advice"),
+        ("My daughter has autism, what exercises should we do at home?", "medical advice"),
         ("my back hurts from lifting patients, are there desk OT jobs?", None),
         ("my son is a new grad, should he see an OT recruiter?", None),
         ("my daughter has an IEP, should we try to get more OT minutes?", None),
