@@ -266,6 +266,19 @@ class AnswerChain:
         state.timings["answer"] += (time.perf_counter() - started) * 1000
         return state
 
+    def _refusal(self, state: _State, parent: bool) -> str:
+        """A plain refusal's words: a policy topic's own handoff, the school team for a parent
+        asking about their child, or else the offer of a recruiter."""
+        policy = state.out_of_scope
+        if policy:
+            return refusal(
+                state.mode, self.wording, policy.handoff, policy.offer_recruiter,
+                policy.recruiter_note,
+            )
+        if parent:
+            return refusal(state.mode, self.wording, self.wording.refusal.parent_handoff, False)
+        return refusal(state.mode, self.wording)
+
     def _verify_and_render(self, state: _State) -> Answer:
         started = time.perf_counter()
         composition = state.composition
@@ -284,20 +297,7 @@ class AnswerChain:
             )
             refused = True
         elif composition.refused or not statements:
-            policy = state.out_of_scope
-            text = (
-                refusal(
-                    state.mode,
-                    self.wording,
-                    policy.handoff,
-                    policy.offer_recruiter,
-                    policy.recruiter_note,
-                )
-                if policy
-                else refusal(state.mode, self.wording, self.wording.refusal.parent_handoff, False)
-                if parent
-                else refusal(state.mode, self.wording)
-            )
+            text = self._refusal(state, parent)
             citations, refused = (), True
         else:
             text, citations = render(

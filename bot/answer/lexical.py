@@ -222,7 +222,7 @@ class Vocabulary:
         for text in texts:
             self.document_count += 1
             words = words_of(text)
-            self.pairs.update(zip(words, words[1:]))
+            self.pairs.update(zip(words, words[1:], strict=False))  # neighbours
             self.surface.update(w for w in words if len(w) >= 3 and w.isalpha())
             self.frequency.update(set(tokens(text)))
         self.english = english
