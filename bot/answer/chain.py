@@ -199,10 +199,11 @@ class AnswerChain:
         vocabulary = self.library.vocabulary
         question = vocabulary.correct_text(state.question)
         framed = strip_framing(question)
-        state.standalone = vocabulary.correct_text(rewrite(focus(framed, state.history), state.history))
+        focused = focus(framed, state.history)
+        state.standalone = vocabulary.correct_text(rewrite(focused, state.history))
         state.search_text = self.glossary.expand(state.standalone, vocabulary.english)
         state.out_of_scope = self.scope.check(state.standalone)
-        if state.out_of_scope is None and focus(framed, state.history) != framed:
+        if state.out_of_scope is None and focused != framed:
             state.out_of_scope = self.scope.check(framed)
         if state.out_of_scope is None and question != state.question:
             # Checked as typed too: a policy word is never lost to a correction ("dose": "does").

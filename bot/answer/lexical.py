@@ -222,7 +222,11 @@ class Vocabulary:
         for text in texts:
             self.document_count += 1
             words = words_of(text)
-            self.pairs.update(zip(words, words[1:], strict=False))  # neighbours
+            # Neighbours a split can give: two words of letters, the second of three or more.
+            self.pairs.update(
+                (a, b) for a, b in zip(words, words[1:], strict=False)
+                if len(b) >= 3 and a.isalpha() and b.isalpha()
+            )
             self.surface.update(w for w in words if len(w) >= 3 and w.isalpha())
             self.frequency.update(set(tokens(text)))
         self.english = english
@@ -267,11 +271,13 @@ class Vocabulary:
 
         A known English word the corpus never uses is corrected only to a far commoner word one
         slip away (`_real_word`: "dose" -> "does"). Other words that are neither in the corpus
-        nor abbreviations are corrected to a corpus or question word within one edit (two for
-        words of six letters or more; a swap counts as one) or two typing slips (`slips`; one for a three-letter word,
-        and then only to a question word or to a corpus word with a dropped letter put back), or
-        to a long English word one edit away. The fewest slips win; among equals, a corpus word
-        the corpus uses most.
+        nor abbreviations are read first as a clipping (`_clipping`: "geri" -> "geriatrics") or as
+        two words typed as one (`_split`: "highschool" -> "high school"), else corrected to a
+        corpus or question word within one edit (two for words of six letters or more; a swap
+        counts as one) or two typing slips (`slips`; one for a three-letter word, and then only
+        to a question word or to a corpus word with a dropped letter put back), or to a long
+        English word one edit away. The fewest slips win; among equals, a corpus word the corpus
+        uses most.
         Example (corpus has "elementary"): "elementry" -> "elementary"; "texas" -> "texas"
         """
         return self._correct(word.lower())
@@ -287,12 +293,9 @@ class Vocabulary:
             or word in STOP_WORDS
         ):
             return word
-        english = word in self.english or _stem_cached(word) in self.english  # "hinting": "hint"
-        meant = self._real_word(word) if english else word  # a slip first: "hone" is "home"
-        if meant != word:
-            return meant
-        if english:
-            return self._clipping(word) or self._split(word) or word
+        if word in self.english or _stem_cached(word) in self.english:  # "hinting": "hint"
+            meant = self._real_word(word)  # a slip first: "hone" is "home"
+            return meant if meant != word else self._clipping(word) or self._split(word) or word
         # Typed in full, a clipping is no slip: "geri" is "geriatrics", not "very" ("veri").
         whole = self._clipping(word) or self._split(word)
         if whole:
@@ -352,9 +355,9 @@ class Vocabulary:
         English uses the pair 10**REAL_WORD_GAP times as often, the same noisy channel as
         `_real_word` ("alot" is split, "maybe" and "within" are not)."""
         found = [
-            (self.pairs[(word[:i], word[i:])], word[:i], word[i:])
+            (count, word[:i], word[i:])
             for i in range(1, len(word) - 2)
-            if (word[:i], word[i:]) in self.pairs
+            if (count := self.pairs.get((word[:i], word[i:]), 0))
         ]
         if not found:
             return ""

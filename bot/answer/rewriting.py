@@ -162,6 +162,11 @@ def strip_framing(question: str) -> str:
     return text if len(tokens(text)) >= 1 else question.strip()
 
 
+def _topic(text: str) -> list[str]:
+    """The content tokens of a text without the words that only shape a question."""
+    return tokens(" ".join(w for w in words_of(text) if w not in QUESTION_WORDS))
+
+
 # A parent (or relative) speaking of their own child: "my son", "our daughter's IEP".
 _OWN_CHILD = re.compile(
     r"\b(?:my|our)\s+(?:\d+\s*(?:yo|year[- ]old)\s+)?(?:son|daughter|child|children|kid|kids|"
@@ -212,8 +217,7 @@ def focus(message: str, history: list[Turn] | None = None) -> str:
     question = asking[0].strip()
     if _LEAD.match(question) or _POINTING.search(question):
         return message
-    topic = tokens(" ".join(w for w in words_of(question) if w not in QUESTION_WORDS))
-    return question if len(topic) >= 2 else message
+    return question if len(_topic(question)) >= 2 else message
 
 
 def last_user_question(history: list[Turn]) -> str | None:
@@ -234,8 +238,7 @@ def is_followup(question: str, history: list[Turn]) -> bool:
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
     # ("job"), as "does that include jobs?" does; words that only shape a question do not.
-    topic = tokens(" ".join(w for w in words_of(question) if w not in QUESTION_WORDS))
-    return bool(_WEAK_ANAPHORA.search(question)) and len(topic) <= 2 or len(words) <= 1
+    return bool(_WEAK_ANAPHORA.search(question)) and len(_topic(question)) <= 2 or len(words) <= 1
 
 
 def rewrite(question: str, history: list[Turn]) -> str:
