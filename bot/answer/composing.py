@@ -8,6 +8,7 @@ paragraph's best sentences. It never writes a claim of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +41,11 @@ EVIDENCE_FOR_MODEL = 8
 COMPARISON_MARGIN = 1.0
 # Two sentences this close in meaning say the same thing: an answer quotes one of them.
 REDUNDANT_COSINE = 0.9
+# Words of a publisher's name that do not name it on their own ("Therapy Staffing, LLC").
+_NAME_FILLER = frozenset(
+    "the and of a an llc inc co ltd group services partners staffing therapy rehab health "
+    "healthcare allied care ms otr/l otr ot".split()
+)
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,9 @@ class Composer:
         signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
         relevance = self.policy.decision.probability(signals)
         refused = not passages or relevance < self.policy.relevance_floor
-        statements = () if refused else tuple(self._statements(passages, mode, detail, comparison))
+        statements = () if refused else tuple(
+            self._statements(question, passages, mode, detail, comparison)
+        )
         nearest = None
         if refused and passages and relevance >= self.policy.relevance_floor - self.policy.near_margin:
             nearest = _passage_statement(  # as much of it as a short answer quotes
@@ -189,20 +197,29 @@ class Composer:
         )
 
     def _statements(
-        self, passages: list[Passage], mode: Mode, detail: Detail, comparison: bool
+        self,
+        question: str,
+        passages: list[Passage],
+        mode: Mode,
+        detail: Detail,
+        comparison: bool,
     ) -> list[Statement]:
         """The best passages that are likely enough beside the best and not redundant with one
         already chosen (a comparison gets each side), as statements within the word budget;
-        a recruiter's grouped by section, the best passage's section first."""
+        a recruiter's grouped by section, the best passage's section first. A publisher's words
+        about itself join only as the best passage or when the question names the publisher."""
         limit, budget = self.policy.points(mode, detail), self.policy.words(mode, detail)
         top = passages[0]
         chosen: list[Passage] = []
+        asked = set(tokens(question))
         for passage in passages:
             if len(chosen) >= limit:
                 break
             if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(detail):
                 break
             if any(_redundant(passage.best, other.best) for other in chosen):
+                continue
+            if chosen and _self_promotion(passage, asked):
                 continue
             chosen.append(passage)
         sides: list[Passage] = []
@@ -229,6 +246,29 @@ def _draft_group(chunk: Chunk) -> tuple[str, str]:
     """What a recruiter's draft heads a passage under: its section, or its article when the
     article has no headings (`rendering`)."""
     return (chunk.source, chunk.section if has_heading(chunk.section) else "")
+
+
+def publisher_names(publisher: str) -> frozenset[str]:
+    """The words that name a publisher on their own: "Kestrel Ridge Therapy Staffing, LLC" is
+    named by "kestrel" and "ridge", an author "Priya Halvorsen, MS, OTR/L" by "priya" and
+    "halvorsen" (as `tokens` stems them)."""
+    words = re.findall(r"[A-Za-z][A-Za-z'/]+", publisher)
+    return frozenset(
+        tokens(" ".join(w for w in words if w[0].isupper() and w.lower() not in _NAME_FILLER))
+    )
+
+
+def _self_promotion(passage: Passage, asked: set[str]) -> bool:
+    """Whether the passage is its publisher speaking of itself ("At Aequor, we staff OTs...",
+    "Flagstar Rehab provides access to...", an author's bio), which the question did not ask
+    about: a staffing agency's pitch for itself answers no career question, and a recruiter at
+    another agency would have to delete it from a draft."""
+    names = publisher_names(passage.chunk.publisher)
+    if not names or names & asked:
+        return False
+    return any(
+        names & set(tokens(passage.chunk.sentences[m.index].text)) for m in passage.members
+    )
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

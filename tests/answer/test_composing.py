@@ -8,7 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answer.composing import EVIDENCE_FOR_MODEL, REDUNDANT_COSINE, Composer, Composition
+from bot.answer.composing import (
+    EVIDENCE_FOR_MODEL,
+    REDUNDANT_COSINE,
+    Composer,
+    Composition,
+    publisher_names,
+)
 from bot.answer.refusal import SIGNALS, sigmoid
 from bot.ingest.chunking import has_heading
 from bot.models import Statement
@@ -332,3 +338,25 @@ def test_a_candidate_gets_the_list_item_that_answers_not_the_whole_list(composer
     )) == 2
     detailed = compose(composer, retrieve, "Do school OTs get summers off?", detail="detailed")
     assert any("watch students grow" in q for q in quotes(detailed))
+
+
+def test_a_publisher_speaking_of_itself_is_no_padding(composer, retrieve):
+    """"Flagstar Rehab connects therapists with..." answers no question about school OT's
+    advantages: it joins a draft only as the best passage or when the question names the
+    publisher, so a recruiter at another agency never has to delete it."""
+    def names_publisher(composition: Composition) -> bool:
+        return any(
+            name in q for q in quotes(composition) for name in ("Flagstar", "Aequor")
+        )
+
+    for question in ("What are the advantages of school-based OT?", "Are school OT jobs in demand?"):
+        for detail in ("standard", "detailed"):
+            assert not names_publisher(compose(composer, retrieve, question, "recruiter", detail))
+    asked = compose(composer, retrieve, "Does Flagstar help with credentialing?", "recruiter")
+    assert names_publisher(asked)
+
+
+def test_publisher_names_leave_out_the_words_any_agency_uses():
+    assert publisher_names("Kestrel Ridge Therapy Staffing, LLC") == {"kestrel", "ridg"}
+    assert publisher_names("Priya Halvorsen, MS, OTR/L") == {"priya", "halvorsen"}
+    assert publisher_names("unknown publisher") == set()
