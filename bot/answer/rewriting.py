@@ -182,6 +182,7 @@ def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
+_CLAUSE_BREAK = re.compile(r"(?<=[.?!,;])\s+|\s+[-–—]+\s+")
 _ASKING = re.compile(
     r"^\W*(?:what|whats|how|why|when|where|which|who|whom|whose|is|are|was|were|do|does|did|can|"
     r"could|should|would|will|shall|may|might|am|any)\b",
@@ -238,7 +239,17 @@ def is_followup(question: str, history: list[Turn]) -> bool:
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
     # ("job"), as "does that include jobs?" does; words that only shape a question do not.
-    return bool(_WEAK_ANAPHORA.search(question)) and len(_topic(question)) <= 2 or len(words) <= 1
+    if _WEAK_ANAPHORA.search(question) and len(_topic(question)) <= 2 or len(words) <= 1:
+        return True
+    # News, then a question about what was said before: "hes starting high school next year,
+    # will it change?", "she's only 3, is that too young?". The asking clause points back and
+    # names at most one topic word of its own; the news is context for the earlier question.
+    clause = _CLAUSE_BREAK.split(question.strip())[-1]
+    return (
+        clause != question.strip()
+        and bool(_ASKING.match(clause) and _WEAK_ANAPHORA.search(clause))
+        and len(_topic(clause)) <= 1
+    )
 
 
 def rewrite(question: str, history: list[Turn]) -> str:

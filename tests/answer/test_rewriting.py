@@ -163,3 +163,22 @@ def test_a_message_that_tells_its_context_is_matched_on_its_one_question():
         assert focus(message) == message
     earlier = [Turn("user", "do school OTs get summers off?"), Turn("assistant", "Often [1].")]
     assert focus("ok. and in clinics?", earlier) == "ok. and in clinics?"  # a follow-up
+
+
+def test_news_then_a_question_about_what_was_said_before_is_a_follow_up():
+    """"hes starting high school next year, will it change?": the asking clause points back and
+    names nothing of its own, so the earlier question is its subject; a clause that names its
+    own subject ("will it cover OT?", about the IEP just named) stands alone."""
+    skills = [Turn("user", "what skills does school OT work on?"), Turn("assistant", "...")]
+    for question in (
+        "hes starting high school next year, will it change?",
+        "she's only 3 - is that too young?",
+    ):
+        assert is_followup(question, skills)
+        assert "what skills does school OT work on" in rewrite(question, skills)
+    for question in (
+        "my son has an IEP, will it cover OT?",
+        "I love working with kids, is that possible in a clinic?",
+    ):
+        assert not is_followup(question, skills)
+    assert not is_followup("hes starting high school next year, will it change?", [])
