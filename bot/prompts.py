@@ -57,6 +57,9 @@ class RefusalWording(_Strict):
     nearest_recruiter: str
     # For a parent asking about their own child: who can answer instead of a recruiter.
     parent_handoff: str
+    # After an answer to some parts of a message: the parts ({parts}) the articles do not answer.
+    part_candidate: str
+    part_recruiter: str
 
 
 class SmallTalkWording(_Strict):

@@ -19,9 +19,16 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from bot.answer.adapting import QueryAdapter
 from bot.answer.composing import Composer, Composition
 from bot.answer.generating import GenerativeAnswerer
-from bot.answer.rendering import nearest, refusal, render
+from bot.answer.rendering import nearest, refusal, render, uncovered
 from bot.answer.retrieval import HybridRetriever, Library
-from bot.answer.rewriting import Turn, about_own_child, focus, rewrite, strip_framing
+from bot.answer.rewriting import (
+    Turn,
+    about_own_child,
+    focus,
+    questions_of,
+    rewrite,
+    strip_framing,
+)
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
 from bot.answer.scoring import AnswerPolicy, Passage
 from bot.answer.smalltalk import reply as small_talk_reply
@@ -102,6 +109,7 @@ class _State:
     hits: list[Any] = field(default_factory=list)
     composition: Composition | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    uncovered: tuple[str, ...] = ()  # parts of a several-question message the articles miss
 
 
 class AnswerChain:
@@ -135,11 +143,13 @@ class AnswerChain:
             self.answerer = self.answerer | RunnableLambda(
                 self._generate, name="generative_answerer"
             )
-        self.chain: Runnable[_State, Answer] = (
+        self.until_answer: Runnable[_State, _State] = (
             RunnableLambda(self._rewrite, name="rewrite")
             | RunnableLambda(self._retrieve, name="retrieve")
             | self.answerer
-            | RunnableLambda(self._verify_and_render, name="verify")
+        )
+        self.chain: Runnable[_State, Answer] = self.until_answer | RunnableLambda(
+            self._verify_and_render, name="verify"
         )
 
     def invoke(
@@ -155,7 +165,51 @@ class AnswerChain:
         if said is not None:  # a greeting, thanks, a yes to a recruiter: no question to answer
             timings = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return Answer(question, said, False, (), timings, mode, question, request_id)
-        return self.chain.invoke(_State(question, history, mode, request_id, tone, detail))
+        state = _State(question, history, mode, request_id, tone, detail)
+        parts = questions_of(self.library.vocabulary.correct_text(question), history)
+        if len(parts) > 1 and self.scope.check(question) is None:
+            combined = self._several(state, parts)
+            if combined is not None:
+                return self._verify_and_render(combined)
+        return self.chain.invoke(state)
+
+    def _several(self, state: _State, parts: list[str]) -> _State | None:
+        """A message asking several things, answered part by part: the statements of the parts
+        the articles answer, in order, and the parts they miss named (`_State.uncovered`).
+        None when the articles answer no part (the message is then refused as a whole)."""
+        done = [
+            self.until_answer.invoke(
+                _State(part, state.history, state.mode, state.id, state.tone, state.detail)
+            )
+            for part in parts
+        ]
+        answered = [d for d in done if d.composition and not d.composition.refused]
+        missed = [d for d in done if all(d is not a for a in answered)]
+        if not answered:
+            return None
+        statements: list[Any] = []
+        seen: set[tuple[str, str]] = set()
+        for d in answered:
+            assert d.composition is not None
+            for statement in d.composition.statements:
+                quoted = {(p.source.chunk_id, p.source.quote) for p in statement.parts if p.source}
+                if quoted <= seen:
+                    continue  # both parts found the same passage: quoted once
+                seen |= quoted
+                statements.append(statement)
+        first = answered[0].composition
+        assert first is not None
+        state.composition = replace(
+            first,
+            statements=tuple(statements),
+            comparison=any(d.composition.comparison for d in answered if d.composition),
+        )
+        state.standalone = " ".join(d.standalone for d in done)
+        state.uncovered = tuple(d.question for d in missed)
+        for d in done:
+            for step, ms in d.timings.items():
+                state.timings[step] = state.timings.get(step, 0.0) + ms
+        return state
 
     def evidence(self, question: str, history: list[Turn], mode: Mode = "candidate") -> Evidence:
         """Run rewrite, retrieve and compose, and report the evidence (no wording)."""
@@ -310,6 +364,8 @@ class AnswerChain:
                 self.library.by_id,
                 state.tone,
             )
+            if state.uncovered:
+                text = uncovered(text, state.uncovered, state.mode, self.wording)
             refused = False
         state.timings["answer"] += (time.perf_counter() - started) * 1000
         state.timings["total"] = sum(state.timings[k] for k in ("rewrite", "retrieve", "answer"))

@@ -221,6 +221,45 @@ def focus(message: str, history: list[Turn] | None = None) -> str:
     return question if len(_topic(question)) >= 2 else message
 
 
+# A second question joined to the first: "... summers off and how does the schedule compare?"
+_AND_ASKING = re.compile(
+    r"[,;]?\s+(?:and|also|plus)\s+(?=(?:what|how|why|when|where|which|who|whether|do|does|did|"
+    r"is|are|can|could|should|would|will)\b)",
+    re.IGNORECASE,
+)
+_WHETHER = re.compile(r"^\W*(?:whether|if)\b", re.IGNORECASE)
+
+
+def questions_of(message: str, history: list[Turn] | None = None) -> list[str]:
+    """The separate questions of a message that asks two or three things, each standing on its
+    own ("do school OTs get summers off? what do clinical OTs do?", "candidate asks whether
+    school OTs get summers off and how the schedule compares to clinic jobs"): each asks, names
+    two topic words or more and points back at nothing. Otherwise the message alone: one
+    question, a question with its context (`focus`), or parts that lean on each other ("do
+    they get summers off? and how does that compare?")."""
+    if history and is_followup(message, history):
+        return [message]
+    framed = strip_framing(message)
+    cut = framed != message.strip()  # "candidate asks whether" went with the framing
+    sentences = [s for s in _SENTENCE_BREAK.split(framed.strip()) if s]
+    parts = [p.strip() for s in sentences for p in _AND_ASKING.split(s) if p.strip()]
+    if not 2 <= len(parts) <= 3:
+        return [message]
+    for i, part in enumerate(parts):
+        asking = (
+            part.endswith("?") or _ASKING.match(part) or _WHETHER.match(part) or (i == 0 and cut)
+        )
+        if (
+            not asking
+            or _GOING_ON.match(part)
+            or _LEAD.match(part)
+            or _POINTING.search(part)
+            or len(_topic(part)) < 2
+        ):
+            return [message]
+    return parts
+
+
 def last_user_question(history: list[Turn]) -> str | None:
     for turn in reversed(history):
         if turn.role == "user" and turn.content.strip():

@@ -119,8 +119,14 @@ def _found(passage: str, text: str) -> bool:
 
 
 def _strip_templates(answer: str, templates: Iterable[str]) -> str:
+    """The answer without the fixed lines the answerer adds; a line with a placeholder ("...
+    the rest of your question: {parts}.") goes whatever fills it, up to the end of its line."""
     for template in sorted(templates, key=len, reverse=True):
-        if template:
+        if "{" in template:
+            pattern = re.escape(template)
+            pattern = re.sub(r"\\\{\w+\\\}", "[^\\n]*?", pattern)
+            answer = re.sub(pattern, "", answer)
+        elif template:
             answer = answer.replace(template, "")
     return answer
 
@@ -132,8 +138,10 @@ def statements(answer: str) -> list[str]:
     """
     units: list[str] = []
     for raw in answer.splitlines():
+        if raw.strip().startswith("**"):  # a draft's bold heading (before "- " is stripped)
+            continue
         line = raw.strip().lstrip("-*• ").strip()
-        if not line or _SOURCE_LINE.match(line) or line.startswith("**") or line.endswith(":"):
+        if not line or _SOURCE_LINE.match(line) or line.endswith(":"):
             continue
         units += [s for s in split_sentences(line) if s.strip() and not s.strip().endswith(":")]
     return units
@@ -229,6 +237,8 @@ def template_lines(wording: AnswerWording) -> list[str]:
         wording.refusal.candidate,
         wording.refusal.recruiter,
         wording.refusal.handoff,
+        wording.refusal.part_candidate,
+        f"{wording.recruiter.note_for_recruiter}: {wording.refusal.part_recruiter}",
     ]
     for tone in wording.recruiter.tones.values():
         lines += [tone.opening, tone.opening_comparison, tone.closing]

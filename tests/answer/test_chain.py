@@ -318,3 +318,36 @@ def test_a_parent_refused_about_their_own_child_is_pointed_to_the_school_team(se
     drafted = seed_bot.ask("my son wants to know what the weather in Boston is like today",
                            mode="recruiter")
     assert wording.refusal.parent_handoff not in drafted.answer  # a recruiter's note is theirs
+
+
+def test_a_message_asking_two_things_gets_both_answered(seed_bot):
+    """Each question of "what do school OTs work on? do clinical OTs treat adults recovering from
+    strokes?" is answered with its own passage, as when asked alone, cited once each."""
+    school = "What do school OTs work on with students?"
+    clinic = "Do clinical OTs treat adults recovering from strokes?"
+    both = seed_bot.ask(f"{school} {clinic}")
+    assert not both.refused
+    quoted = {c.quote for c in both.citations}
+    for alone in (school, clinic):
+        first = seed_bot.ask(alone)
+        assert not first.refused and first.citations[0].quote in quoted
+    assert len(quoted) == len(both.citations)  # no passage quoted twice
+
+
+def test_a_part_the_articles_miss_is_named_not_dropped(seed_bot):
+    """When one question of two is refused, the answer to the other says which part it leaves
+    out: after a candidate's answer with the recruiter offer; above a recruiter's draft as a note
+    for them, so the draft below stays ready to send."""
+    wording = load_wording()
+    missed = "What do OTs wear to work on casual Fridays?"
+    assert seed_bot.ask(missed).refused
+    message = f"What do school OTs work on with students? {missed}"
+    answer = seed_bot.ask(message)
+    assert not answer.refused and answer.citations
+    last = answer.answer.splitlines()[-1]
+    assert "casual Fridays" in last and last.endswith(wording.refusal.handoff)
+    draft = seed_bot.ask(message, mode="recruiter")
+    assert not draft.refused
+    assert draft.answer.startswith(wording.recruiter.note_for_recruiter)
+    assert "casual Fridays" in draft.answer.splitlines()[0]
+    assert "casual Fridays" not in "\n".join(draft.answer.splitlines()[1:])

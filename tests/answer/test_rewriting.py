@@ -1,4 +1,11 @@
-from bot.answer.rewriting import Turn, is_followup, own_words, rewrite, strip_framing
+from bot.answer.rewriting import (
+    Turn,
+    is_followup,
+    own_words,
+    questions_of,
+    rewrite,
+    strip_framing,
+)
 
 SUMMERS = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often, yes [1].")]
 PATIENTS = [
@@ -182,3 +189,28 @@ def test_news_then_a_question_about_what_was_said_before_is_a_follow_up():
     ):
         assert not is_followup(question, skills)
     assert not is_followup("hes starting high school next year, will it change?", [])
+
+
+def test_a_message_asking_several_things_is_split_into_its_questions():
+    assert questions_of(
+        "Do school OTs get summers off? What do clinical OTs do all day?"
+    ) == ["Do school OTs get summers off?", "What do clinical OTs do all day?"]
+    # A recruiter's framing goes, and a second question joined by "and" is its own.
+    assert questions_of(
+        "Candidate asks whether school OT jobs come with summers off and how the schedule "
+        "compares to clinic jobs."
+    ) == ["school OT jobs come with summers off", "how the schedule compares to clinic jobs."]
+
+
+def test_parts_that_lean_on_each_other_or_tell_context_stay_one_message():
+    for message in (
+        "Do school OTs get summers off? And how does that compare to clinics?",  # points back
+        "What do districts look for in a school OT? All my experience is with adults.",
+        "is it paid? what about the hours?",  # too little of their own
+        "Do school OTs get summers off or do they work year-round?",  # one alternative
+    ):
+        assert questions_of(message) == [message]
+    followup = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often [1].")]
+    assert questions_of("and in clinics? what about hospitals?", followup) == [
+        "and in clinics? what about hospitals?"
+    ]

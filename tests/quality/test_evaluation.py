@@ -44,6 +44,18 @@ def test_statements_skip_headings_and_sources():
     assert statements(answer) == ["A is true [1]", "B holds.", "C too [2]"]
     grouped = answer.replace("[1] Title — P", "[1, 2] Title — P")  # one line per section
     assert statements(grouped) == ["A is true [1]", "B holds.", "C too [2]"]
+    drafted = "**What It’s Like to Work as a School-Based OT**\n" + answer  # a draft's heading
+    assert statements(drafted) == ["A is true [1]", "B holds.", "C too [2]"]
+
+
+def test_a_line_the_answerer_fills_in_is_no_claim():
+    from bot.prompts import load_wording
+    from bot.quality.evaluation import _strip_templates, template_lines
+
+    wording = load_wording()
+    line = wording.refusal.part_candidate.format(parts="“what do OTs wear”")
+    answer = f"A is true [1].\n\n{line} {wording.refusal.handoff}"
+    assert statements(_strip_templates(answer, template_lines(wording))) == ["A is true [1]."]
 
 
 def test_scores_of_a_perfect_and_a_careless_system():
