@@ -110,6 +110,7 @@ class _State:
     composition: Composition | None = None
     timings: dict[str, float] = field(default_factory=dict)
     uncovered: tuple[str, ...] = ()  # parts of a several-question message the articles miss
+    handoffs: tuple[str, ...] = ()  # what the policy topics of those parts say instead
 
 
 class AnswerChain:
@@ -167,7 +168,10 @@ class AnswerChain:
             return Answer(question, said, False, (), timings, mode, question, request_id)
         state = _State(question, history, mode, request_id, tone, detail)
         parts = questions_of(self.library.vocabulary.correct_text(question), history)
-        if len(parts) > 1 and self.scope.check(question) is None:
+        policy = self.scope.check(question)
+        # Each part is checked on its own; a message that asks for medical advice anywhere
+        # is refused whole, as its context may sit in another part ("my son has autism. ...").
+        if len(parts) > 1 and (policy is None or policy.unless_covered):
             combined = self._several(state, parts)
             if combined is not None:
                 return self._verify_and_render(combined)
@@ -206,6 +210,10 @@ class AnswerChain:
         )
         state.standalone = " ".join(d.standalone for d in done)
         state.uncovered = tuple(d.question for d in missed)
+        # What a missed part's policy topic says instead ("Pay depends on the role..."), once.
+        state.handoffs = tuple(dict.fromkeys(
+            d.out_of_scope.handoff for d in missed if d.out_of_scope and d.out_of_scope.handoff
+        ))
         for d in done:
             for step, ms in d.timings.items():
                 state.timings[step] = state.timings.get(step, 0.0) + ms
@@ -365,7 +373,9 @@ class AnswerChain:
                 state.tone,
             )
             if state.uncovered:
-                text = uncovered(text, state.uncovered, state.mode, self.wording)
+                text = uncovered(
+                    text, state.uncovered, state.mode, self.wording, state.handoffs
+                )
             refused = False
         state.timings["answer"] += (time.perf_counter() - started) * 1000
         state.timings["total"] = sum(state.timings[k] for k in ("rewrite", "retrieve", "answer"))

@@ -8,6 +8,8 @@ wordfreq), so BM25 and the answerability check find them.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -233,6 +235,7 @@ class Vocabulary:
         self.abbreviations = abbreviations
         # Stems too, so a misspelt singular finds a corpus plural ("gaol" -> "goals"); a match on a
         # stem is written as the corpus's commonest word with that stem, never as the bare stem.
+        self._alphabetical = sorted(self.surface)  # for the words a clipping begins
         self._written: dict[str, str] = {}
         for word, _ in self.surface.most_common():
             self._written.setdefault(_stem_cached(word), word)
@@ -344,7 +347,13 @@ class Vocabulary:
             return ""
         # A clipping cuts three letters or more ("hone" is no clipping of "honest", but "home"
         # with a slip).
-        longer = [w for w in self.surface if len(w) >= len(word) + 3 and w.startswith(word)]
+        start = bisect.bisect_left(self._alphabetical, word)
+        longer = []
+        for w in itertools.islice(self._alphabetical, start, None):  # the words it begins
+            if not w.startswith(word):
+                break
+            if len(w) >= len(word) + 3:
+                longer.append(w)
         if not longer or len({_stem_cached(w) for w in longer}) != 1:
             return ""
         return max(longer, key=lambda w: (self.surface[w], w))

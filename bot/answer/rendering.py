@@ -191,16 +191,23 @@ def nearest(
     return text, tuple(numbering.citations)
 
 
-def uncovered(text: str, parts: tuple[str, ...], mode: Mode, wording: AnswerWording) -> str:
-    """An answer to some parts of a message, saying which parts the articles do not answer: after
-    a candidate's answer, with the recruiter offer; above a recruiter's draft, as a note for the
-    recruiter (the draft below it is ready to send)."""
+def uncovered(
+    text: str,
+    parts: tuple[str, ...],
+    mode: Mode,
+    wording: AnswerWording,
+    handoffs: tuple[str, ...] = (),
+) -> str:
+    """An answer to some parts of a message, saying which parts the articles do not answer (and
+    what their policy topics say instead, `handoffs`): after a candidate's answer, with the
+    recruiter offer; above a recruiter's draft, as a note for the recruiter (the draft below it
+    is ready to send)."""
     named = ", ".join(f"“{p.strip().rstrip('?.!')}”" for p in parts)
     if mode == "candidate":
         line = wording.refusal.part_candidate.format(parts=named)
-        return f"{text}\n\n{line} {wording.refusal.handoff}"
+        return " ".join([f"{text}\n\n{line}", *handoffs, wording.refusal.handoff])
     line = wording.refusal.part_recruiter.format(parts=named)
-    return f"{wording.recruiter.note_for_recruiter}: {line}\n\n{text}"
+    return f"{wording.recruiter.note_for_recruiter}: {' '.join([line, *handoffs])}\n\n{text}"
 
 
 def check_markers(text: str, citations: list[Citation] | tuple[Citation, ...]) -> None:

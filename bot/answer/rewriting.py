@@ -228,6 +228,11 @@ _AND_ASKING = re.compile(
     re.IGNORECASE,
 )
 _WHETHER = re.compile(r"^\W*(?:whether|if)\b", re.IGNORECASE)
+_JOINER = re.compile(
+    r"^\W*(?:and|also|plus|but|so|ok(?:ay)?)\b[\s,]*(?:also\b[\s,]*)?(?=(?:what|how|why|when|"
+    r"where|which|who|whether|do|does|did|is|are|can|could|should|would|will)\b)",
+    re.IGNORECASE,
+)
 
 
 def questions_of(message: str, history: list[Turn] | None = None) -> list[str]:
@@ -245,6 +250,9 @@ def questions_of(message: str, history: list[Turn] | None = None) -> list[str]:
     parts = [p.strip() for s in sentences for p in _AND_ASKING.split(s) if p.strip()]
     if not 2 <= len(parts) <= 3:
         return [message]
+    # "... ? also do clinic OTs work year round": a plain "and"/"also" only joins the next
+    # question; "and what about clinics?" still leans on the one before (`_LEAD` below).
+    parts = [parts[0]] + [_JOINER.sub("", p, count=1) for p in parts[1:]]
     for i, part in enumerate(parts):
         asking = (
             part.endswith("?") or _ASKING.match(part) or _WHETHER.match(part) or (i == 0 and cut)

@@ -351,3 +351,21 @@ def test_a_part_the_articles_miss_is_named_not_dropped(seed_bot):
     assert draft.answer.startswith(wording.recruiter.note_for_recruiter)
     assert "casual Fridays" in draft.answer.splitlines()[0]
     assert "casual Fridays" not in "\n".join(draft.answer.splitlines()[1:])
+
+
+def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_all(seed_bot):
+    """A pay question beside a covered one: the covered part is answered and the pay part is
+    named with what the pay topic says. Medical advice anywhere refuses the whole message, as
+    its context may sit in another part."""
+    answer = seed_bot.ask(
+        "Do school OTs get summers off? How much do school OTs make in Texas?"
+    )
+    assert not answer.refused
+    assert any("summers off" in c.quote for c in answer.citations)
+    pay = load_scope(PROMPTS_DIR / "scope.toml").check("How much do school OTs make?")
+    assert pay is not None and pay.handoff in answer.answer and "Texas" in answer.answer
+    medical = seed_bot.ask(
+        "My son has autism. What exercises should we do at home? Does the school OT help "
+        "with handwriting?"
+    )
+    assert medical.refused and not medical.citations

@@ -200,6 +200,10 @@ def test_a_message_asking_several_things_is_split_into_its_questions():
         "Candidate asks whether school OT jobs come with summers off and how the schedule "
         "compares to clinic jobs."
     ) == ["school OT jobs come with summers off", "how the schedule compares to clinic jobs."]
+    # "also" or "and" only joins the next question; it is not the lead of a follow-up.
+    assert questions_of(
+        "can i specialize in neuro if i go clinical? also do clinic ots work year round"
+    ) == ["can i specialize in neuro if i go clinical?", "do clinic ots work year round"]
 
 
 def test_parts_that_lean_on_each_other_or_tell_context_stay_one_message():
@@ -207,6 +211,7 @@ def test_parts_that_lean_on_each_other_or_tell_context_stay_one_message():
         "Do school OTs get summers off? And how does that compare to clinics?",  # points back
         "What do districts look for in a school OT? All my experience is with adults.",
         "is it paid? what about the hours?",  # too little of their own
+        "Do school OTs get summers off? And what about clinics?",  # leans on the first
         "Do school OTs get summers off or do they work year-round?",  # one alternative
     ):
         assert questions_of(message) == [message]
