@@ -44,8 +44,14 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _ANAPHORA = re.compile(
-    r"\b(those|these|them|they|which of|that one|this one|the (first|second|third|last) one|"
-    r"there)\b",
+    r"\b(those|these|them|they|which of|that one|this one|which one|either one|either of|"
+    r"the (first|second|third|last) one|there)\b",
+    re.IGNORECASE,
+)
+# A question that ends on a pronoun object points back: "... as part of it?", "what's the
+# hardest part of that?", "how much paperwork is involved in that?".
+_POINTING_END = re.compile(
+    r"\b(?:of|about|in|for|with|from|on|to|into|like)\s+(?:it|that|this|them|those)\W*$",
     re.IGNORECASE,
 )
 _OTHER = re.compile(r"\bthe other (one|setting|side|option|path|kind|type|route)s?\b", re.IGNORECASE)
@@ -201,14 +207,31 @@ _POINTING = re.compile(
 _GOING_ON = re.compile(r"^\W*(?:like|or|and|also|plus|e\.?g\.?|i mean|such as|especially)\b", re.I)
 
 
+# The asker telling about themselves before a comma and the question: "im a new grad, whats
+# the difference between school and clinical OT", "as a COTA, can I ...". (A condition, "if i
+# go school based, would i ...", is part of the question and stays.)
+_TELLING = re.compile(
+    r"^\W*(?:i|im|i'm|i am|ive|i've|i have|my|we|we're|we are|our|as an?)\b[^,;:?.!]{1,80}"
+    r"[,;:]\s+",
+    re.IGNORECASE,
+)
+
+
 def focus(message: str, history: list[Turn] | None = None) -> str:
     """The one question of a message that also tells its context ("what do districts look for in
     a school OT? all my experience is with adults"), when that question stands on its own: it
     names two topic words or more and points back at nothing ("what is that about?" or "which
     setting fits me?" keep the sentences before them), and the message is no follow-up. Otherwise
     the message as it is."""
+    if history and is_followup(message, history):
+        return message
+    told = _TELLING.match(message.strip())
+    if told and "?" not in told.group(0):  # "im a new grad, whats the difference ...?"
+        question = message.strip()[told.end():]
+        if _ASKING.match(question) and not _POINTING.search(question):
+            return question if len(_topic(question)) >= 2 else message
     sentences = [s for s in _SENTENCE_BREAK.split(message.strip()) if s]
-    if len(sentences) < 2 or (history and is_followup(message, history)):
+    if len(sentences) < 2:
         return message
     if any(_GOING_ON.match(s) for s in sentences[1:]):
         return message
@@ -282,7 +305,7 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     words = tokens(question)
     if _LEAD.match(question) and len(words) <= 6:
         return True
-    if _ANAPHORA.search(question) and len(words) <= 5:
+    if _ANAPHORA.search(question) and len(words) <= 5 or _POINTING_END.search(question):
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
     # ("job"), as "does that include jobs?" does; words that only shape a question do not.
@@ -307,8 +330,10 @@ def rewrite(question: str, history: list[Turn]) -> str:
     """
     if not is_followup(question, history):
         return question
-    previous = last_user_question(history)
-    assert previous is not None
+    # The earlier question as it was understood: its framing cut ("candidate asks ..."), and
+    # made standalone itself when it was a follow-up too ("and in clinics?").
+    last = max(i for i, t in enumerate(history) if t.role == "user" and t.content.strip())
+    previous = strip_framing(rewrite(history[last].content.strip(), history[:last]))
     focus = _LEAD.sub("", question).strip()
     new_setting = named_setting(focus)
     old_setting = named_setting(previous)

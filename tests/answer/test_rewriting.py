@@ -219,3 +219,44 @@ def test_parts_that_lean_on_each_other_or_tell_context_stay_one_message():
     assert questions_of("and in clinics? what about hospitals?", followup) == [
         "and in clinics? what about hospitals?"
     ]
+
+
+def test_a_comma_after_the_asker_telling_about_themselves_ends_the_context():
+    from bot.answer.rewriting import focus
+
+    assert focus("im a new grad, whats the difference between school based and clinical OT") == (
+        "whats the difference between school based and clinical OT"
+    )
+    for kept in (
+        "if i go school based, would i be stuck never specializing?",  # a condition
+        "im a new grad, is that a problem?",  # points back at the context
+        "as a COTA, can I?",  # names nothing of its own
+    ):
+        assert focus(kept) == kept
+
+
+def test_which_one_and_a_pronoun_at_the_end_point_back():
+    settings = [
+        Turn("user", "whats school based OT like"), Turn("assistant", "..."),
+        Turn("user", "and in clinics?"), Turn("assistant", "..."),
+    ]
+    assert is_followup("which one has better hours", settings)
+    iep = [Turn("user", "what is an IEP"), Turn("assistant", "...")]
+    assert is_followup("can OT help with sensory stuff as part of it?", iep)
+    assert not is_followup("can OT help with sensory regulation at school?", iep)
+
+
+def test_a_follow_up_borrows_the_earlier_question_as_understood():
+    """The earlier question without its framing, and standalone when it was a follow-up too."""
+    settings = [
+        Turn("user", "whats school based OT like"), Turn("assistant", "..."),
+        Turn("user", "and in clinics?"), Turn("assistant", "..."),
+    ]
+    assert rewrite("which one has better hours", settings) == (
+        "which one has better hours (whats clinical OT like)?"
+    )
+    framed = [Turn("user", "candidate asks what clinical OTs can specialize in"),
+              Turn("assistant", "...")]
+    assert rewrite("and where could she work besides hospitals?", framed) == (
+        "where could she work besides hospitals (what clinical OTs can specialize in)?"
+    )
