@@ -24,6 +24,7 @@ from bot.answer.retrieval import HybridRetriever, Library
 from bot.answer.rewriting import (
     Turn,
     about_own_child,
+    asks_for_brevity,
     focus,
     questions_of,
     rewrite,
@@ -166,6 +167,8 @@ class AnswerChain:
         if said is not None:  # a greeting, thanks, a yes to a recruiter: no question to answer
             timings = {"retrieve": 0.0, "answer": 0.0, "total": 0.0}
             return Answer(question, said, False, (), timings, mode, question, request_id)
+        if detail == "standard" and asks_for_brevity(question):
+            detail = "short"  # "..., need a quick reply": the asker chose the length
         state = _State(question, history, mode, request_id, tone, detail)
         parts = questions_of(self.library.vocabulary.correct_text(question), history)
         policy = self.scope.check(question)

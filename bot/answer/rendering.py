@@ -184,8 +184,12 @@ def nearest(
         text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{handoff}"
     else:
         text = f"{wording.refusal.nearest_recruiter}\n\n{quoted}"
+        articles: dict[tuple[str, str], list[str]] = {}  # one line per article: "[1, 2] Title"
+        for c in numbering.citations:
+            articles.setdefault((c.title, c.publisher), []).append(str(c.n))
         text += f"\n\n{wording.recruiter.sources_heading}:\n" + "\n".join(
-            f"[{c.n}] {c.title} — {c.publisher}" for c in numbering.citations
+            f"[{', '.join(numbers)}] {title} — {publisher}"
+            for (title, publisher), numbers in articles.items()
         )
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)

@@ -147,6 +147,21 @@ _FRAME_FOR = re.compile(
 )
 
 
+# A request for a short reply, anywhere in the message: "..., need a quick reply", "briefly,
+# ...", "in one sentence", "tl;dr".
+_BRIEF = re.compile(
+    r"\b(?:quick|short|brief)\s+(?:reply|answer|response|note|version|summary|draft|message|"
+    r"email|text)\b|\bbriefly\b|\bin (?:a|one) (?:sentence|line)\b|\btl;?dr\b|"
+    r"\bkeep it (?:short|brief)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_brevity(message: str) -> bool:
+    """Does the message ask for a short reply ("need a quick reply", "in one sentence")?"""
+    return bool(_BRIEF.search(message))
+
+
 def strip_framing(question: str) -> str:
     """The question without the asker's framing; unchanged when nothing is framing.
 

@@ -92,8 +92,11 @@ class AnswerPolicy:
     member_margin: float | None = 0.5
 
     def margin(self, mode: Mode, detail: Detail = "standard") -> float | None:
-        """How close to a list's best item another must score to be quoted with it."""
-        return self.member_margin if mode == "candidate" and detail != "detailed" else None
+        """How close to a list's best item another must score to be quoted with it: for a
+        candidate (unless asked for detail) and for any short reply; a recruiter's standard
+        draft quotes a list whole."""
+        trimmed = detail == "short" or (mode == "candidate" and detail != "detailed")
+        return self.member_margin if trimmed else None
 
     def keep(self, detail: Detail = "standard") -> float:
         """How likely, beside the best passage, another must be to join the answer."""

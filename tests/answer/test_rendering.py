@@ -59,3 +59,30 @@ def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
     assert "[2] OT in schools — Flagstar\n" in text + "\n"  # no "section “Paragraphs 3–5”"
     assert "Paragraphs" not in text
     assert ".txt" not in text
+
+
+def test_a_closest_passage_for_a_recruiter_lists_each_article_once():
+    from bot.answer.rendering import nearest
+    from bot.models import Chunk, Part, Source, Statement
+    from bot.prompts import load_wording
+
+    text = "Therapists travel. They see many students."
+    one = Chunk("b", "b.txt", "OT in schools", "Flagstar", None, None, "Paragraphs 3–5",
+                "school", 0, text, ())
+    statement = Statement(tuple(
+        Part(s, Source("b", s)) for s in ("Therapists travel.", "They see many students.")
+    ), one.section)
+    shown, citations = nearest(statement, "recruiter", load_wording(), {"b": one})
+    assert len(citations) == 2
+    assert shown.endswith("Sources:\n[1, 2] OT in schools — Flagstar")
+
+
+def test_a_short_reply_asked_for_in_the_message_trims_a_recruiters_list(seed_bot):
+    """"..., need a quick reply" asks for the short length: a recruiter's draft then quotes the
+    list item that answers, not the whole list (a standard draft quotes it whole)."""
+    asked = "candidate asks if school OT jobs get summers off"
+    standard = seed_bot.ask(asked, mode="recruiter")
+    quick = seed_bot.ask(f"{asked}, need a quick reply", mode="recruiter")
+    assert any("summers off" in c.quote for c in quick.citations)
+    assert len(quick.citations) < len(standard.citations)
+    assert seed_bot.ask(asked, mode="recruiter", detail="short").answer == quick.answer
