@@ -12,6 +12,7 @@ import bisect
 import itertools
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -223,7 +224,7 @@ class Vocabulary:
         self.pairs: Counter[tuple[str, str]] = Counter()  # words the articles write side by side
         for text in texts:
             self.document_count += 1
-            words = words_of(text)
+            words = [sys.intern(w) for w in words_of(text)]  # one copy of each word
             # Neighbours a split can give: two words of letters, the second of three or more.
             self.pairs.update(
                 (a, b) for a, b in zip(words, words[1:], strict=False)
