@@ -259,16 +259,17 @@ def focus(message: str, history: list[Turn] | None = None) -> str:
     return question if len(_topic(question)) >= 2 else message
 
 
-# A second question joined to the first: "... summers off and how does the schedule compare?"
-_AND_ASKING = re.compile(
-    r"[,;]?\s+(?:and|also|plus)\s+(?=(?:what|how|why|when|where|which|who|whether|do|does|did|"
-    r"is|are|can|could|should|would|will)\b)",
-    re.IGNORECASE,
+# How a question joined to another begins ("... and how does the schedule compare?").
+_QUESTION_START = (
+    r"(?:what|how|why|when|where|which|who|whether|do|does|did|is|are|can|could|should|would|"
+    r"will)\b"
 )
+# A second question joined to the first: "... summers off and how does the schedule compare?"
+_AND_ASKING = re.compile(rf"[,;]?\s+(?:and|also|plus)\s+(?={_QUESTION_START})", re.IGNORECASE)
 _WHETHER = re.compile(r"^\W*(?:whether|if)\b", re.IGNORECASE)
+# The word that only joins a question to the one before: "... ? also do clinic OTs ...".
 _JOINER = re.compile(
-    r"^\W*(?:and|also|plus|but|so|ok(?:ay)?)\b[\s,]*(?:also\b[\s,]*)?(?=(?:what|how|why|when|"
-    r"where|which|who|whether|do|does|did|is|are|can|could|should|would|will)\b)",
+    rf"^\W*(?:and|also|plus|but|so|ok(?:ay)?)\b[\s,]*(?:also\b[\s,]*)?(?={_QUESTION_START})",
     re.IGNORECASE,
 )
 
