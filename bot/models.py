@@ -152,9 +152,13 @@ class Answer:
     mode: Mode = "candidate"
     standalone_question: str = ""
     id: object = None
+    # Parts of a message asking several things that the articles do not answer (the answer
+    # names them and offers a recruiter); empty for a message asking one thing.
+    uncovered: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        """The answer JSON contract (extra keys `mode` and `standalone_question` come last)."""
+        """The answer JSON contract (extra keys `mode`, `standalone_question` and `uncovered`
+        come last)."""
         return {
             "id": self.id,
             "question": self.question,
@@ -177,6 +181,7 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "mode": self.mode,
             "standalone_question": self.standalone_question,
+            "uncovered": list(self.uncovered),
         }
 
 

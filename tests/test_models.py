@@ -20,6 +20,7 @@ ANSWER_KEYS = [
     "timings_ms",
     "mode",
     "standalone_question",
+    "uncovered",
 ]
 
 
@@ -77,7 +78,8 @@ def test_the_json_has_every_key_in_the_documented_order_with_rounded_numbers():
         id=7,
     )
     data = answer.to_json()
-    assert list(data) == ANSWER_KEYS  # the extra keys mode and standalone_question come last
+    assert list(data) == ANSWER_KEYS  # the extra keys (mode, standalone_question, uncovered) last
+    assert data["uncovered"] == []  # a message that asked one thing
     assert [list(c) for c in data["citations"]] == [CITATION_KEYS, CITATION_KEYS]
     first, second = data["citations"]
     assert first["score"] == 0.8765 and first["url"] == "https://example.org/a"

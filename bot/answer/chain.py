@@ -391,4 +391,5 @@ class AnswerChain:
             mode=state.mode,
             standalone_question=state.standalone,
             id=state.id,
+            uncovered=state.uncovered if not refused else (),
         )

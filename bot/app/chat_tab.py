@@ -98,7 +98,8 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
         chat.finish(exchange, reply, answer.to_json())
         chat.wait_settled(SETTLE_SECONDS)
         suggested = follow_ups(answer, words, chat.asked(), MAX_SUGGESTIONS)
-        highlight = gr.update(variant="primary" if answer.refused else "secondary")
+        left_open = answer.refused or bool(answer.uncovered)  # a recruiter was offered
+        highlight = gr.update(variant="primary" if left_open else "secondary")
         return chat.messages(), *suggestion_updates(suggested), highlight
 
     def clear(chat: Conversation) -> tuple[Any, ...]:

@@ -42,6 +42,15 @@ class Exchange:
     def refused(self) -> bool:
         return bool(self.answer and self.answer.get("refused"))
 
+    @property
+    def left_open(self) -> str:
+        """What of the question the articles did not answer, and a recruiter was offered for:
+        the whole question when refused, the parts not answered when it asked several things,
+        else "" """
+        if self.refused:
+            return self.question
+        return " ".join((self.answer or {}).get("uncovered") or [])
+
 
 class Conversation:
     """The exchanges of one chat. Safe to change from several event handlers at once."""
@@ -126,18 +135,21 @@ class Conversation:
             return [e.question for e in self.exchanges]
 
     def handoff_question(self) -> str:
-        """What to hand to a recruiter: the last question refused, else the last one asked
-        (a "yes please" to the refusal is not the question)."""
+        """What to hand to a recruiter: the last question refused (or the parts of one that the
+        articles did not answer), else the last one asked (a "yes please" to the refusal is not
+        the question)."""
         with self._lock:
             answered = [e for e in self.exchanges if e.answer is not None]
-        refused = [e for e in answered if e.refused]
-        chosen = refused or answered
-        return chosen[-1].question if chosen else ""
+        open_ = [e.left_open for e in answered if e.left_open]
+        if open_:
+            return open_[-1]
+        return answered[-1].question if answered else ""
 
     def wants_recruiter(self, message: str) -> bool:
-        """Does `message` ask for a person: a request in words, or a yes right after a refusal?"""
+        """Does `message` ask for a person: a request in words, or a yes right after a refusal
+        (or an answer that named parts it could not answer)?"""
         if _ASKS_FOR_PERSON.search(message):
             return True
         with self._lock:
             last = self.exchanges[-1] if self.exchanges else None
-        return last is not None and last.refused and bool(_YES.match(message.strip()))
+        return last is not None and bool(last.left_open) and bool(_YES.match(message.strip()))

@@ -67,7 +67,7 @@ def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
     )
     chips = "".join(source_chip(c, key) for c in answer.citations)
     shown = f'{linked}\n\n<div class="sources">{chips}</div>'
-    return shown + handoff if answer.refused else shown
+    return shown + handoff if answer.refused or answer.uncovered else shown
 
 
 def source_chip(citation: Citation, key: str) -> str:

@@ -351,6 +351,8 @@ def test_a_part_the_articles_miss_is_named_not_dropped(seed_bot):
     assert draft.answer.startswith(wording.recruiter.note_for_recruiter)
     assert "casual Fridays" in draft.answer.splitlines()[0]
     assert "casual Fridays" not in "\n".join(draft.answer.splitlines()[1:])
+    assert answer.uncovered == (missed,) and answer.to_json()["uncovered"] == [missed]
+    assert seed_bot.ask(missed).uncovered == ()  # a refusal leaves the whole question open
 
 
 def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_all(seed_bot):

@@ -45,6 +45,19 @@ def test_a_yes_after_a_refusal_or_an_explicit_request_asks_for_a_recruiter():
     assert chat.handoff_question() == "Does OT pay well in Texas?"  # the refused one
 
 
+def test_a_yes_after_an_answer_that_named_a_part_it_could_not_answer_asks_for_a_recruiter():
+    """A message asking two things, one answered and one not: the answer offered a recruiter
+    for the part left open, so a yes hands that part on, not the whole message."""
+    chat = Conversation()
+    exchange = answered(chat, "Do school OTs get summers off? How much do they make in Texas?")
+    exchange.answer = {"answer": "...", "refused": False,
+                       "uncovered": ["How much do they make in Texas?"]}
+    assert chat.wants_recruiter("yes")
+    assert chat.handoff_question() == "How much do they make in Texas?"
+    answered(chat, "What does IEP mean?")
+    assert not chat.wants_recruiter("yes")
+
+
 def test_each_session_gets_its_own_copy():
     template = Conversation()
     mine = copy.deepcopy(template)
