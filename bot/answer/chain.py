@@ -171,11 +171,13 @@ class AnswerChain:
             detail = "short"  # "..., need a quick reply": the asker chose the length
         state = _State(question, history, mode, request_id, tone, detail)
         parts = questions_of(self.library.vocabulary.correct_text(question), history)
-        policy = self.scope.check(question)
-        # Each part is checked on its own; a message that asks for medical advice anywhere
-        # is refused whole, as its context may sit in another part ("my son has autism. ...").
-        if len(parts) > 1 and (policy is None or policy.unless_covered):
-            combined = self._several(state, parts)
+        if len(parts) > 1:
+            # Each part is checked on its own; a message that asks for medical advice anywhere
+            # is refused whole, as its context may sit in another part ("my son has autism...").
+            policy = self.scope.check(question)
+            combined = (
+                self._several(state, parts) if policy is None or policy.unless_covered else None
+            )
             if combined is not None:
                 return self._verify_and_render(combined)
         return self.chain.invoke(state)
