@@ -215,10 +215,15 @@ class AnswerChain:
         )
         state.standalone = " ".join(d.standalone for d in done)
         state.uncovered = tuple(d.question for d in missed)
-        # What a missed part's policy topic says instead ("Pay depends on the role..."), once.
-        state.handoffs = tuple(dict.fromkeys(
-            d.out_of_scope.handoff for d in missed if d.out_of_scope and d.out_of_scope.handoff
-        ))
+        # What a missed part's policy topic says instead ("Pay depends on the role..."), once;
+        # to a recruiter, the topic's note meant for them when it has one.
+        said = [
+            (d.out_of_scope.recruiter_note if state.mode == "recruiter" else "")
+            or d.out_of_scope.handoff
+            for d in missed
+            if d.out_of_scope
+        ]
+        state.handoffs = tuple(dict.fromkeys(line for line in said if line))
         for d in done:
             for step, ms in d.timings.items():
                 state.timings[step] = state.timings.get(step, 0.0) + ms

@@ -366,6 +366,11 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
     assert any("summers off" in c.quote for c in answer.citations)
     pay = load_scope(PROMPTS_DIR / "scope.toml").check("How much do school OTs make?")
     assert pay is not None and pay.handoff in answer.answer and "Texas" in answer.answer
+    drafted = seed_bot.ask(
+        "candidate asks whether school OTs get summers off and how much school OTs make in Texas",
+        mode="recruiter",
+    )
+    assert not drafted.refused and pay.recruiter_note in drafted.answer.splitlines()[0]
     medical = seed_bot.ask(
         "My son has autism. What exercises should we do at home? Does the school OT help "
         "with handwriting?"
