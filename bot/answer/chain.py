@@ -6,6 +6,7 @@ as another runnable that returns statements with sources, and verification treat
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -112,6 +113,7 @@ class _State:
     timings: dict[str, float] = field(default_factory=dict)
     uncovered: tuple[str, ...] = ()  # parts of a several-question message the articles miss
     handoffs: tuple[str, ...] = ()  # what the policy topics of those parts say instead
+    part_starts: tuple[int, ...] = ()  # where each answered part's statements begin (not 0)
 
 
 class AnswerChain:
@@ -198,8 +200,11 @@ class AnswerChain:
             return None
         statements: list[Any] = []
         seen: set[tuple[str, str]] = set()
+        starts: list[int] = []
         for d in answered:
             assert d.composition is not None
+            if statements:
+                starts.append(len(statements))
             for statement in d.composition.statements:
                 quoted = {(p.source.chunk_id, p.source.quote) for p in statement.parts if p.source}
                 if quoted <= seen:
@@ -213,6 +218,7 @@ class AnswerChain:
             statements=tuple(statements),
             comparison=any(d.composition.comparison for d in answered if d.composition),
         )
+        state.part_starts = tuple(dict.fromkeys(starts))  # a part quoting nothing new: none
         state.standalone = " ".join(d.standalone for d in done)
         state.uncovered = tuple(d.question for d in missed)
         # What a missed part's policy topic says instead ("Pay depends on the role..."), once;
@@ -356,7 +362,14 @@ class AnswerChain:
         started = time.perf_counter()
         composition = state.composition
         assert composition is not None
-        statements = verify(composition.statements, self.library.by_id)
+        # Verified part by part, so that each part of a several-question message stays apart.
+        bounds = [0, *state.part_starts, len(composition.statements)]
+        pieces = [
+            verify(composition.statements[a:b], self.library.by_id)
+            for a, b in zip(bounds, bounds[1:], strict=False)
+        ]
+        statements = tuple(s for piece in pieces for s in piece)
+        breaks = tuple(itertools.accumulate(len(piece) for piece in pieces[:-1]))
         citations: tuple[Citation, ...]
         near = None
         if composition.refused and composition.nearest and state.out_of_scope is None:
@@ -381,6 +394,7 @@ class AnswerChain:
                 self.wording,
                 self.library.by_id,
                 state.tone,
+                breaks,
             )
             if state.uncovered:
                 text = uncovered(

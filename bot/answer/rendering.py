@@ -102,8 +102,11 @@ def render(
     wording: AnswerWording,
     chunks: Mapping[str, Chunk],
     tone: str | None = None,
+    breaks: tuple[int, ...] = (),
 ) -> tuple[str, tuple[Citation, ...]]:
-    """Answer text with [n] markers, and the citations those markers point to."""
+    """Answer text with [n] markers, and the citations those markers point to. `breaks` are
+    the statements that begin the answer to another part of the message: a candidate's
+    paragraph ends before each."""
     numbering = _Numbering(chunks)
     lines = [_statement_text(s, numbering) for s in statements]
     if mode == "candidate":
@@ -120,7 +123,9 @@ def render(
             body = "\n".join(f"- {line}" for line in lines)
             text = f"{lead}\n\n{body}"
         else:
-            text = f"{lead}\n\n" + " ".join(lines)
+            bounds = [0, *breaks, len(lines)]
+            paragraphs = [" ".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+            text = f"{lead}\n\n" + "\n\n".join(p for p in paragraphs if p)
     else:
         voice = wording.recruiter.tone(tone)
         opening = voice.opening_comparison if comparison else voice.opening

@@ -376,3 +376,12 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
         "with handwriting?"
     )
     assert medical.refused and not medical.citations
+
+
+def test_each_part_of_a_candidates_answer_is_its_own_paragraph(seed_bot):
+    answer = seed_bot.ask("do school OTs get summers off? can clinical OTs specialize in neurology?")
+    assert not answer.refused
+    paragraphs = answer.answer.split("\n\n")
+    summers = next(i for i, p in enumerate(paragraphs) if "summers off" in p)
+    neurology = next(i for i, p in enumerate(paragraphs) if "neurology" in p)
+    assert summers != neurology
