@@ -191,7 +191,7 @@ def _topic(text: str) -> list[str]:
 # A parent (or relative) speaking of their own child: "my son", "our daughter's IEP".
 _OWN_CHILD = re.compile(
     r"\b(?:my|our)\s+(?:\d+\s*(?:yo|year[- ]old)\s+)?(?:son|daughter|child|children|kid|kids|"
-    r"toddler|baby|grandson|granddaughter|grandchild|stepson|stepdaughter)(?:'s)?\b",
+    r"toddler|baby|grandson|granddaughter|grandchild|stepson|stepdaughter)(?:'?s)?\b",
     re.IGNORECASE,
 )
 

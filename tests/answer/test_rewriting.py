@@ -260,3 +260,11 @@ def test_a_follow_up_borrows_the_earlier_question_as_understood():
     assert rewrite("and where could she work besides hospitals?", framed) == (
         "where could she work besides hospitals (what clinical OTs can specialize in)?"
     )
+
+
+def test_a_parent_typing_a_possessive_without_its_apostrophe_is_still_a_parent():
+    from bot.answer.rewriting import about_own_child
+
+    assert about_own_child("who sets my childs OT goals and how often are they checked")
+    assert about_own_child("my sons teacher says he needs OT")
+    assert not about_own_child("who sets a child's OT goals")
