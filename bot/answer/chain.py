@@ -195,7 +195,7 @@ class AnswerChain:
             for part in parts
         ]
         answered = [d for d in done if d.composition and not d.composition.refused]
-        missed = [d for d in done if all(d is not a for a in answered)]
+        missed = [d for d in done if not d.composition or d.composition.refused]
         if not answered:
             return None
         statements: list[Any] = []

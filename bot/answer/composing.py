@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -248,6 +249,7 @@ def _draft_group(chunk: Chunk) -> tuple[str, str]:
     return (chunk.source, chunk.section if has_heading(chunk.section) else "")
 
 
+@lru_cache(maxsize=256)  # a corpus has few publishers; asked for every passage weighed
 def publisher_names(publisher: str) -> frozenset[str]:
     """The words that name a publisher on their own: "Kestrel Ridge Therapy Staffing, LLC" is
     named by "kestrel" and "ridge", an author "Priya Halvorsen, MS, OTR/L" by "priya" and

@@ -193,8 +193,13 @@ def tokens(text: str) -> list[str]:
 
     Example: "Do school OTs get summers off?" -> ["school", "ot", "summer"]
     """
+    return _content_tokens(words_of(text))
+
+
+def _content_tokens(words: Iterable[str]) -> list[str]:
+    """`tokens` of words already split (`words_of`)."""
     found = []
-    for w in words_of(text):
+    for w in words:
         if w in STOP_WORDS or (len(w) <= 1 and not w.isdigit()):  # "r u" shorthand carries nothing
             continue
         stemmed = _stem_cached(w)
@@ -231,7 +236,7 @@ class Vocabulary:
                 if len(b) >= 3 and a.isalpha() and b.isalpha()
             )
             self.surface.update(w for w in words if len(w) >= 3 and w.isalpha())
-            self.frequency.update(set(tokens(text)))
+            self.frequency.update(set(_content_tokens(words)))
         self.english = english
         self.abbreviations = abbreviations
         # Stems too, so a misspelt singular finds a corpus plural ("gaol" -> "goals"); a match on a

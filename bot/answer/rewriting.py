@@ -232,6 +232,12 @@ _TELLING = re.compile(
 )
 
 
+def _stands_alone(question: str) -> bool:
+    """A question that needs nothing said before it: it names two topic words or more, and
+    neither leads on from ("and what about ...") nor points back at ("... that ...") another."""
+    return not (_LEAD.match(question) or _POINTING.search(question)) and len(_topic(question)) >= 2
+
+
 def focus(message: str, history: list[Turn] | None = None) -> str:
     """The one question of a message that also tells its context ("what do districts look for in
     a school OT? all my experience is with adults"), when that question stands on its own: it
@@ -254,9 +260,7 @@ def focus(message: str, history: list[Turn] | None = None) -> str:
     if len(asking) != 1:
         return message  # no question, or two ("is the compact live yet? can i use it ...")
     question = asking[0].strip()
-    if _LEAD.match(question) or _POINTING.search(question):
-        return message
-    return question if len(_topic(question)) >= 2 else message
+    return question if _stands_alone(question) else message
 
 
 # How a question joined to another begins ("... and how does the schedule compare?").
@@ -296,13 +300,7 @@ def questions_of(message: str, history: list[Turn] | None = None) -> list[str]:
         asking = (
             part.endswith("?") or _ASKING.match(part) or _WHETHER.match(part) or (i == 0 and cut)
         )
-        if (
-            not asking
-            or _GOING_ON.match(part)
-            or _LEAD.match(part)
-            or _POINTING.search(part)
-            or len(_topic(part)) < 2
-        ):
+        if not asking or _GOING_ON.match(part) or not _stands_alone(part):
             return [message]
     return parts
 
