@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import os
 import re
 import sys
 from collections import Counter
@@ -162,6 +163,11 @@ REAL_WORD_GAP = 1.5
 # the articles never use: "psych" 3.48, "neuro" 3.06, "geri" and "ortho" 0 below; "temp" 3.75,
 # "thumb" 4.01, "dead" 5.19 above.
 CLIPPING_ZIPF = 3.5
+# A word English uses at least this often (Zipf 3: once per million words) is a word, not a slip,
+# even when the embedding model's word list lacks it (newer words, inflections: "hype", "covid",
+# "chunky"): wordfreq's list at this frequency holds few misspellings, and those few ("teh",
+# "alot") are still read as the far commoner word one slip away (`_real_word`).
+KNOWN_ZIPF = 3.0
 
 
 @lru_cache(maxsize=16384)
@@ -206,6 +212,19 @@ def _content_tokens(words: Iterable[str]) -> list[str]:
         if stemmed not in _STOP_STEMS:
             found.append(stemmed)
     return found
+
+
+def _same_word(typed: str, other: str) -> bool:
+    """Are these two forms of one word: the same beginning of four letters or more, and at most
+    three letters of either after it ("schoolers"/"schools", "chunky"/"chunks"; not
+    "helper"/"heller")?"""
+    shared = len(os.path.commonprefix([typed, other]))
+    return typed != other and shared >= 4 and max(len(typed), len(other)) - shared <= 3
+
+
+def _function_pair(word: str, at: int) -> float:
+    """Below any pair the articles write: `word` cut at `at` is two stop words."""
+    return 0.5 if word[:at] in STOP_WORDS and word[at:] in STOP_WORDS else 0.0
 
 
 class Vocabulary:
@@ -302,13 +321,25 @@ class Vocabulary:
             or word in STOP_WORDS
         ):
             return word
-        if word in self.english or _stem_cached(word) in self.english:  # "hinting": "hint"
+        listed = word in self.english or _stem_cached(word) in self.english  # "hinting": "hint"
+        if listed or english_frequency(word) >= KNOWN_ZIPF:
             meant = self._real_word(word)  # a slip first: "hone" is "home"
-            return meant if meant != word else self._clipping(word) or self._split(word) or word
+            if meant != word:
+                return meant
+            whole = self._clipping(word) or self._split(word)
+            if whole or listed:
+                return whole or word
+            # A word English uses that the model's word list lacks is read as another form of a
+            # corpus word ("schoolers": "schools", "qualifies": "qualified"), never as another
+            # word ("hype" is not "type", nor "covid" "confidence").
+            nearest = self._nearest(word)
+            return nearest if _same_word(word, nearest) else word
         # Typed in full, a clipping is no slip: "geri" is "geriatrics", not "very" ("veri").
-        whole = self._clipping(word) or self._split(word)
-        if whole:
-            return whole
+        return self._clipping(word) or self._split(word) or self._nearest(word)
+
+    def _nearest(self, word: str) -> str:
+        """The corpus, function or long English word a word is likeliest a slip for (see
+        `correct`), or the word itself."""
         # Any one edit (two in a word of six letters or more); in a shorter word, up to two typing
         # slips ("schlo": school), and one in a word of three letters.
         edits = 1 if len(word) < 6 else 2
@@ -368,11 +399,12 @@ class Vocabulary:
         """Two words typed without their space ("highschool": "high school", "fulltime"), when the
         articles write them side by side; "" otherwise. A word English knows is split only when
         English uses the pair 10**REAL_WORD_GAP times as often, the same noisy channel as
-        `_real_word` ("alot" is split, "maybe" and "within" are not)."""
+        `_real_word` ("alot" is split, "maybe" and "within" are not). Two function words are a
+        pair whether or not the articles write them ("alot": "a lot", "aswell": "as well")."""
         found = [
             (count, word[:i], word[i:])
             for i in range(1, len(word) - 2)
-            if (count := self.pairs.get((word[:i], word[i:]), 0))
+            if (count := self.pairs.get((word[:i], word[i:]), 0) or _function_pair(word, i))
         ]
         if not found:
             return ""

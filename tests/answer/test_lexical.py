@@ -66,6 +66,21 @@ def test_inflections_of_known_words_are_never_corrected():
     assert vocabulary.correct("hinting") == "hinting"  # not "finding"
 
 
+def test_words_english_uses_are_words_even_beyond_the_models_word_list():
+    # "hype", "covid" and "schoolers" are not whole words of MiniLM's list (english here), but
+    # wordfreq counts each more than once per million words: none is a slip for another word.
+    vocabulary = Vocabulary(["Each type of school has its own confidence and culture."])
+    assert vocabulary.correct("hype") == "hype"  # not "type"
+    assert vocabulary.correct("covid") == "covid"  # not "confidence"
+    assert vocabulary.correct("tyep") == "type"  # a slip no English word explains still is one
+    # Another form of a corpus word is read as that word: its ending, not its meaning, differs.
+    assert Vocabulary(["High schools differ."]).correct("schoolers") == "schools"
+    # A misspelling wordfreq lists is still read as the far commoner word one slip away.
+    assert vocabulary.correct("teh") == "the"
+    # Two function words typed as one are split whether or not the articles write them together.
+    assert vocabulary.correct_text("is it alot of paperwork") == "is it a lot of paperwork"
+
+
 def test_long_english_words_are_targets_after_corpus_words():
     english = frozenset({"collaborate", "important", "beds", "school"})
     vocabulary = Vocabulary(["Teachers and therapists share goals."], english=english)
