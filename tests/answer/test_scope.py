@@ -73,6 +73,8 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
     ("question", "topic", "unless_covered"),
     [
         ("How much do school OTs make per hour?", "pay and salary", True),
+        ("weekly pay for a travel OT contract in ohio", "pay and salary", True),
+        ("whats the starting pay at a SNF", "pay and salary", True),
         ("Do I need a license in each state?", "licensure", True),
         ("Is Texas a compact state for OTs?", "licensure", True),
         ("What dosage of melatonin should my son take?", "medical advice", False),
@@ -107,6 +109,7 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "will the OT give my son exercises to practice at home?",
         "what activities does a school OT do with my daughter?",
         "does she need OT experience to apply?",
+        "besides base pay what else can i negotiate in my first offer?",  # negotiation, not pay
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
