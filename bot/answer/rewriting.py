@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.answer.lexical import QUESTION_WORDS, tokens, words_of
-from bot.ingest.tagging import named_setting, other_side, strip_setting, swap_setting
+from bot.ingest.tagging import (
+    SIDES,
+    named_setting,
+    other_side,
+    practice_settings,
+    settings_named,
+    strip_setting,
+    swap_setting,
+)
 
 Role = Literal["user", "assistant"]
 
@@ -55,6 +63,12 @@ _POINTING_END = re.compile(
     re.IGNORECASE,
 )
 _OTHER = re.compile(r"\bthe other (one|setting|side|option|path|kind|type|route)s?\b", re.IGNORECASE)
+# Asking to choose between what was discussed: "which one", "which is better", "either".
+_CHOICE = re.compile(
+    r"\b(which one|which (is|has|pays|offers|gives|would|should|of (the|them|those|these)|setting)|"
+    r"either|compare|comparison|difference|better|worse|versus|vs)\b",
+    re.IGNORECASE,
+)
 _WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
 
 
@@ -358,11 +372,31 @@ def rewrite(question: str, history: list[Turn]) -> str:
     # "what about the other one?": the same question, about the setting not asked about before.
     if old_setting and _OTHER.search(focus) and len(tokens(_OTHER.sub("", focus))) <= 2:
         return swap_setting(previous, old_setting, other_side(old_setting))
+    # "which one has better hours?" after a question about each setting: the choice is between
+    # the settings the conversation named, not about the last question alone.
+    named = set().union(*(settings_named(q) for q in _asked(history)))
+    if _CHOICE.search(focus) and named >= set(SIDES) and not settings_named(focus):
+        choice = " or ".join(practice_settings().sides[side].phrase for side in SIDES)
+        return f"{focus.rstrip('?. ')} ({choice} OT)?"
     focus = focus.rstrip("?. ").strip()
+    # The earlier question's own words and what it borrowed, side by side: one level of
+    # parentheses however long the chain ("why (which one pays better, their hours)?").
+    borrowed = _BORROWED.search(previous)
+    if borrowed:
+        previous = f"{own_words(previous)}, {borrowed.group(1)}"
     return f"{focus} ({previous.rstrip('?. ')})?" if focus else previous
 
 
-_BORROWED = re.compile(r"\s*\([^()]*\)\?$")
+def _asked(history: list[Turn]) -> list[str]:
+    """The asker's earlier questions as understood (each follow-up made standalone)."""
+    found = []
+    for i, turn in enumerate(history):
+        if turn.role == "user" and turn.content.strip():
+            found.append(strip_framing(rewrite(turn.content.strip(), history[:i])))
+    return found
+
+
+_BORROWED = re.compile(r"\s*\(([^()]*)\)\?$")
 
 
 def own_words(standalone: str) -> str:

@@ -252,14 +252,36 @@ def test_a_follow_up_borrows_the_earlier_question_as_understood():
         Turn("user", "whats school based OT like"), Turn("assistant", "..."),
         Turn("user", "and in clinics?"), Turn("assistant", "..."),
     ]
-    assert rewrite("which one has better hours", settings) == (
-        "which one has better hours (whats clinical OT like)?"
-    )
+    assert rewrite("what about the hours", settings) == "the hours (whats clinical OT like)?"
     framed = [Turn("user", "candidate asks what clinical OTs can specialize in"),
               Turn("assistant", "...")]
     assert rewrite("and where could she work besides hospitals?", framed) == (
         "where could she work besides hospitals (what clinical OTs can specialize in)?"
     )
+
+
+def test_a_choice_after_both_settings_were_asked_about_is_between_them():
+    settings = [
+        Turn("user", "whats school based OT like"), Turn("assistant", "..."),
+        Turn("user", "and in clinics?"), Turn("assistant", "..."),
+    ]
+    assert rewrite("which one has better hours", settings) == (
+        "which one has better hours (school or clinical OT)?"
+    )
+    # Only one setting so far: the choice leans on the last question.
+    assert rewrite("which one has better hours", settings[:2]) == (
+        "which one has better hours (whats school based OT like)?"
+    )
+
+
+def test_a_chain_of_follow_ups_borrows_with_one_level_of_parentheses():
+    chain = [
+        Turn("user", "what do clinical OTs do day to day?"), Turn("assistant", "..."),
+        Turn("user", "what about their hours?"), Turn("assistant", "..."),
+    ]
+    standalone = rewrite("why is that?", chain)
+    assert standalone == "why is that (their hours, what do clinical OTs do day to day)?"
+    assert own_words(standalone) == "why is that"
 
 
 def test_a_parent_typing_a_possessive_without_its_apostrophe_is_still_a_parent():
