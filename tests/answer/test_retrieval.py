@@ -67,3 +67,32 @@ def test_best_sentences_score_only_the_chunks_asked_for(seed_bot):
             rows.vectors - library.mean, axis=1, keepdims=True
         )
         assert best[chunk_id] == pytest.approx(float((centred @ question).max()), abs=1e-5)
+
+
+# Word counts: kept beside a large index so that loading it does not count them again
+
+
+def test_a_large_index_keeps_its_word_counts_beside_it(seed_bot, tmp_path, monkeypatch):
+    import copy
+
+    from bot.answer import lexical
+    from bot.answer.wordcache import FILE
+
+    index = copy.copy(seed_bot.chain.library.index)
+    index.index_dir = tmp_path  # the counts file goes here, not into the shared index
+    counted = Library(index, word_cache_chunks=1)
+    assert (tmp_path / FILE).is_file()
+    assert counted.vocabulary.counts == seed_bot.chain.library.vocabulary.counts
+
+    def never(texts):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(lexical.WordCounts, "of", never)
+    loaded = Library(index, word_cache_chunks=1)  # read back, not counted
+    assert loaded.vocabulary.counts == counted.vocabulary.counts
+    assert loaded.vocabulary.correct("elementry") == counted.vocabulary.correct("elementry")
+    small = copy.copy(index)
+    small.index_dir = tmp_path / "absent"  # below the size, or unwritable: counted, no file
+    monkeypatch.undo()
+    assert Library(small, word_cache_chunks=1).vocabulary.counts == counted.vocabulary.counts
+    assert not (tmp_path / "absent").exists()
