@@ -216,7 +216,7 @@ class Composer:
         for passage in passages:
             if len(chosen) >= limit:
                 break
-            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(detail):
+            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(detail, mode):
                 break
             if any(_redundant(passage.best, other.best) for other in chosen):
                 continue

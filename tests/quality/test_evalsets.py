@@ -75,6 +75,19 @@ def test_the_shipped_sets_have_splits_and_verbatim_anchors():
     assert all(q.anchor for q in questions if q.in_scope)
 
 
+def test_the_relevance_labels_name_shipped_questions_and_keep_their_split():
+    root = Path(__file__).resolve().parents[2]
+    sets = [s for s in load_sets(root / "evals" / "sets.toml") if not s.external]
+    split = {q.id: q.split for s in sets for q in s.load()}
+    lines = (root / "evals" / "relevance" / "labels.jsonl").read_text(encoding="utf-8")
+    items = [json.loads(line) for line in lines.splitlines()]
+    assert len(items) >= 300 and {i["split"] for i in items} == {"dev", "test"}
+    for item in items:
+        assert split[item["id"]] == item["split"]  # a test question's labels stay test
+        assert 1 <= len(item["passages"]) <= 4
+        assert all(p["label"] in (0, 1, 2) and p["text"] for p in item["passages"])
+
+
 def test_run_sets_reports_dev_test_and_typos(seed_bot, tmp_path: Path):
     questions = tmp_path / "q.jsonl"
     lines = [
