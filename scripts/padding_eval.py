@@ -6,13 +6,14 @@ passage is cited, so it rewards quoting more).
 (evals/sets.toml) with the four passages otbot ranked first for each on 2026-11-27. Helpers who
 saw only the question and the passages, in shuffled order, not the code or otbot's answers,
 labelled each: 2 answers the question (in whole or in part), 1 related background, 0 no use
-for this question. Each question is asked again here as a candidate would; every passage the
+for this question. Each question is asked again here as a candidate would (or, `--mode
+recruiter`, as a recruiter drafting a reply); every passage the
 answer quotes is looked up in its labels. Reported per split: answers with a passage labelled 2,
 answers quoting a passage labelled 0 ("padded"), such passages per answer, the answer's words,
 and the share of quoted passages not among the labelled ones (when the ranking has changed
 since, the figures cover less). Figures only; no threshold gates CI.
 
-Usage: python scripts/padding_eval.py [--root DIR]   (--root: another checkout's code)
+Usage: python scripts/padding_eval.py [--root DIR] [--mode recruiter]   (--root: another checkout's code)
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ LABELS = ROOT / "evals" / "relevance" / "labels.jsonl"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT, help="the code to run (default: this)")
+    parser.add_argument("--mode", choices=("candidate", "recruiter"), default="candidate",
+                        help="whom the answers are for (default candidate)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.root.resolve()))
     from bot.quality.evalsets import load_sets, materialise
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 bot.ingest(show_progress=False)
                 bots[found.corpus] = bot
                 shared = shared or bot
-            answer = bots[found.corpus].ask(question.question, question.turns(), "candidate")
+            answer = bots[found.corpus].ask(question.question, question.turns(), args.mode)
             if answer.refused:
                 continue
             labels: dict[str, int] = {}  # passage text -> label, for the passages quoted

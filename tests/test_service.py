@@ -56,7 +56,7 @@ def test_a_running_bot_notices_an_ingest_by_another_process(settings: Settings, 
     bot = Bot(settings, embedder)
     bot.ingest(show_progress=False)
     bot.reload_check_seconds = 0.0
-    before = bot.ask("What does IEP mean?")
+    before = bot.ask("Why is demand for school OT growing?")
     assert SEED_SCHOOLS in {c.source for c in before.citations}
 
     for path in settings.corpus_dir.glob(SEED_SCHOOLS.split(".")[0] + ".*"):
@@ -67,5 +67,5 @@ def test_a_running_bot_notices_an_ingest_by_another_process(settings: Settings, 
         check=True, capture_output=True,
     )
 
-    after = bot.ask("What does IEP mean?")
+    after = bot.ask("Why is demand for school OT growing?")
     assert SEED_SCHOOLS not in {c.source for c in after.citations}

@@ -81,16 +81,20 @@ class AnswerPolicy:
     decision: RefusalModel = field(default_factory=RefusalModel)
     ranker: RefusalModel = field(default_factory=lambda: DEFAULT_RANKER)
     lexical_weight: float = 1.0
-    keep_ratio: float = 0.5  # a passage joins the answer if at least this share as likely as the best
-    detailed_keep_ratio: float = 0.2  # the same for a detailed answer, which has room for more
-    # The same for a candidate's answer, short and to the point. Chosen on dev with passages
-    # helpers labelled blind (evals/relevance, scripts/padding_eval.py): a passage below the
-    # best one answered the question in 10% of cases at 0.3-0.5 of its likelihood, 16-17% at
-    # 0.5-0.7, 27-33% at 0.7-0.9, 52% above; and was of no use 71%, 52-57%, 45-51%, 26%. At
-    # 0.75, against 0.5, answers quoting a useless passage fall from 0.54 to 0.29 of answers
-    # (replayed on the dump), those holding one that answers from 0.925 to 0.902: the best
-    # trade for a useless passage costing a tenth to a fifth of a missing answer.
+    # A passage joins a recruiter's draft if at least this share as likely as the best passage;
+    # a candidate's answer, short and to the point, asks more (`candidate_keep_ratio`); a
+    # detailed answer, which has room for more, less. Chosen on dev with passages helpers
+    # labelled blind (evals/relevance, scripts/padding_eval.py): a passage below the best one
+    # answered the question in 10% of cases at 0.3-0.5 of its likelihood, 16-17% at 0.5-0.7,
+    # 27-33% at 0.7-0.9, 52% above; and was of no use 71%, 52-57%, 45-51%, 26%. Counting a
+    # useless passage a tenth to a fifth as bad as a missing answer, a candidate's three
+    # passages do best at 0.75 (answers quoting a useless passage 0.54 -> 0.29 of answers
+    # against 0.5, those holding one that answers 0.925 -> 0.902, replayed on the labels); a
+    # recruiter, who wants the whole answer and deletes what does not fit, at a tenth: 0.65
+    # (useless passages per draft 0.98 -> 0.67, drafts holding an answer 0.944 -> 0.930).
+    keep_ratio: float = 0.65
     candidate_keep_ratio: float = 0.75
+    detailed_keep_ratio: float = 0.2
     other_setting_penalty: float = 0.2
     # A candidate's answer quotes a list's items scoring within this much of its best one: the
     # item that answers, not the list around it (a paragraph's sentences build on each other and

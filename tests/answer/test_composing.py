@@ -294,7 +294,7 @@ def test_a_recruiter_draft_groups_its_points_by_section_the_best_first(
     """Each section (or headingless article) is one group; the group of the best passage
     leads, and within a group the better passage comes first, so the answer is never buried
     under an earlier section of the article."""
-    draft = compose(composer, retrieve, question, "recruiter")
+    draft = compose(composer, retrieve, question, "recruiter", "detailed")  # passages to group
     assert len(draft.statements) >= 3
     groups = [draft_group(composer, s) for s in draft.statements]
     ranks = [passage_rank(composer, retrieve, question, s) for s in draft.statements]

@@ -90,10 +90,11 @@ def test_app_processes_sharing_a_server_reload_after_one_ingests(
     answering, ingesting = Bot(settings("a"), embedder), Bot(settings("b"), embedder)
     ingesting.ingest(show_progress=False)
     answering.reload_check_seconds = 0.0
-    assert SEED_SCHOOLS in {c.source for c in answering.ask("What does IEP mean?").citations}
+    question = "Why is demand for school OT growing?"  # answered from SEED_SCHOOLS alone
+    assert SEED_SCHOOLS in {c.source for c in answering.ask(question).citations}
 
     for path in corpus.glob(SEED_SCHOOLS.split(".")[0] + ".*"):
         path.unlink()
     ingesting.ingest(show_progress=False)
 
-    assert SEED_SCHOOLS not in {c.source for c in answering.ask("What does IEP mean?").citations}
+    assert SEED_SCHOOLS not in {c.source for c in answering.ask(question).citations}
