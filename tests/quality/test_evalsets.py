@@ -86,6 +86,9 @@ def test_the_relevance_labels_name_shipped_questions_and_keep_their_split():
         assert split[item["id"]] == item["split"]  # a test question's labels stay test
         assert 1 <= len(item["passages"]) <= 4
         assert all(p["label"] in (0, 1, 2) and p["text"] for p in item["passages"])
+    lines = (root / "evals" / "relevance" / "closest.jsonl").read_text(encoding="utf-8")
+    for item in map(json.loads, lines.splitlines()):
+        assert split[item["id"]] == item["split"] and item["label"] in (0, 1, 2)
 
 
 def test_run_sets_reports_dev_test_and_typos(seed_bot, tmp_path: Path):
