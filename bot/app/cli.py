@@ -237,16 +237,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _indexed_bot(settings: Settings) -> Bot:
-    """A bot whose index reflects the corpus (ingesting first, incrementally)."""
+def _indexed_bot(settings: Settings, index_alone: bool = False) -> Bot:
+    """A bot whose index reflects the corpus (ingesting first, incrementally). With
+    `index_alone`, a missing corpus folder is no error when the index holds articles: the bot
+    reports on the index as it is, as `ask` answers from it."""
     from bot.service import build_bot
 
     if not settings.corpus_dir.is_dir():
+        if index_alone:
+            try:
+                bot = _bot_requiring_index(settings)
+            except UsageError as missing:
+                raise UsageError(
+                    f"corpus folder not found: {settings.corpus_dir} ({missing})"
+                ) from None
+            print(f"otbot: no corpus folder at {settings.corpus_dir}: using the index at "
+                  f"{settings.index_dir} as it is", file=sys.stderr)
+            return bot
         raise UsageError(f"corpus folder not found: {settings.corpus_dir}")
     bot = build_bot(settings)
     report = bot.ingest(show_progress=False)
-    for error in report.errors:
-        print(f"otbot: skipped {error}", file=sys.stderr)
+    for skipped in report.errors:
+        print(f"otbot: skipped {skipped}", file=sys.stderr)
     return bot
 
 
@@ -333,7 +345,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if bank.skipped:
         print(f"otbot: {args.questions}: left out {' and '.join(bank.skipped)}", file=sys.stderr)
-    bot = _indexed_bot(settings)
+    bot = _indexed_bot(settings, index_alone=True)
     report = coverage(
         bot, bank.questions, themes, include_app_log=args.include_app_log, extra=bank.extra
     )

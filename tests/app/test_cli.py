@@ -310,3 +310,24 @@ def test_a_mistyped_option_a_folder_for_a_file_and_a_tone_for_a_candidate_are_na
     assert "--tone shapes recruiter drafts" in capsys.readouterr().err
     assert main(["coverage", "--index", index, "--questions", str(tmp_path)]) == 2
     assert f"{tmp_path} is a folder" in capsys.readouterr().err
+
+
+def test_coverage_reports_on_an_index_whose_corpus_folder_is_not_here(
+    seed_bot, tmp_path: Path, capsys
+):
+    """Like `ask`, `coverage` needs only the index: away from the corpus it reports on the
+    index as it is and says so; with neither, it names both."""
+    questions = tmp_path / "bank.txt"
+    questions.write_text("Do school OTs get summers off?\nHow much do travel OTs make?\n")
+    index = str(seed_bot.settings.index_dir)
+    missing = str(tmp_path / "no-corpus")
+    report = tmp_path / "coverage.md"
+    code = main(["coverage", "--corpus", missing, "--index", index, "--questions",
+                 str(questions), "--markdown", str(report)])
+    assert code == 0
+    assert f"no corpus folder at {missing}: using the index at {index}" in capsys.readouterr().err
+    assert "2 questions" in report.read_text()
+    assert main(["coverage", "--corpus", missing, "--index", str(tmp_path / "none"),
+                 "--questions", str(questions)]) == 2
+    err = capsys.readouterr().err
+    assert f"corpus folder not found: {missing}" in err and "no index at" in err
