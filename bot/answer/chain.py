@@ -172,7 +172,11 @@ class AnswerChain:
         if detail == "standard" and asks_for_brevity(question):
             detail = "short"  # "..., need a quick reply": the asker chose the length
         state = _State(question, history, mode, request_id, tone, detail)
-        parts = questions_of(self.library.vocabulary.correct_text(question), history)
+        parts = questions_of(
+            self.library.vocabulary.correct_text(question),
+            history,
+            lambda part: self.scope.check(part) is not None,
+        )
         if len(parts) > 1:
             # Each part is checked on its own; a message that asks for medical advice anywhere
             # is refused whole, as its context may sit in another part ("my son has autism...").

@@ -6,6 +6,7 @@ Only follow-ups are rewritten; a self-contained question is returned unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,7 +89,7 @@ _FRAME_PREFIX = re.compile(
 _FRAME_VERB = re.compile(
     rf"^(?:(?:so|and|but)\s+)?(?:(?:the|a|my|our|this|one)\s+)?(?:{_ASKER}|she|he|they|someone)"
     # a short description of the asker may come between ("candidate in a rural area asks")
-    r"(?:(?<=[a-z]{3})\b(?P<about>[^?.!:]{1,60}?)\s(?:and\s)?)??"
+    r"(?:(?<=[a-z]{3})\b(?P<about>[^?.!:]{1,60}?)\s(?:and\s(?:is\s|was\s)?)?)??"
     r"(?:'s| is| was)?\s*(?:asks?|asked|asking|wants to know|would like to know|wonders|"
     r"wondering|needs to know|is curious)\b(?:\s+(?:about|if|whether))?[\s,:]*",
     re.IGNORECASE,
@@ -143,6 +144,16 @@ _FRAME_SUFFIX = re.compile(
 )
 
 
+# A word on the reply's length or form, after the question: "... vs school? keep it short",
+# "..., quick draft", "... hire OTs. draft pls", "... draft reply" (the length is read apart,
+# `asks_for_brevity`).
+_FRAME_FORM = re.compile(
+    r"(?<=[.,;:!?])\s*(?:(?:please|pls|and|just)\s+)?(?:keep it (?:short|brief|simple)"
+    r"|(?:a\s+)?(?:quick|short|brief)\s+(?:reply|answer|response|draft|version|note|one)"
+    r"|draft(?:\s+(?:a|me|something|it|one))?(?:\s+(?:reply|response|answer|email|message))?)"
+    r"(?:\s+(?:please|pls|plz|thanks|thx))?[\s.!]*$",
+    re.IGNORECASE,
+)
 # After the question, a note on who asked or what the reply is for: "is school OT covered by
 # IDEA? candidate confused", "why is demand growing? want to mention it in an outreach email"
 # (a second question after the first is no note: "like what would a geri OT work on").
@@ -191,7 +202,7 @@ def strip_framing(question: str) -> str:
         if cut == text:
             break
         text = cut
-    text = _FRAME_SUFFIX.sub("", text)
+    text = _FRAME_FORM.sub("", _FRAME_SUFFIX.sub("", text)).rstrip(",;: ")
     text = _FRAME_FOR.sub("", _FRAME_AFTER.sub("", text)).strip()
     text = _DOUBT_SUFFIX.sub("", _DOUBT_PREFIX.sub("", text, count=1)).strip()
     return text if len(tokens(text)) >= 1 else question.strip()
@@ -246,10 +257,18 @@ _TELLING = re.compile(
 )
 
 
-def _stands_alone(question: str) -> bool:
+# A person (the candidate, the child) rather than a thing said before: "does she need a license".
+_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|me)\b", re.IGNORECASE)
+
+
+def _stands_alone(question: str, people: bool = False) -> bool:
     """A question that needs nothing said before it: it names two topic words or more, and
-    neither leads on from ("and what about ...") nor points back at ("... that ...") another."""
-    return not (_LEAD.match(question) or _POINTING.search(question)) and len(_topic(question)) >= 2
+    neither leads on from ("and what about ...") nor points back at ("... that ...") another.
+    With `people`, "she" or "him" (the person asked about) is no pointing back."""
+    pointing = [m.group(0) for m in _POINTING.finditer(question)]
+    if people:
+        pointing = [w for w in pointing if not _PERSON.fullmatch(w)]
+    return not (_LEAD.match(question) or pointing) and len(_topic(question)) >= 2
 
 
 def focus(message: str, history: list[Turn] | None = None) -> str:
@@ -279,11 +298,16 @@ def focus(message: str, history: list[Turn] | None = None) -> str:
 
 # How a question joined to another begins ("... and how does the schedule compare?").
 _QUESTION_START = (
-    r"(?:what|how|why|when|where|which|who|whether|do|does|did|is|are|can|could|should|would|"
-    r"will)\b"
+    r"(?:what|whats|how|hows|why|when|where|wheres|which|who|whos|whether|do|does|did|is|are|"
+    r"can|could|should|would|will)\b"
 )
 # A second question joined to the first: "... summers off and how does the schedule compare?"
-_AND_ASKING = re.compile(rf"[,;]?\s+(?:and|also|plus)\s+(?={_QUESTION_START})", re.IGNORECASE)
+# ("... and is asking which exam she takes" goes on describing the asker: no second question.)
+_AND_ASKING = re.compile(
+    rf"[,;]?\s+(?:and|also|plus)\s+(?!(?:is|are|was|were)\s+(?:asking|wondering|curious)\b)"
+    rf"(?={_QUESTION_START})",
+    re.IGNORECASE,
+)
 _WHETHER = re.compile(r"^\W*(?:whether|if)\b", re.IGNORECASE)
 # The word that only joins a question to the one before: "... ? also do clinic OTs ...".
 _JOINER = re.compile(
@@ -292,13 +316,19 @@ _JOINER = re.compile(
 )
 
 
-def questions_of(message: str, history: list[Turn] | None = None) -> list[str]:
+def questions_of(
+    message: str,
+    history: list[Turn] | None = None,
+    policy_topic: Callable[[str], bool] | None = None,
+) -> list[str]:
     """The separate questions of a message that asks two or three things, each standing on its
     own ("do school OTs get summers off? what do clinical OTs do?", "candidate asks whether
     school OTs get summers off and how the schedule compares to clinic jobs"): each asks, names
-    two topic words or more and points back at nothing. Otherwise the message alone: one
-    question, a question with its context (`focus`), or parts that lean on each other ("do
-    they get summers off? and how does that compare?")."""
+    two topic words or more and points back at nothing but the person asked about ("does she
+    need a license"). A part that `policy_topic` recognises (pay, licensing: "also whats the pay
+    like") stands alone too, whatever it leans on: its policy answers it. Otherwise the message
+    alone: one question, a question with its context (`focus`), or parts that lean on each
+    other ("do they get summers off? and how does that compare?")."""
     if history and is_followup(message, history):
         return [message]
     framed = strip_framing(message)
@@ -310,11 +340,14 @@ def questions_of(message: str, history: list[Turn] | None = None) -> list[str]:
     # "... ? also do clinic OTs work year round": a plain "and"/"also" only joins the next
     # question; "and what about clinics?" still leans on the one before (`_LEAD` below).
     parts = [parts[0]] + [_JOINER.sub("", p, count=1) for p in parts[1:]]
+    asks = [bool(p.endswith("?") or _ASKING.match(p) or _WHETHER.match(p)) for p in parts]
+    # "she" is the person asked about only when every part asks ("does she need a license"), not
+    # in a part that tells ("candidate just graduated ... and is asking which exam she takes").
+    people = all(asks)
     for i, part in enumerate(parts):
-        asking = (
-            part.endswith("?") or _ASKING.match(part) or _WHETHER.match(part) or (i == 0 and cut)
-        )
-        if not asking or _GOING_ON.match(part) or not _stands_alone(part):
+        asking = asks[i] or (i == 0 and cut)
+        alone = _stands_alone(part, people) or bool(policy_topic and policy_topic(part))
+        if not asking or _GOING_ON.match(part) or not alone:
             return [message]
     return parts
 

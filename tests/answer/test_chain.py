@@ -371,6 +371,9 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
         mode="recruiter",
     )
     assert not drafted.refused and pay.recruiter_note in drafted.answer.splitlines()[0]
+    # A part on a policy topic is its own question however little it names.
+    short = seed_bot.ask("Do school OTs get summers off? also whats the pay like")
+    assert short.uncovered == ("whats the pay like",) and pay.handoff in short.answer
     medical = seed_bot.ask(
         "My son has autism. What exercises should we do at home? Does the school OT help "
         "with handwriting?"

@@ -1,5 +1,6 @@
 from bot.answer.rewriting import (
     Turn,
+    asks_for_brevity,
     is_followup,
     own_words,
     questions_of,
@@ -204,6 +205,39 @@ def test_a_message_asking_several_things_is_split_into_its_questions():
     assert questions_of(
         "can i specialize in neuro if i go clinical? also do clinic ots work year round"
     ) == ["can i specialize in neuro if i go clinical?", "do clinic ots work year round"]
+
+
+def test_a_part_about_the_person_or_on_a_policy_topic_is_its_own_question():
+    pay = lambda part: "pay" in part  # noqa: E731 - the scope policy's check, in small
+    # "she" is the candidate asked about, not something said before.
+    assert questions_of(
+        "candidate asks 2 things: what age range school OTs serve, and does she need a "
+        "separate license to work in schools. draft reply"
+    ) == ["what age range school OTs serve", "does she need a separate license to work in schools."]
+    # A part on a policy topic stands alone however little it names: its policy answers it.
+    message = "do school OTs work with teachers a lot? also whats the pay like"
+    assert questions_of(message) == [message]
+    assert questions_of(message, None, pay) == [
+        "do school OTs work with teachers a lot?", "whats the pay like"
+    ]
+    # Describing the asker is no second question, whoever "she" is.
+    told = "recruiter here - candidate just graduated from an OTA program and is asking which " \
+        "NBCOT exam she takes"
+    assert questions_of(told, None, lambda part: "NBCOT" in part) == [told]
+
+
+def test_a_word_on_the_replys_length_or_form_is_framing():
+    assert strip_framing("and what are the upsides of clinical vs school? keep it short") == (
+        "and what are the upsides of clinical vs school?"
+    )
+    assert strip_framing("do travel OT assignments come with housing stipends, quick draft") == (
+        "do travel OT assignments come with housing stipends"
+    )
+    assert strip_framing("what school districts look for when they hire OTs. draft pls") == (
+        "what school districts look for when they hire OTs."
+    )
+    assert strip_framing("what is a school OT draft like") == "what is a school OT draft like"
+    assert asks_for_brevity("and what are the upsides of clinical vs school? keep it short")
 
 
 def test_parts_that_lean_on_each_other_or_tell_context_stay_one_message():

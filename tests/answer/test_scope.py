@@ -75,6 +75,7 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
         ("How much do school OTs make per hour?", "pay and salary", True),
         ("weekly pay for a travel OT contract in ohio", "pay and salary", True),
         ("whats the starting pay at a SNF", "pay and salary", True),
+        ("also whats the pay like", "pay and salary", True),
         ("Do I need a license in each state?", "licensure", True),
         ("Is Texas a compact state for OTs?", "licensure", True),
         ("What dosage of melatonin should my son take?", "medical advice", False),
