@@ -248,10 +248,15 @@ def coverage(
             result = replace(result, theme=theme.name if theme else OTHER_THEME)
         results.append(result)
 
+    # What each article answers, apart from what it only comes close to (shown as the closest
+    # passage of a refusal): a content team reads the first as done, the second as to check.
     answered_by: dict[str, list[str]] = defaultdict(list)
+    close_by: dict[str, list[str]] = defaultdict(list)
     for result in results:
-        if result.status != "not_covered" and result.source:
-            answered_by[result.source].append(result.question)
+        if result.source and result.status != "not_covered":
+            (answered_by if result.status == "covered" else close_by)[result.source].append(
+                result.question
+            )
     articles = [
         {
             "source": a["source"],
@@ -260,6 +265,7 @@ def coverage(
             "date": a.get("date"),
             "chunks": a["chunks"],
             "answers": answered_by.get(a["source"], []),
+            "partly": close_by.get(a["source"], []),
         }
         for a in bot.articles()
     ]
@@ -343,7 +349,8 @@ def to_markdown(report: CoverageReport) -> str:
         for question in gap["not_covered"]:
             lines.append(f"  - not covered: {question}")
         for question in gap["partial"]:
-            lines.append(f"  - partly covered: {question}")
+            # The article may say it in words the chatbot does not match: read before writing.
+            lines.append(f"  - partly covered (check its closest passage first): {question}")
     lines += ["", "## Articles to fix", ""]
     if not report.structural:
         lines.append("No structural gaps found.")
@@ -354,8 +361,10 @@ def to_markdown(report: CoverageReport) -> str:
         lines.append(
             f"- **{article['title']}** ({article['publisher']}, {article['chunks']} chunks): "
             f"{_questions(len(article['answers']))}"
+            + (f", {len(article['partly'])} partly" if article.get("partly") else "")
         )
         lines += [f"  - {question}" for question in article["answers"]]
+        lines += [f"  - partly (closest passage only): {q}" for q in article.get("partly", [])]
     lines += [
         "",
         "## Every question",

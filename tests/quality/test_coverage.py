@@ -75,6 +75,12 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
     assert ("001_b929a526930e0778.txt", "no_date") in kinds
     answering = {a["source"]: a["answers"] for a in report.articles}
     assert "Do school OTs get summers off?" in answering["000_0cf32c824c74ae83.txt"]
+    # What an article only comes close to is listed apart, never as answered.
+    for article in report.articles:
+        for question in article["answers"]:
+            assert by_question[question].status == "covered"
+        for question in article["partly"]:
+            assert by_question[question].status == "partial"
     markdown = to_markdown(report)
     assert "summers off" in markdown and markdown.count("4 questions:") == 1
     assert "(1 question)" in markdown and "(1 questions)" not in markdown  # a theme of one
