@@ -60,6 +60,9 @@ class RefusalWording(_Strict):
     # After an answer to some parts of a message: the parts ({parts}) the articles do not answer.
     part_candidate: str
     part_recruiter: str
+    # To a candidate asking about something unrelated to OT careers (the weather, a recipe):
+    # what the assistant is for, with no recruiter offered. Empty: the plain refusal.
+    off_topic: str = ""
 
 
 class SmallTalkWording(_Strict):

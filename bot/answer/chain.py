@@ -32,7 +32,7 @@ from bot.answer.rewriting import (
     strip_framing,
 )
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
-from bot.answer.scoring import AnswerPolicy, Passage
+from bot.answer.scoring import OFF_TOPIC_SIMILARITY, AnswerPolicy, Passage
 from bot.answer.smalltalk import reply as small_talk_reply
 from bot.answer.verification import verify
 from bot.ingest.embedding import Embedder, Vectors
@@ -360,6 +360,14 @@ class AnswerChain:
             )
         if parent:
             return refusal(state.mode, self.wording, self.wording.refusal.parent_handoff, False)
+        signals = state.composition.signals if state.composition else None
+        if (
+            state.mode == "candidate"
+            and self.wording.refusal.off_topic
+            and signals is not None
+            and signals.get("chunk", 1.0) < OFF_TOPIC_SIMILARITY
+        ):
+            return self.wording.refusal.off_topic  # no recruiter for the weather
         return refusal(state.mode, self.wording)
 
     def _verify_and_render(self, state: _State) -> Answer:

@@ -76,6 +76,12 @@ DEFAULT_RANKER = RefusalModel(
 # worth it only if a useless passage, shown as "may not fully answer", cost as much as a useful
 # one helps.
 NEAR_MARGIN = 0.2
+# A question whose best chunk is less like it than this (cosine) speaks of nothing the articles
+# do: the weather, a recipe, a sports result. Chosen on dev: every in-scope question's best
+# chunk scored 0.198 or more; the unrelated out-of-scope ones (a sports result, the weather, a
+# recipe) 0.02 or less, investing 0.101; questions a recruiter can take up score above it (the
+# agency's CEO 0.134, openings in Ohio 0.139).
+OFF_TOPIC_SIMILARITY = 0.1
 
 
 @dataclass(frozen=True)

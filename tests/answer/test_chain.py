@@ -80,6 +80,8 @@ def test_out_of_scope_questions_are_refused_with_a_handoff(answers):
             assert policy.handoff in answer.answer and handoff not in answer.answer
         elif about_own_child(item["question"]):
             assert wording.refusal.parent_handoff in answer.answer
+        elif answer.answer == wording.refusal.off_topic:  # the weather: what the bot is for
+            assert item["id"] in {"weather", "recipe", "python", "stock"}, item["id"]
         else:
             assert handoff in answer.answer
 
@@ -256,7 +258,7 @@ def test_a_greeting_thanks_or_yes_to_a_recruiter_gets_its_own_line(seed_bot):
     history = [Turn("user", first.question), Turn("assistant", first.answer)]
     thanks = seed_bot.ask("thanks!", history)
     assert thanks.answer == wording.small_talk.thanks and not thanks.citations
-    refused = seed_bot.ask("What is the weather in Boston?")
+    refused = seed_bot.ask("Do travel OT jobs come with housing stipends?")
     assert refused.refused and wording.refusal.handoff in refused.answer
     history = [Turn("user", refused.question), Turn("assistant", refused.answer)]
     assert seed_bot.ask("yes please", history).answer == wording.small_talk.recruiter_yes
@@ -388,3 +390,20 @@ def test_each_part_of_a_candidates_answer_is_its_own_paragraph(seed_bot):
     summers = next(i for i, p in enumerate(paragraphs) if "summers off" in p)
     neurology = next(i for i, p in enumerate(paragraphs) if "neurology" in p)
     assert summers != neurology
+
+
+def test_a_question_about_nothing_the_articles_speak_of_is_told_what_the_assistant_is_for(
+    seed_bot,
+):
+    """The weather or a recipe gets what the assistant is for, no recruiter offered; a question
+    a recruiter can take up (the agency, openings) keeps the offer; a recruiter's draft is
+    refused as ever."""
+    wording = load_wording()
+    for question in ("Give me a recipe for chocolate cake", "whats a good pizza place near me"):
+        answer = seed_bot.ask(question)
+        assert answer.refused and answer.answer == wording.refusal.off_topic
+        assert wording.refusal.handoff not in answer.answer
+    agency = seed_bot.ask("Who is the CEO of Aequor?")
+    assert agency.refused and agency.answer.endswith(wording.refusal.handoff)
+    draft = seed_bot.ask("Give me a recipe for chocolate cake", mode="recruiter")
+    assert draft.refused and draft.answer != wording.refusal.off_topic

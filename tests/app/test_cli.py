@@ -72,11 +72,11 @@ def test_a_refusal_at_the_terminal_says_where_to_reach_a_recruiter(seed_bot, cap
     from bot.app.cli import CLI_HANDOFF
 
     index = str(seed_bot.settings.index_dir)
-    assert main(["ask", "--index", index, "Which pizza toppings go best?"]) == 0
+    assert main(["ask", "--index", index, "Do travel OT jobs come with housing stipends?"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(seed_bot.wording.refusal.candidate)
     assert seed_bot.wording.refusal.handoff not in out and CLI_HANDOFF in out
-    assert main(["ask", "--index", index, "--json", "Which pizza toppings go best?"]) == 0
+    assert main(["ask", "--index", index, "--json", "Do travel OT jobs come with housing stipends?"]) == 0
     data = json.loads(capsys.readouterr().out)  # the JSON contract keeps the chat's wording
     assert data["refused"] and data["answer"].endswith(seed_bot.wording.refusal.handoff)
 
