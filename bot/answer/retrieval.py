@@ -99,13 +99,12 @@ class Library:
     def _word_counts(self, cache_from: int) -> WordCounts:
         """The chunks' word counts; for an index of `cache_from` chunks or more, read from the
         file beside it when it matches them, else counted and written there for the next load."""
-        if len(self.chunks) < cache_from:
-            return WordCounts.of(s.text for c in self.chunks for s in c.sentences)
-        key = counts_key(self.by_id)
-        counts = load_counts(self.index.index_dir, key)
+        key = counts_key(self.by_id) if len(self.chunks) >= cache_from else None
+        counts = load_counts(self.index.index_dir, key) if key else None
         if counts is None:
             counts = WordCounts.of(s.text for c in self.chunks for s in c.sentences)
-            save_counts(self.index.index_dir, key, counts)
+            if key:
+                save_counts(self.index.index_dir, key, counts)
         return counts
 
     def center(self, vector: Vectors) -> Vectors:

@@ -391,10 +391,28 @@ def rewrite(question: str, history: list[Turn]) -> str:
     """
     if not is_followup(question, history):
         return question
-    # The earlier question as it was understood: its framing cut ("candidate asks ..."), and
-    # made standalone itself when it was a follow-up too ("and in clinics?").
-    last = max(i for i, t in enumerate(history) if t.role == "user" and t.content.strip())
-    previous = strip_framing(rewrite(history[last].content.strip(), history[:last]))
+    return _standalone(question, _asked(history))
+
+
+def _asked(history: list[Turn]) -> list[str]:
+    """The asker's earlier questions as understood: framing cut ("candidate asks ..."), and each
+    follow-up made standalone from the ones before it, once (a chain of follow-ups is read in
+    one pass, not again for every later turn)."""
+    found: list[str] = []
+    for i, turn in enumerate(history):
+        if turn.role == "user" and turn.content.strip():
+            question = turn.content.strip()
+            if is_followup(question, history[:i]):
+                question = _standalone(question, found)
+            found.append(strip_framing(question))
+    return found
+
+
+def _standalone(question: str, asked: list[str]) -> str:
+    """A follow-up made standalone from the earlier questions as understood (`_asked`)."""
+    # The earlier question as it was understood, made standalone itself when it was a
+    # follow-up too ("and in clinics?").
+    previous = asked[-1]
     focus = _LEAD.sub("", question).strip()
     new_setting = named_setting(focus)
     old_setting = named_setting(previous)
@@ -407,7 +425,7 @@ def rewrite(question: str, history: list[Turn]) -> str:
         return swap_setting(previous, old_setting, other_side(old_setting))
     # "which one has better hours?" after a question about each setting: the choice is between
     # the settings the conversation named, not about the last question alone.
-    named = set().union(*(settings_named(q) for q in _asked(history)))
+    named = set().union(*(settings_named(q) for q in asked))
     if _CHOICE.search(focus) and named >= set(SIDES) and not settings_named(focus):
         choice = " or ".join(practice_settings().sides[side].phrase for side in SIDES)
         return f"{focus.rstrip('?. ')} ({choice} OT)?"
@@ -418,15 +436,6 @@ def rewrite(question: str, history: list[Turn]) -> str:
     if borrowed:
         previous = f"{own_words(previous)}, {borrowed.group(1)}"
     return f"{focus} ({previous.rstrip('?. ')})?" if focus else previous
-
-
-def _asked(history: list[Turn]) -> list[str]:
-    """The asker's earlier questions as understood (each follow-up made standalone)."""
-    found = []
-    for i, turn in enumerate(history):
-        if turn.role == "user" and turn.content.strip():
-            found.append(strip_framing(rewrite(turn.content.strip(), history[:i])))
-    return found
 
 
 _BORROWED = re.compile(r"\s*\(([^()]*)\)\?$")
