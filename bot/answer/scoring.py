@@ -162,12 +162,16 @@ class Candidate:
 
 
 def citable(sentence: Sentence) -> bool:
-    """Can this sentence stand as a point of an answer?"""
+    """Can this sentence stand as a point of an answer?
+
+    A question is not, unless it is an item of a list: a list of questions is advice (the
+    questions to ask an employer before accepting), a lone one a heading or a prompt.
+    """
     text = sentence.text.strip()
     return (
         sentence.kind != "lead_in"
         and not sentence.announces_missing_list
-        and not text.endswith("?")
+        and (not text.endswith("?") or sentence.kind == "list_item")
         and len(text.split()) >= 3
         and not _CALL_TO_ACTION.match(text)
     )

@@ -131,6 +131,8 @@ def test_an_abbreviation_the_corpus_never_uses_is_marked_unknown(library, glossa
         (Sentence("School OTs often work with teachers.", "sentence", "school"), True),
         (Sentence("Key responsibilities in schools:", "lead_in", "school"), False),
         (Sentence("Is school OT right for you?", "sentence", "school"), False),
+        # an item of a list of questions to ask is advice, not a heading
+        (Sentence("How long is orientation, and what does it include?", "list_item", "general"), True),
         (Sentence("Yes, often.", "sentence", "general"), False),
         (Sentence("Browse our open positions today.", "sentence", "general"), False),
         (Sentence("Contact us to learn more about roles.", "sentence", "general"), False),
