@@ -25,6 +25,7 @@ from bot.answer.retrieval import HybridRetriever, Library
 from bot.answer.rewriting import (
     Turn,
     about_own_child,
+    as_parent,
     asks_for_brevity,
     focus,
     questions_of,
@@ -179,8 +180,16 @@ class AnswerChain:
         )
         if len(parts) > 1:
             # Each part is checked on its own; a message that asks for medical advice anywhere
-            # is refused whole, as its context may sit in another part ("my son has autism...").
+            # is refused whole, as its context may sit in another part ("my son has autism...";
+            # a parent's "does he have autism?" is about their child).
             policy = self.scope.check(question)
+            if policy is None and about_own_child(question, history):
+                policy = next(
+                    (p for part in parts if (p := self.scope.check(as_parent(part)))
+                     and not p.unless_covered),
+                    None,
+                )
+                state.out_of_scope = policy  # refused whole, with the topic's words
             combined = (
                 self._several(state, parts) if policy is None or policy.unless_covered else None
             )
@@ -284,7 +293,8 @@ class AnswerChain:
         focused = focus(framed, state.history)
         state.standalone = vocabulary.correct_text(rewrite(focused, state.history))
         state.search_text = self.glossary.expand(state.standalone, vocabulary.english)
-        state.out_of_scope = self.scope.check(state.standalone)
+        # (A policy may be known already: a part of a parent's message asked for medical advice.)
+        state.out_of_scope = state.out_of_scope or self.scope.check(state.standalone)
         if state.out_of_scope is None and focused != framed:
             state.out_of_scope = self.scope.check(framed)
         if state.out_of_scope is None and question != state.question:
@@ -350,7 +360,7 @@ class AnswerChain:
         return state
 
     def _refusal(self, state: _State, parent: bool) -> str:
-        """A plain refusal's words: a policy topic's own handoff, the school team for a parent
+        """A plain refusal's words: a policy topic's own handoff, the child's own team for a parent
         asking about their child, or else the offer of a recruiter."""
         policy = state.out_of_scope
         if policy:
@@ -386,7 +396,7 @@ class AnswerChain:
         near = None
         if composition.refused and composition.nearest and state.out_of_scope is None:
             near = verify((composition.nearest,), self.library.by_id)
-        # A parent asking about their own child is pointed to the school team, not a recruiter.
+        # A parent asking about their own child is pointed to the child's own team, not a recruiter.
         parent = state.mode == "candidate" and about_own_child(state.question, state.history)
         if near:
             text, citations = nearest(

@@ -52,6 +52,8 @@ _LEAD = re.compile(
     r"same (question )?for|is that (also )?true for|is it the same (for|in))\b[\s,]*",
     re.IGNORECASE,
 )
+# Leads that as often open a new question as go on with the last one.
+_OPENERS = frozenset({"ok", "okay"})
 _ANAPHORA = re.compile(
     r"\b(those|these|them|they|which of|that one|this one|which one|either one|either of|"
     r"the (first|second|third|last) one|there)\b",
@@ -216,7 +218,11 @@ def _topic(text: str) -> list[str]:
 # A parent (or relative) speaking of their own child: "my son", "our daughter's IEP".
 _OWN_CHILD = re.compile(
     r"\b(?:my|our)\s+(?:\d+\s*(?:yo|year[- ]old)\s+)?(?:son|daughter|child|children|kid|kids|"
-    r"toddler|baby|grandson|granddaughter|grandchild|stepson|stepdaughter)(?:'?s)?\b",
+    r"toddler|baby|grandson|granddaughter|grandchild|stepson|stepdaughter)(?:'?s)?\b"
+    r"|\b(?:my|our)\s+\d+\s*(?:yo|y/o|year[- ]old)\b"  # "my 4yo"
+    # or who says they are one: "i'm a parent", "as a mom", "parent here"
+    r"|\b(?:i'?m|i am|as)\s+an?\s+(?:parent|mom|mum|mother|dad|father|guardian|foster parent)\b"
+    r"|\b(?:parent|mom|mum|dad)\s+here\b",
     re.IGNORECASE,
 )
 
@@ -225,6 +231,15 @@ def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
     """Does a parent ask this, about their own child (here or earlier in the conversation)?"""
     asked = [question] + [t.content for t in history or [] if t.role == "user"]
     return any(_OWN_CHILD.search(text) for text in asked)
+
+
+_CHILD_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b", re.IGNORECASE)
+
+
+def as_parent(part: str) -> str:
+    """A part of a parent's message with the child named: "does he have autism?" -> "does my
+    child have autism?", so that the scope policy reads it as it would read it alone."""
+    return _CHILD_PRONOUN.sub("my child", part)
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+")
@@ -364,8 +379,18 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     if last_user_question(history) is None:
         return False
     words = tokens(question)
-    if _LEAD.match(question) and len(words) <= 6:
-        return True
+    lead = _LEAD.match(question)
+    if lead and len(words) <= 6:
+        # "ok" closes the last answer as often as it goes on from it: "ok what should i ask in
+        # interviews" asks afresh; "ok and in clinics?", "ok, does it pay more?" go on. ("so"
+        # goes on: "so who writes up the notes?" after a question on the OT's and COTA's roles.)
+        rest = question[lead.end():]
+        fresh = lead.group(1).lower() in _OPENERS and bool(_ASKING.match(rest)) and not (
+            _LEAD.match(rest) or _ANAPHORA.search(rest) or _WEAK_ANAPHORA.search(rest)
+            or _POINTING.search(rest)
+        )
+        if not fresh:
+            return True
     if _ANAPHORA.search(question) and len(words) <= 5 or _POINTING_END.search(question):
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one

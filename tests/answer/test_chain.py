@@ -381,6 +381,13 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
         "with handwriting?"
     )
     assert medical.refused and not medical.citations
+    # A parent's "does he have autism?" is about their child, though the part never says "my son"
+    advice = load_scope(PROMPTS_DIR / "scope.toml").check("does my son have autism?")
+    assert advice is not None
+    parent = seed_bot.ask(
+        "my 4yo flaps his hands and lines up his toys, does he have autism? should OT see him"
+    )
+    assert parent.refused and not parent.citations and advice.handoff in parent.answer
 
 
 def test_each_part_of_a_candidates_answer_is_its_own_paragraph(seed_bot):

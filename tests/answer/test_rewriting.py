@@ -104,6 +104,17 @@ def test_a_question_word_and_a_filler_make_a_follow_up():
     assert rewrite("what ages tho", history) == "what ages tho (What do clinical OTs do)?"
 
 
+def test_ok_then_a_whole_question_asks_afresh():
+    history = [Turn("user", "can i start working before i get my results?"),
+               Turn("assistant", "Some states offer a temporary license [1].")]
+    assert rewrite("ok what should i ask in interviews", history) == (
+        "ok what should i ask in interviews"
+    )
+    assert is_followup("ok, does it pay more?", history)  # "it": the job asked about
+    assert is_followup("ok and in clinics?", history)
+    assert is_followup("so what about clinics?", history)
+
+
 def test_the_other_one_is_the_other_setting():
     history = [Turn("user", "Do school OTs get summers off?"), Turn("assistant", "Often [1].")]
     assert rewrite("what about the other one?", history) == "Do clinical OTs get summers off?"
@@ -149,6 +160,10 @@ def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
     assert about_own_child("how often is it reviewed?", earlier)
     assert not about_own_child("do school OTs work with kids?")
     assert not about_own_child("can my patients' kids visit?")
+    # A parent who says so without naming the child
+    assert about_own_child("im a parent - will the school OT pull him out of class?")
+    assert about_own_child("parent here, what happens at an IEP meeting")
+    assert not about_own_child("as a new grad, would i get a mentor?")
 
 
 def test_a_message_that_tells_its_context_is_matched_on_its_one_question():

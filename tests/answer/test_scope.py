@@ -88,6 +88,8 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
         ("what exercises should my daughter do for her handwriting?", "medical advice", False),
         ("does my kid need OT?", "medical advice", False),
         ("my son has autism and sensory issues, does he need OT?", "medical advice", False),
+        ("What is sensory processing disorder and how is it diagnosed?", "medical advice", False),
+        ("should an OT see my daughter?", "medical advice", False),
     ],
 )
 def test_the_shipped_policy_topics(question, topic, unless_covered):
@@ -111,6 +113,7 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "what activities does a school OT do with my daughter?",
         "does she need OT experience to apply?",
         "besides base pay what else can i negotiate in my first offer?",  # negotiation, not pay
+        "does my son need a diagnosis to get OT at school?",  # school services
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
