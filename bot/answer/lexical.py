@@ -84,7 +84,8 @@ SHORTHAND = {
     "u": "you", "ur": "your", "r": "are", "bc": "because", "abt": "about", "pls": "please",
     "plz": "please", "govt": "government", "approx": "approximately", "diff": "difference",
     "grad": "graduate", "grads": "graduates", "shud": "should", "wud": "would", "cud": "could",
-    "wat": "what", "wut": "what", "cuz": "because", "coz": "because",
+    "wat": "what", "wut": "what", "cuz": "because", "coz": "because", "b4": "before",
+    "rly": "really", "btwn": "between", "prolly": "probably",
 }
 _STEMMER = Stemmer.Stemmer("english")
 # Keys next to each other on a QWERTY keyboard (same row and the rows above and below), for the
@@ -490,7 +491,7 @@ class Vocabulary:
             fixed = self._correct(word.lower())
             return word if fixed == word.lower() else fixed
 
-        return re.sub(r"[A-Za-z]+", fix, text)
+        return re.sub(r"\b[A-Za-z]\d\b|[A-Za-z]+", fix, text)  # "b4" is one word
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
