@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -235,12 +235,41 @@ class Composer:
                 continue
             placed.append((passage, statement))
             budget -= words
+        placed = _join_split_lists(placed)
         if mode == "recruiter":  # grouped as the draft heads them, best passage's group first
             lead: dict[tuple[str, str], int] = {}
             for rank, (passage, _) in enumerate(placed):
                 lead.setdefault(_draft_group(passage.chunk), rank)
             placed.sort(key=lambda ps: lead[_draft_group(ps[0].chunk)])  # stable: best first
         return [statement for _, statement in placed]
+
+
+def _join_split_lists(
+    placed: list[tuple[Passage, Statement]],
+) -> list[tuple[Passage, Statement]]:
+    """One list that a chunk boundary cut in two (each piece under the same lead-in) quoted as
+    one: its items in the article's order under the lead-in once, where its best piece stood."""
+    joined: list[tuple[Passage, Statement]] = []
+    pieces: dict[tuple[str, str], int] = {}
+    for passage, statement in placed:
+        lead = lead_in_of(passage.chunk, passage.best.index) if passage.kind == "list" else ""
+        key = (passage.chunk.source, lead)
+        if not lead or key not in pieces:
+            if lead:
+                pieces[key] = len(joined)
+            joined.append((passage, statement))
+            continue
+        at = pieces[key]
+        first, earlier = joined[at]
+        ordered = sorted(
+            [(first.chunk.position, earlier), (passage.chunk.position, statement)],
+            key=lambda ps: ps[0],
+        )
+        parts = [part for _, s in ordered for part in s.parts]
+        parts = [parts[0], *(replace(part, context="") for part in parts[1:])]
+        parts[0] = replace(parts[0], context=f"{lead} ")
+        joined[at] = (first, replace(earlier, parts=tuple(parts)))
+    return joined
 
 
 def _draft_group(chunk: Chunk) -> tuple[str, str]:

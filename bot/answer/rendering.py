@@ -136,6 +136,10 @@ def render(
             if group and group != current:
                 out += ["", f"**{group}**"] if current is not None else [f"**{group}**"]
                 current = group
+            if _is_block(line):
+                lead, items = line.split("\n", 1)
+                if lead.rstrip(":").strip().lower() == group.strip().lower():
+                    line = items  # a list led by its heading: the heading above says it
             out.append(line if _is_block(line) else f"- {line}")
         out += ["", voice.closing, "", f"{wording.recruiter.sources_heading}:"]
         # One line per article section, with every marker that points into it: "[3, 4, 5] Title".

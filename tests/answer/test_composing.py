@@ -156,6 +156,37 @@ def test_a_list_is_quoted_in_article_order_under_its_lead_in_once(composer, retr
     assert indexes == sorted(indexes) and len(indexes) == 4
 
 
+def test_a_list_a_chunk_boundary_cut_is_quoted_whole_in_article_order():
+    """A day's timeline split over two chunks, each under the repeated lead-in, with its later
+    items ranked first: quoted as one list, in order, under the lead-in once."""
+    from bot.answer.composing import _join_split_lists, _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.ingest.chunking import split
+    from bot.models import Article, Block
+
+    items = [f"{h}:00 Task {h}: the therapist works with students in the classroom today."
+             for h in range(1, 9)]
+    blocks = (Block("heading", "A Typical Day"), Block("lead_in", "A day looks like this:"),
+              *(Block("list_item", t) for t in items))
+    first, second = split(Article("day.md", "Day", "Pub", None, None, (), blocks), 70)[:2]
+
+    def passage(chunk, score):
+        members = tuple(
+            Candidate(chunk, i, s, 0.5, 0.5, score, np.zeros(3))
+            for i, s in enumerate(chunk.sentences) if s.kind == "list_item"
+        )
+        return Passage(chunk, "list", members, score)
+
+    placed = [(p, _passage_statement(p, 500)) for p in (passage(second, 2.0), passage(first, 1.0))]
+    joined = _join_split_lists(placed)
+    assert len(joined) == 1
+    parts = joined[0][1].parts
+    assert [p.text for p in parts] == [s.text for c in (first, second) for s in c.sentences
+                                       if s.kind == "list_item"]
+    assert parts[0].context == "A day looks like this: "
+    assert all(p.context == "" for p in parts[1:])
+
+
 def test_a_table_row_is_quoted_whole_with_its_column_headers(composer, retrieve):
     composition = compose(
         composer, retrieve, "How do schedules differ between school and clinical OT?"

@@ -61,6 +61,27 @@ def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
     assert ".txt" not in text
 
 
+def test_a_list_led_by_its_own_heading_is_not_headed_twice_in_a_draft():
+    from bot.answer.rendering import render
+    from bot.models import Chunk, Part, Source, Statement
+    from bot.prompts import load_wording
+
+    items = ("Groups are common.", "Rapport matters.", "Skills transfer.")
+    text = "Key takeaways\n" + "\n".join(items)
+    one = Chunk("k", "k.md", "Mental health OT", "Priya", None, None, "Key takeaways", "general",
+                0, text, ())
+    parts = tuple(
+        Part(item, Source("k", item), context="Key takeaways: " if n == 0 else "")
+        for n, item in enumerate(items)
+    )
+    shown, _ = render(
+        (Statement(parts, "Key takeaways", "list"),), "recruiter", False, False, load_wording(),
+        {"k": one},
+    )
+    assert "**Key takeaways**\n- Groups are common [1]\n- Rapport matters [2]" in shown
+    assert shown.count("Key takeaways") == 2  # the heading and the source line, no lead-in
+
+
 def test_a_closest_passage_for_a_recruiter_lists_each_article_once():
     from bot.answer.rendering import nearest
     from bot.models import Chunk, Part, Source, Statement
