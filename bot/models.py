@@ -29,6 +29,7 @@ class Block:
     text: str
     cells: tuple[Cell, ...] = ()
     number: int | None = None  # position in a numbered list
+    level: int = 0  # a heading's level (1 for <h1>) where the format gives one, else 0
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,9 @@ def clean(source: str, blocks: list[Block], date: str | None) -> Cleaned:
             gaps.append(StructuralGap(source, "missing_list", block.text))
         if block.kind == "heading":
             following = kept[i + 1] if i + 1 < len(kept) else None
-            if following is None or following.kind == "heading":
+            # A heading whose sub-headings hold its text is not empty (<h2> then <h3>).
+            sub = following is not None and 0 < block.level < following.level
+            if following is None or (following.kind == "heading" and not sub):
                 gaps.append(StructuralGap(source, "empty_section", block.text))
     if not date:
         gaps.append(StructuralGap(source, "no_date", "The article has no publication date."))

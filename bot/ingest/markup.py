@@ -118,7 +118,7 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
             flush()
             text = _text(child)
             if text:
-                blocks.append(Block("heading", text))
+                blocks.append(Block("heading", text, level=int(name[1])))
         elif name in ("p", "blockquote", "pre", "dd", "dt", "figcaption"):
             flush()
             text = _text(child)

@@ -75,6 +75,19 @@ def test_empty_section_is_a_gap():
     assert [(g.kind, g.text) for g in cleaned.gaps] == [("empty_section", "Salary")]
 
 
+def test_a_heading_whose_sub_headings_hold_its_text_is_not_empty():
+    blocks = [
+        Block("heading", "Where they work", level=2),
+        Block("heading", "Inpatient units", level=3),
+        Block("paragraph", "Text."),
+        Block("heading", "Salary", level=3),
+        Block("heading", "Licensure", level=2),
+        Block("paragraph", "Text."),
+    ]
+    cleaned = clean("a.html", blocks, "2025-01-01")
+    assert [(g.kind, g.text) for g in cleaned.gaps] == [("empty_section", "Salary")]
+
+
 def test_bylines_tags_and_cookie_lines_are_furniture():
     blocks = [
         Block("paragraph", "By Jane Doe | March 3, 2025"),
