@@ -186,35 +186,42 @@ def coverage_report(
 
 
 def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
-    """How well the indexed articles answer one question."""
+    """How well the indexed articles answer one question: covered exactly when the chatbot
+    answers it (a message asking several things is answered part by part, and a part asking
+    medical advice refuses it whole, as `ask` does); else partly, by the evidence's score."""
     evidence = bot.evidence(question)
+    answer = bot.ask(question)
     floor = bot.settings.relevance_floor
     # What the chatbot shows: its answer's first point, or a refusal's closest passage.
     statements = evidence.statements or evidence.nearest
     sources = [p.source for p in statements[0].parts if p.source] if statements else []
+    title = source_file = passage = ""
     if sources:
         source = max(sources, key=lambda s: s.score)  # the point's best-matching sentence
         chunk = bot.chunk(source.chunk_id)
-        passage = source.quote
+        if chunk is not None:
+            title, source_file, passage = chunk.title, chunk.source, source.quote
+    elif not answer.refused and answer.citations:  # answered part by part
+        first = answer.citations[0]
+        title, source_file, passage = first.title, first.source, first.quote
     elif evidence.passages:
-        chunk, passage = evidence.passages[0].chunk, evidence.passages[0].sentence.text
-    else:
-        chunk, passage = None, ""
-    if evidence.out_of_scope is not None:
-        status: Status = "not_covered"
-    elif evidence.relevance >= floor and statements:
-        status = "covered"
-    elif evidence.relevance >= floor - PARTIAL_MARGIN and chunk is not None:
+        best = evidence.passages[0]
+        title, source_file, passage = best.chunk.title, best.chunk.source, best.sentence.text
+    if not answer.refused:
+        status: Status = "covered"
+    elif evidence.out_of_scope is not None:
+        status = "not_covered"
+    elif evidence.relevance >= floor - PARTIAL_MARGIN and source_file:
         status = "partial"
     else:
         status = "not_covered"
     return QuestionCoverage(
         question=question,
         status=status,
-        title=chunk.title if chunk else "",
+        title=title,
         passage=passage,
         score=evidence.relevance,
-        source=chunk.source if chunk else "",
+        source=source_file,
         origin=origin,
     )
 

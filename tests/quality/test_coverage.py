@@ -91,6 +91,18 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
     assert next(r for r in rows if r.startswith("Do school OTs get summers")).endswith(",covered")
 
 
+def test_coverage_agrees_with_the_chatbot_on_messages_asking_several_things(seed_bot):
+    """A message the chatbot answers part by part is covered; one with a part asking medical
+    advice is not, as the chatbot refuses it whole."""
+    several = "Do school OTs get summers off? also whats the pay like"
+    medical = "my 4yo flaps his hands, does he have autism? what do school OTs work on"
+    report = coverage(seed_bot, [several, medical], THEMES)
+    by_question = {q.question: q for q in report.questions}
+    assert not seed_bot.ask(several).refused and seed_bot.ask(medical).refused
+    assert by_question[several].status == "covered" and by_question[several].passage
+    assert by_question[medical].status == "not_covered"
+
+
 def test_app_log_questions_are_included(seed_bot):
     seed_bot.feedback.record_refusal("Do you sponsor visas for OTs?")
     report = coverage(seed_bot, ["What does IEP mean?"], THEMES, include_app_log=True)
