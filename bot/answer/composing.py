@@ -101,24 +101,35 @@ def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
     return Statement(parts, chunk.section, "list")
 
 
-def _passage_statement(passage: Passage, budget: int, margin: float | None = None) -> Statement:
+def _passage_statement(
+    passage: Passage, budget: int, margin: float | None = None, asked: frozenset[str] = frozenset()
+) -> Statement:
     """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
     a paragraph's best sentences in order. Sentences are added best first while they fit
     `budget` words (and, with a `margin`, a list's items while they score within it of the
-    best); the best one always shows."""
+    best); the best one always shows. A list item within the margin that names a word of the
+    question (`asked`, as `tokens`) that no item kept names joins past the budget: "a license in
+    every state, or is there a compact?" is answered on both."""
     chunk = passage.chunk
     if passage.kind == "row":
         return _row_statement(chunk, passage.members)
     kept: list[Candidate] = []
+    named: set[str] = set()
+    full = False  # past the budget: only an item naming more of the question joins
     for member in passage.members:
         words = len(member.sentence.text.split())
-        if kept and words > budget:
-            break
         if kept and margin is not None and passage.kind == "list" and (
             member.score < passage.best.score - margin
         ):
             break  # items come best first: the rest say less about the question
+        own = set(tokens(member.sentence.text)) & asked
+        full = full or bool(kept and words > budget)
+        if full and not (passage.kind == "list" and own - named):
+            if passage.kind == "list" and asked:
+                continue  # a later item may still name what the question asks
+            break
         kept.append(member)
+        named |= own
         budget -= words
     if passage.kind == "list":
         return _list_statement(chunk, [(m.index, m.score) for m in kept])
@@ -229,7 +240,9 @@ class Composer:
             sides = _both_sides(chosen, passages, floor)[len(chosen) :]
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
-            statement = _passage_statement(passage, budget, self.policy.margin(mode, detail))
+            statement = _passage_statement(
+                passage, budget, self.policy.margin(mode, detail), frozenset(asked)
+            )
             words = sum(len(part.text.split()) for part in statement.parts)
             if placed and words > budget and passage not in sides:
                 continue

@@ -187,6 +187,28 @@ def test_a_list_a_chunk_boundary_cut_is_quoted_whole_in_article_order():
     assert all(p.context == "" for p in parts[1:])
 
 
+def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
+    """'a license in every state, or is there a compact?': the compact item joins a short
+    answer though the words are spent; an item naming nothing more asked does not."""
+    from bot.answer.composing import _passage_statement
+    from bot.answer.lexical import tokens
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    texts = ("Single-state licenses: travel OTs apply for a separate license in each state.",
+             "Temporary licenses: some states offer temporary or provisional licenses for a while.",
+             "The Licensure Compact: member states let OTs practise through a compact privilege.")
+    chunk = Chunk("c", "c.md", "Travel OT", "Pub", None, None, "Licensure", "general", 0,
+                  " ".join(texts), tuple(Sentence(t, "list_item", "general") for t in texts))
+    members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, 1.0 - 0.1 * i, np.zeros(3))
+                    for i in range(3))
+    passage = Passage(chunk, "list", members, 2.0)
+    asked = frozenset(tokens("does he need a separate license in every state or is there a compact"))
+    quoted = [p.text for p in _passage_statement(passage, 15, 0.5, asked).parts]
+    assert quoted == [texts[0], texts[2]]
+    assert [p.text for p in _passage_statement(passage, 15, 0.5).parts] == [texts[0]]
+
+
 def test_a_table_row_is_quoted_whole_with_its_column_headers(composer, retrieve):
     composition = compose(
         composer, retrieve, "How do schedules differ between school and clinical OT?"
