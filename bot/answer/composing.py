@@ -30,6 +30,7 @@ from bot.answer.scoring import (
     evidence_text,
     score_evidence,
 )
+from bot.answer.verification import CONTEXT_JOIN
 from bot.ingest.chunking import has_heading, lead_in_of
 from bot.ingest.embedding import Vectors
 from bot.ingest.tagging import SIDES, is_comparison
@@ -74,14 +75,21 @@ def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
     question about clinics."""
     scores = {m.index: m.score for m in members}
     lowest, row = min(scores.values()), members[0].sentence.row
+    cells = [
+        (i, s) for i, s in enumerate(chunk.sentences) if s.kind == "table_cell" and s.row == row
+    ]
+    # A table of three columns or more names each row in its first ("Factor | SNF | Home
+    # health"): the name leads the row, as a list's lead-in leads its items, uncited.
+    name = ""
+    if len(cells) >= 3:
+        name, cells = f"{cells[0][1].text.rstrip('.:')}{CONTEXT_JOIN}", cells[1:]
     parts = tuple(
         Part(
             s.text,
             _source(chunk, s, scores.get(i, lowest)),
-            context=f"{s.label}: " if s.label else "",
+            context=(name if n == 0 else "") + (f"{s.label}: " if s.label else ""),
         )
-        for i, s in enumerate(chunk.sentences)
-        if s.kind == "table_cell" and s.row == row
+        for n, (i, s) in enumerate(cells)
     )
     return Statement(parts, chunk.section, "row")
 

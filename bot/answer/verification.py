@@ -38,6 +38,10 @@ def supports(quote: str, text: str, threshold: float = 0.6) -> bool:
     return support(quote, text) >= threshold
 
 
+# What joins pieces of article words before a part ("row name — column header: ").
+CONTEXT_JOIN = " — "
+
+
 def _verified_part(part: Part, chunks: Mapping[str, Chunk]) -> Part | None:
     if part.source is None:
         return None
@@ -50,8 +54,11 @@ def _verified_part(part: Part, chunks: Mapping[str, Chunk]) -> Part | None:
     if not supports(part.source.quote, part.text):
         return None
     context = part.context
-    if context and normalise(context.strip().rstrip(":")) not in chunk_text:
-        context = ""  # context words must come from the same chunk too
+    # Context words must come from the same chunk too: each of its pieces (a table row's name
+    # and its column's header: "How productivity is measured — Home health: ").
+    pieces = [normalise(piece.strip().rstrip(":")) for piece in context.split(CONTEXT_JOIN)]
+    if context and not all(piece in chunk_text for piece in pieces):
+        context = ""
     return Part(part.text, part.source, context)
 
 

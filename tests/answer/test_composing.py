@@ -209,6 +209,29 @@ def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
     assert [p.text for p in _passage_statement(passage, 15, 0.5).parts] == [texts[0]]
 
 
+def test_a_row_of_a_wider_table_is_led_by_its_name_not_cited_as_a_cell():
+    """'Factor | Skilled Nursing Facility | Home Health': the factor names the row."""
+    from bot.answer.composing import _row_statement
+    from bot.answer.scoring import Candidate
+    from bot.answer.verification import verify
+    from bot.models import Chunk, Sentence
+
+    cells = (("Factor", "How productivity is measured"),
+             ("Skilled Nursing Facility", "Percentage of time billable"),
+             ("Home Health", "Visits per day or per week"))
+    text = "; ".join(f"{h}: {c}" for h, c in cells)
+    sentences = tuple(Sentence(c, "table_cell", "general", label=h, row=0) for h, c in cells)
+    chunk = Chunk("t", "t.md", "SNF vs home health", "Pub", None, None, "At a glance",
+                  "general", 0, text, sentences)
+    members = (Candidate(chunk, 1, sentences[1], 0.5, 0.5, 1.0, np.zeros(3)),)
+    (statement,) = verify((_row_statement(chunk, members),), {"t": chunk})
+    assert [p.text for p in statement.parts] == [c for _, c in cells[1:]]
+    assert statement.parts[0].context == (
+        "How productivity is measured — Skilled Nursing Facility: "
+    )
+    assert statement.parts[1].context == "Home Health: "
+
+
 def test_a_table_row_is_quoted_whole_with_its_column_headers(composer, retrieve):
     composition = compose(
         composer, retrieve, "How do schedules differ between school and clinical OT?"
