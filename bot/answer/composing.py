@@ -124,7 +124,9 @@ def _passage_statement(
     kept: list[Candidate] = []
     named: set[str] = set()
     full = False  # past the budget: only an item naming more of the question joins
-    for member in passage.members:
+    # "Our recruiters can help you find...": not what was asked, beside what was.
+    members = [m for m in passage.members if not (asked and _pitch(chunk, m.sentence.text, asked))]
+    for member in members or passage.members:
         words = len(member.sentence.text.split())
         if kept and margin is not None and passage.kind == "list" and (
             member.score < passage.best.score - margin
@@ -310,17 +312,32 @@ def publisher_names(publisher: str) -> frozenset[str]:
     )
 
 
-def _self_promotion(passage: Passage, asked: set[str]) -> bool:
+def _self_promotion(passage: Passage, asked: set[str] | frozenset[str]) -> bool:
     """Whether the passage is its publisher speaking of itself ("At Aequor, we staff OTs...",
     "Flagstar Rehab provides access to...", an author's bio), which the question did not ask
     about: a staffing agency's pitch for itself answers no career question, and a recruiter at
     another agency would have to delete it from a draft."""
-    names = publisher_names(passage.chunk.publisher)
-    if not names or names & asked:
+    return any(_pitch(passage.chunk, m.sentence.text, asked) for m in passage.members)
+
+
+# An agency speaking of itself in the first person: "our recruiters can help you find...",
+# "we place OTs in...", "reach out to our team". (Advice in the first person, "we recommend
+# speaking with a tax professional", is not a pitch.)
+_FIRST_PERSON_PITCH = re.compile(
+    r"\b(?:our (?:recruiters?|team|staff|specialists|consultants|placement)|(?:we|our team) "
+    r"(?:can|will|would|place|offer|help|connect|match|staff|work with|partner))\b",
+    re.IGNORECASE,
+)
+# A question about the agency or its recruiters is answered by what it says of itself.
+_ABOUT_AGENCY = frozenset(tokens("recruiter agency staffing"))
+
+
+def _pitch(chunk: Chunk, text: str, asked: set[str] | frozenset[str]) -> bool:
+    """Is this sentence its publisher's pitch for itself, which the question did not ask for?"""
+    names = publisher_names(chunk.publisher)
+    if names & asked or _ABOUT_AGENCY & asked:
         return False
-    return any(
-        names & set(tokens(passage.chunk.sentences[m.index].text)) for m in passage.members
-    )
+    return bool(names & set(tokens(text))) or bool(_FIRST_PERSON_PITCH.search(text))
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

@@ -209,6 +209,29 @@ def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
     assert [p.text for p in _passage_statement(passage, 15, 0.5).parts] == [texts[0]]
 
 
+def test_an_agencys_pitch_beside_the_answer_is_left_out_unless_asked_about():
+    from bot.answer.composing import _passage_statement
+    from bot.answer.lexical import tokens
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    texts = ("Groups are a cornerstone of mental health OT.",
+             "Our recruiters can help you find inpatient or community roles.")
+    chunk = Chunk("m", "m.md", "Mental health OT", "Priya Halvorsen, OTR/L", None, None,
+                  "Groups", "general", 0, " ".join(texts),
+                  tuple(Sentence(t, "sentence", "general", block=0) for t in texts))
+    members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, 1.0 - 0.1 * i, np.zeros(3))
+                    for i in range(2))
+    passage = Passage(chunk, "paragraph", members, 2.0)
+
+    def quoted(question: str) -> list[str]:
+        statement = _passage_statement(passage, 120, None, frozenset(tokens(question)))
+        return [p.text for p in statement.parts]
+
+    assert quoted("are groups a big part of psych OT?") == [texts[0]]
+    assert quoted("can your recruiters help me find a psych job?") == list(texts)
+
+
 def test_a_row_of_a_wider_table_is_led_by_its_name_not_cited_as_a_cell():
     """'Factor | Skilled Nursing Facility | Home Health': the factor names the row."""
     from bot.answer.composing import _row_statement
