@@ -237,7 +237,7 @@ class Composer:
         for passage in passages:
             if len(chosen) >= limit:
                 break
-            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(detail, mode):
+            if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(mode, detail):
                 break
             if any(_redundant(passage.best, other.best) for other in chosen):
                 continue

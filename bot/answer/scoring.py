@@ -122,7 +122,7 @@ class AnswerPolicy:
         trimmed = detail == "short" or (mode == "candidate" and detail != "detailed")
         return self.member_margin if trimmed else None
 
-    def keep(self, detail: Detail = "standard", mode: Mode = "recruiter") -> float:
+    def keep(self, mode: Mode, detail: Detail = "standard") -> float:
         """How likely, beside the best passage, another must be to join the answer: a
         candidate's gets only the near-best ones unless asked for detail."""
         if detail == "detailed":

@@ -313,10 +313,11 @@ def test_a_detailed_answer_also_quotes_weaker_passages(composer, retrieve):
     """"detailed" differs from "standard" where the articles have more to say: passages less
     likely than half the best one's join it (issue 11)."""
     policy = composer.policy
-    assert policy.keep("detailed") < policy.keep("standard") == policy.keep("short")
+    recruiter = policy.keep("recruiter", "standard")
+    assert policy.keep("recruiter", "detailed") < recruiter == policy.keep("recruiter", "short")
     # A candidate's answer keeps only the passages nearly as likely as the best one.
-    assert policy.keep("standard", "candidate") > policy.keep("standard", "recruiter")
-    assert policy.keep("detailed", "candidate") == policy.keep("detailed")
+    assert policy.keep("candidate", "standard") > recruiter
+    assert policy.keep("candidate", "detailed") == policy.keep("recruiter", "detailed")
     question = "What are the advantages of clinical OT?"
     standard = compose(composer, retrieve, question, "recruiter", "standard")
     detailed = compose(composer, retrieve, question, "recruiter", "detailed")
@@ -417,7 +418,7 @@ def test_two_passages_saying_the_same_thing_are_quoted_once(composer, retrieve):
     first, second, *rest = composer.score(question, found.vector, found.hits).passages
     # Preconditions: the two best passages say the same and both are likely enough to be quoted.
     assert float(np.dot(first.best.vector, second.best.vector)) > REDUNDANT_COSINE
-    assert sigmoid(second.score) >= sigmoid(first.score) * composer.policy.keep("standard", "candidate")
+    assert sigmoid(second.score) >= sigmoid(first.score) * composer.policy.keep("candidate", "standard")
     composition = composer.compose(question, found.vector, found.hits, "candidate")
     quoted = quotes(composition)
     assert first.best.sentence.text in quoted
