@@ -76,7 +76,8 @@ def _statement_text(statement: Statement, numbering: _Numbering) -> str:
         lead = pieces[0][0].strip()
         items = "\n".join(f"- {_cap(body)}" for _, body in pieces)
         return f"{_cap(lead)}\n{items}" if lead else items
-    return _cap("; ".join(context + body for context, body in pieces)) + "."
+    joined = _cap("; ".join(context + body for context, body in pieces))
+    return joined if re.search(r"[?!] \[\d+\]$", joined) else joined + "."  # "...summer? [2]"
 
 
 def _is_block(text: str) -> bool:

@@ -82,6 +82,20 @@ def test_a_list_led_by_its_own_heading_is_not_headed_twice_in_a_draft():
     assert shown.count("Key takeaways") == 2  # the heading and the source line, no lead-in
 
 
+def test_a_quoted_question_keeps_its_question_mark_last():
+    from bot.answer.rendering import render
+    from bot.models import Chunk, Part, Source, Statement
+    from bot.prompts import load_wording
+
+    item = "Calendar: How many contract days are there?"
+    one = Chunk("q", "q.md", "School OT", "Pub", None, None, "What to Ask", "school", 0,
+                f"Ask this: {item}", ())
+    statement = Statement((Part(item, Source("q", item), context="Ask this: "),), "What to Ask",
+                          "list")
+    shown, _ = render((statement,), "candidate", False, False, load_wording(), {"q": one})
+    assert shown.endswith("Ask this: Calendar: How many contract days are there? [1]")
+
+
 def test_a_closest_passage_for_a_recruiter_lists_each_article_once():
     from bot.answer.rendering import nearest
     from bot.models import Chunk, Part, Source, Statement
