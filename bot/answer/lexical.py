@@ -204,6 +204,10 @@ def tokens(text: str) -> list[str]:
     return _content_tokens(words_of(text))
 
 
+# English derivational suffixes the stemmer leaves on short words ("treatment", "payment").
+_DERIVATIONAL = ("ment", "ments", "ion", "ation", "er")
+
+
 def _content_tokens(words: Iterable[str]) -> list[str]:
     """`tokens` of words already split (`words_of`)."""
     found = []
@@ -496,4 +500,13 @@ class Vocabulary:
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
         words = [w for w in words_of(self.correct_text(text)) if w not in QUESTION_WORDS]
-        return list(dict.fromkeys(tokens(" ".join(words))))
+        return list(dict.fromkeys(self._derived(t) for t in tokens(" ".join(words))))
+
+    def _derived(self, term: str) -> str:
+        """A term the corpus never uses, as the corpus word it is the base of ("treat":
+        "treatment", "pay": "payment"), when the corpus has one with a derivational suffix (the
+        stemmer keeps the suffix on a short word); the commonest such word."""
+        if term in self.frequency or len(term) < 3:
+            return term
+        found = [term + suffix for suffix in _DERIVATIONAL if term + suffix in self.frequency]
+        return max(found, key=lambda t: self.frequency[t]) if found else term

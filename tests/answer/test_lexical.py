@@ -215,3 +215,13 @@ def test_intensifiers_name_no_topic():
 
 def test_a_parents_son_or_daughter_is_the_child_the_articles_speak_of():
     assert stem("son") == stem("daughters") == stem("children") == stem("kid")
+
+
+def test_a_base_word_the_corpus_never_uses_meets_its_derived_form():
+    # The stemmer keeps "-ment" on a short word: "treat" and "treatment" never met.
+    vocabulary = Vocabulary(
+        ["Treatment plans are written by the OT.", "Placement is quick.", "A formal letter."]
+    )
+    assert vocabulary.terms("which ages do OTs treat") == ["age", "ot", "treatment"]
+    assert vocabulary.terms("where will they place me") == ["placement"]
+    assert vocabulary.terms("a form for the route") == ["form", "rout"]  # not "formal"
