@@ -102,7 +102,7 @@ _FRAME_REQUEST = re.compile(
     r"^(?:(?:please|pls|can you|could you|help me|i need to|i have to|i want to|i'?m trying to)"
     r"\s+)*(?:draft|write|compose|prepare|answer|reply|respond)\w*"
     r"(?:\s+(?:a|an|my|the|this))?(?:\s+(?:quick|short))?"
-    r"(?:\s+(?:reply|response|answer|email|message|note|text))?(?:\s+(?:to|for))?\s+"
+    r"(?:\s+(?:reply|response|answer|email|message|note|text|something))?(?:\s+(?:to|for))?\s+"
     rf"(?:(?:a|an|the|my|this|our|one)\s+)?{_ASKER}\b(?:\s+(?:who|that))?(?:\s+(?:is|was))?\s+"
     r"(?:asks?|asking|asked|wants to know|wanting to know|would like to know|wonders|wondering)"
     r"\b(?:\s+(?:about|if|whether))?[\s,:]*",
@@ -135,8 +135,9 @@ _DOUBT_SUFFIX = re.compile(
 # draft something I can send her?", "need a quick reply", "add that".
 _FRAME_SUFFIX = re.compile(
     r"[\s.,;:!-]*(?:(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
-    r"|(?:(?:can|could|would) (?:you|u) (?:please |pls )?|please |pls )(?:draft|write|put together"
-    r"|give me|help me (?:draft|write|reply|answer|respond))\b(?:\s+(?:me|her|him|them))?"
+    r"|(?:(?:can|could|would) (?:you|u) (?:please |pls )?|please |pls )(?:draft|write|prepare"
+    r"|compose|put together|give me|help me (?:draft|write|reply|answer|respond))\b"
+    r"(?:\s+(?:me|her|him|them))?"
     r"\s+(?:a|an|something|some|the|my|this|that|it)\b)[^?]*\?*\s*$"
     # after a comma or a full stop: "..., need a quick reply", "..., add that"
     r"|[\s]*[.,;:!-]\s*(?:(?:i )?need (?:a |to send (?:a |her |him |them )?)?(?:quick |short )?"
@@ -355,12 +356,18 @@ def questions_of(
     # "... ? also do clinic OTs work year round": a plain "and"/"also" only joins the next
     # question; "and what about clinics?" still leans on the one before (`_LEAD` below).
     parts = [parts[0]] + [_JOINER.sub("", p, count=1) for p in parts[1:]]
-    asks = [bool(p.endswith("?") or _ASKING.match(p) or _WHETHER.match(p)) for p in parts]
+    # The first part asks when the framing that asked it went ("he's asking if he has to ...
+    # and what ..."), unless it is a sentence that tells ("she's thinking about PRN. does ...?").
+    asks = [
+        bool(p.endswith("?") or _ASKING.match(p) or _WHETHER.match(p))
+        or (i == 0 and cut and not p.endswith("."))
+        for i, p in enumerate(parts)
+    ]
     # "she" is the person asked about only when every part asks ("does she need a license"), not
     # in a part that tells ("candidate just graduated ... and is asking which exam she takes").
     people = all(asks)
     for i, part in enumerate(parts):
-        asking = asks[i] or (i == 0 and cut)
+        asking = asks[i]
         alone = _stands_alone(part, people) or bool(policy_topic and policy_topic(part))
         if not asking or _GOING_ON.match(part) or not alone:
             return [message]

@@ -57,6 +57,12 @@ def test_a_request_to_word_a_reply_is_framing():
         "school OTs help with handwriting"
     )
     assert strip_framing("I need to reply to a candidate asking about caseloads") == "caseloads"
+    assert strip_framing(
+        "can you draft something for a new grad who wants to know when she can start working"
+    ) == "when she can start working"
+    assert strip_framing("What should she check before a sign-on bonus? Please prepare a reply.") == (
+        "What should she check before a sign-on bonus?"
+    )
     # A question that merely mentions replying or answering is no request.
     assert strip_framing("How do OTs respond to a student who asks for help?") == (
         "How do OTs respond to a student who asks for help?"
@@ -239,6 +245,15 @@ def test_a_part_about_the_person_or_on_a_policy_topic_is_its_own_question():
     told = "recruiter here - candidate just graduated from an OTA program and is asking which " \
         "NBCOT exam she takes"
     assert questions_of(told, None, lambda part: "NBCOT" in part) == [told]
+    # The framing that asked the first part went with it: "he" is the candidate.
+    assert questions_of(
+        "he's asking if he has to work weekends in acute care and what the hourly rate is", None,
+        lambda part: "rate" in part,
+    ) == ["he has to work weekends in acute care", "what the hourly rate is"]
+    # A sentence that tells is still no question.
+    context = "drafting a reply to a candidate - she's thinking about going PRN for the higher " \
+        "rate. does PRN usually come with benefits?"
+    assert questions_of(context, None, lambda part: "rate" in part) == [context]
 
 
 def test_a_word_on_the_replys_length_or_form_is_framing():
