@@ -114,6 +114,7 @@ class _State:
     timings: dict[str, float] = field(default_factory=dict)
     uncovered: tuple[str, ...] = ()  # parts of a several-question message the articles miss
     handoffs: tuple[str, ...] = ()  # what the policy topics of those parts say instead
+    offer_recruiter: bool = True  # may a recruiter help with those parts (not medical advice)?
     part_starts: tuple[int, ...] = ()  # where each answered part's statements begin (not 0)
 
 
@@ -179,33 +180,43 @@ class AnswerChain:
             lambda part: self.scope.check(part) is not None,
         )
         if len(parts) > 1:
-            # Each part is checked on its own; a message that asks for medical advice anywhere
-            # is refused whole, as its context may sit in another part ("my son has autism...";
-            # a parent's "does he have autism?" is about their child).
+            # Each part is checked on its own; a message whose whole asks for medical advice is
+            # refused whole, as its context may sit in another part ("my son has autism. what
+            # exercises should we do at home? ..."). A parent's part that does ("does he have
+            # autism?": the child is "he") is named with the topic's words, the others answered.
             policy = self.scope.check(question)
+            own: dict[int, OutOfScope] = {}
             if policy is None and about_own_child(question, history):
-                policy = next(
-                    (p for part in parts if (p := self.scope.check(as_parent(part)))
-                     and not p.unless_covered),
-                    None,
-                )
-                state.out_of_scope = policy  # refused whole, with the topic's words
+                for i, part in enumerate(parts):
+                    found = self.scope.check(as_parent(part))
+                    if found is not None and not found.unless_covered:
+                        own[i] = found
             combined = (
-                self._several(state, parts) if policy is None or policy.unless_covered else None
+                self._several(state, parts, own)
+                if policy is None or policy.unless_covered
+                else None
             )
             if combined is not None:
                 return self._verify_and_render(combined)
+            if own:  # no part answered: refused whole, with the topic's words
+                state.out_of_scope = next(iter(own.values()))
         return self.chain.invoke(state)
 
-    def _several(self, state: _State, parts: list[str]) -> _State | None:
+    def _several(
+        self, state: _State, parts: list[str], own: dict[int, OutOfScope] | None = None
+    ) -> _State | None:
         """A message asking several things, answered part by part: the statements of the parts
-        the articles answer, in order, and the parts they miss named (`_State.uncovered`).
-        None when the articles answer no part (the message is then refused as a whole)."""
+        the articles answer, in order, and the parts they miss named (`_State.uncovered`);
+        `own` holds parts already known to be on a policy topic. None when the articles answer
+        no part (the message is then refused as a whole)."""
         done = [
             self.until_answer.invoke(
-                _State(part, state.history, state.mode, state.id, state.tone, state.detail)
+                _State(
+                    part, state.history, state.mode, state.id, state.tone, state.detail,
+                    out_of_scope=(own or {}).get(i),
+                )
             )
-            for part in parts
+            for i, part in enumerate(parts)
         ]
         answered = [d for d in done if d.composition and not d.composition.refused]
         missed = [d for d in done if not d.composition or d.composition.refused]
@@ -243,6 +254,9 @@ class AnswerChain:
             if d.out_of_scope
         ]
         state.handoffs = tuple(dict.fromkeys(line for line in said if line))
+        state.offer_recruiter = any(
+            d.out_of_scope is None or d.out_of_scope.offer_recruiter for d in missed
+        )
         for d in done:
             for step, ms in d.timings.items():
                 state.timings[step] = state.timings.get(step, 0.0) + ms
@@ -419,8 +433,17 @@ class AnswerChain:
                 breaks,
             )
             if state.uncovered:
+                # After the parts answered, who can help with the rest: a recruiter, or for a
+                # parent their child's own team; nobody more for medical advice (its own line
+                # names the doctor).
+                offer = (
+                    ""
+                    if not state.offer_recruiter
+                    else self.wording.refusal.parent_handoff if parent
+                    else self.wording.refusal.handoff
+                )
                 text = uncovered(
-                    text, state.uncovered, state.mode, self.wording, state.handoffs
+                    text, state.uncovered, state.mode, self.wording, state.handoffs, offer
                 )
             refused = False
         state.timings["answer"] += (time.perf_counter() - started) * 1000

@@ -211,15 +211,17 @@ def uncovered(
     mode: Mode,
     wording: AnswerWording,
     handoffs: tuple[str, ...] = (),
+    offer: str | None = None,
 ) -> str:
     """An answer to some parts of a message, saying which parts the articles do not answer (and
-    what their policy topics say instead, `handoffs`): after a candidate's answer, with the
-    recruiter offer; above a recruiter's draft, as a note for the recruiter (the draft below it
-    is ready to send)."""
+    what their policy topics say instead, `handoffs`): after a candidate's answer, with `offer`
+    (by default the recruiter offer; "" for none); above a recruiter's draft, as a note for the
+    recruiter (the draft below it is ready to send)."""
     named = ", ".join(f"“{p.strip().rstrip('?.!')}”" for p in parts)
     if mode == "candidate":
         line = wording.refusal.part_candidate.format(parts=named)
-        return " ".join([f"{text}\n\n{line}", *handoffs, wording.refusal.handoff])
+        closing = wording.refusal.handoff if offer is None else offer
+        return " ".join(w for w in [f"{text}\n\n{line}", *handoffs, closing] if w)
     line = wording.refusal.part_recruiter.format(parts=named)
     return f"{wording.recruiter.note_for_recruiter}: {' '.join([line, *handoffs])}\n\n{text}"
 

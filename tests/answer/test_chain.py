@@ -381,13 +381,24 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
         "with handwriting?"
     )
     assert medical.refused and not medical.citations
-    # A parent's "does he have autism?" is about their child, though the part never says "my son"
+    # A parent's "does he have autism?" is about their child, though the part never says "my
+    # son": named with the doctor line, the school part answered, no recruiter offered; a
+    # message whose every part asks medical advice is refused whole.
     advice = load_scope(PROMPTS_DIR / "scope.toml").check("does my son have autism?")
     assert advice is not None
     parent = seed_bot.ask(
+        "my son is 4 and his handwriting is really messy, does he have dysgraphia? also what "
+        "does a school OT actually work on with kids"
+    )
+    assert not parent.refused and parent.citations and advice.handoff in parent.answer
+    assert "dysgraphia" in parent.uncovered[0]
+    wording = load_wording()
+    assert wording.refusal.handoff not in parent.answer
+    assert wording.refusal.parent_handoff not in parent.answer  # the doctor line says it
+    both = seed_bot.ask(
         "my 4yo flaps his hands and lines up his toys, does he have autism? should OT see him"
     )
-    assert parent.refused and not parent.citations and advice.handoff in parent.answer
+    assert both.refused and not both.citations and advice.handoff in both.answer
 
 
 def test_each_part_of_a_candidates_answer_is_its_own_paragraph(seed_bot):

@@ -92,10 +92,10 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
 
 
 def test_coverage_agrees_with_the_chatbot_on_messages_asking_several_things(seed_bot):
-    """A message the chatbot answers part by part is covered; one with a part asking medical
-    advice is not, as the chatbot refuses it whole."""
+    """A message the chatbot answers part by part is covered; one whose every part asks
+    medical advice is not, as the chatbot refuses it whole."""
     several = "Do school OTs get summers off? also whats the pay like"
-    medical = "my 4yo flaps his hands, does he have autism? what do school OTs work on"
+    medical = "my 4yo flaps his hands, does he have autism? should OT see him"
     report = coverage(seed_bot, [several, medical], THEMES)
     by_question = {q.question: q for q in report.questions}
     assert not seed_bot.ask(several).refused and seed_bot.ask(medical).refused
