@@ -259,12 +259,19 @@ class Composer:
             placed.append((passage, statement))
             budget -= words
         placed = _join_split_lists(placed)
+        # A list of questions to ask (an employer, a district) is advice beside an answer: it
+        # follows the passages that state something, however like the question it reads.
+        placed.sort(key=lambda ps: _only_questions(ps[0]))  # stable: best first otherwise
         if mode == "recruiter":  # grouped as the draft heads them, best passage's group first
             lead: dict[tuple[str, str], int] = {}
             for rank, (passage, _) in enumerate(placed):
                 lead.setdefault(_draft_group(passage.chunk), rank)
             placed.sort(key=lambda ps: lead[_draft_group(ps[0].chunk)])  # stable: best first
         return [statement for _, statement in placed]
+
+
+def _only_questions(passage: Passage) -> bool:
+    return all(m.sentence.text.rstrip().endswith("?") for m in passage.members)
 
 
 def _join_split_lists(

@@ -463,3 +463,31 @@ def test_publisher_names_leave_out_the_words_any_agency_uses():
     assert publisher_names("Kestrel Ridge Therapy Staffing, LLC") == {"kestrel", "ridg"}
     assert publisher_names("Priya Halvorsen, MS, OTR/L") == {"priya", "halvorsen"}
     assert publisher_names("unknown publisher") == set()
+
+
+
+def test_a_list_of_questions_to_ask_follows_the_passage_that_answers():
+    """However like the question a list of questions reads (ranked first here), what states
+    the answer leads."""
+    from bot.answer.scoring import AnswerPolicy, Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    told = Sentence("Most hospitals expect therapists to cover some weekends.", "sentence",
+                    "clinical", block=0)
+    asked = (Sentence("How are weekends and holidays scheduled?", "list_item", "clinical"),
+             Sentence("Is there a mentor for new staff?", "list_item", "clinical"))
+    weekends = Chunk("w", "a.md", "Acute care", "Pub", None, None, "Weekends", "clinical", 0,
+                     told.text, (told,))
+    questions = Chunk("q", "a.md", "Acute care", "Pub", None, None, "Questions to ask",
+                      "clinical", 1, " ".join(s.text for s in asked), asked)
+    axes = np.eye(3)
+    paragraph = Passage(weekends, "paragraph",
+                        (Candidate(weekends, 0, told, 0.5, 0.5, 1.0, axes[0]),), 1.0)
+    listed = Passage(questions, "list", tuple(
+        Candidate(questions, i, s, 0.5, 0.5, 1.2, axes[1 + i]) for i, s in enumerate(asked)
+    ), 1.2)
+    composer = Composer(None, AnswerPolicy(), None, None)  # type: ignore[arg-type]
+    statements = composer._statements(
+        "do acute care OTs work weekends?", [listed, paragraph], "recruiter", "standard", False
+    )
+    assert [s.parts[0].text for s in statements] == [told.text, asked[0].text]
