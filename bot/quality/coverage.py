@@ -90,6 +90,10 @@ class Themes:
     def of(self, question: str) -> _Theme | None:
         return next((t for t, pattern in self.themes if pattern.search(question)), None)
 
+    def named(self, text: str) -> set[str]:
+        """Every theme a text speaks of (an article's title may name several)."""
+        return {t.name for t, pattern in self.themes if pattern.search(text)}
+
 
 # A list marker a question was pasted with ("1. ", "2) ", "- ", "• "): not part of the question.
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•–]|\(?\d{1,3}[.)])\s+")
@@ -282,10 +286,16 @@ def coverage(
     for result in results:
         if result.status != "covered":
             grouped[result.theme].append(result)
+    # An article whose title names the theme exists already: the gap may belong in it.
+    titled: dict[str, list[str]] = defaultdict(list)
+    for article in articles:
+        for name in themes.named(str(article["title"])):
+            titled[name].append(str(article["title"]))
     gaps = [
         {
             "theme": theme,
             "suggestion": suggestions.get(theme, "review these questions for a new article"),
+            "existing": titled.get(theme, []),
             "not_covered": [r.question for r in members if r.status == "not_covered"],
             "partial": [r.question for r in members if r.status == "partial"],
             "count": len(members),
@@ -352,7 +362,15 @@ def to_markdown(report: CoverageReport) -> str:
         "",
     ]
     for gap in report.gaps:
-        lines.append(f"- **{gap['theme']}** ({_questions(gap['count'])}): {gap['suggestion']}")
+        titles = [f"“{title}”" for title in gap.get("existing", [])]
+        existing = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
+        advice = gap["suggestion"] + (
+            f" ({existing} {'are' if len(titles) > 1 else 'is'} on this theme already: extend "
+            f"{'one' if len(titles) > 1 else 'it'} if these belong there)"
+            if titles
+            else ""
+        )
+        lines.append(f"- **{gap['theme']}** ({_questions(gap['count'])}): {advice}")
         for question in gap["not_covered"]:
             lines.append(f"  - not covered: {question}")
         for question in gap["partial"]:

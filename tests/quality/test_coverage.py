@@ -103,6 +103,20 @@ def test_coverage_agrees_with_the_chatbot_on_messages_asking_several_things(seed
     assert by_question[medical].status == "not_covered"
 
 
+def test_a_gap_on_the_theme_of_an_existing_article_names_it(seed_bot):
+    """A content team would otherwise write an article that exists."""
+    from bot.quality.coverage import _Theme
+
+    themes = Themes([_Theme(name="school settings", pattern=r"\bschools?\b",
+                            suggestion="an article on school OT")])
+    report = coverage(seed_bot, ["Is there a caseload cap for school OTs in Texas?"], themes)
+    (gap,) = report.gaps
+    titles = [a["title"] for a in report.articles if "school" in a["title"].lower()]
+    assert titles and gap["existing"] == titles
+    line = next(x for x in to_markdown(report).splitlines() if x.startswith("- **school settings"))
+    assert all(f"“{title}”" in line for title in titles) and "on this theme already" in line
+
+
 def test_app_log_questions_are_included(seed_bot):
     seed_bot.feedback.record_refusal("Do you sponsor visas for OTs?")
     report = coverage(seed_bot, ["What does IEP mean?"], THEMES, include_app_log=True)
