@@ -36,7 +36,7 @@ _ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECA
 # answered only by a sentence that states one.
 _ASKS_AMOUNT = re.compile(
     r"\bhow (many|much|long|old|big|large|small)\b|\bwhat (percentage|percent|number|share)\b"
-    r"|\b(typical|average|usual|normal)\b.{0,30}\b(size|number|ratio|length)\b",
+    r"|\b(typical|average|usual|normal)\b[^,;?]{0,30}\b(size|number|ratio|length)\b",
     re.IGNORECASE,
 )
 _STATES_AMOUNT = re.compile(

@@ -410,6 +410,15 @@ def test_number_words_state_an_amount():
     assert _amounts("Contracts vary by facility.") == set()
 
 
+def test_an_amount_is_asked_for_by_the_words_of_one_item():
+    from bot.answer.scoring import _ASKS_AMOUNT
+
+    assert _ASKS_AMOUNT.search("what is a typical caseload size?")
+    assert _ASKS_AMOUNT.search("how long is a travel contract")
+    # "typical patients, length of stay and pace": two items of a comparison, no amount asked
+    assert not _ASKS_AMOUNT.search("how does acute care compare in typical patients, length of stay")
+
+
 # evidence_signals
 
 
