@@ -24,6 +24,9 @@ class CandidateWording(_Strict):
     lead: str
     lead_comparison: str
     lead_yes_no: str
+    # Instead of the lead, when the question names something the articles never mention
+    # ({names}: "Mayo Clinic"): what follows is what they say in general. Empty: the lead.
+    lead_unmentioned: str = ""
 
 
 class ToneWording(_Strict):
@@ -35,6 +38,8 @@ class ToneWording(_Strict):
 class RecruiterWording(_Strict):
     sources_heading: str
     note_for_recruiter: str  # leads the note a draft gives for a question the articles miss
+    # The note above a draft whose question names something the articles never mention.
+    unmentioned: str = ""
     tones: dict[str, ToneWording]
 
     @model_validator(mode="after")

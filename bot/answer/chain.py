@@ -431,6 +431,7 @@ class AnswerChain:
                 self.library.by_id,
                 state.tone,
                 breaks,
+                self.library.vocabulary.unmentioned(state.question),
             )
             if state.uncovered:
                 # After the parts answered, who can help with the rest: a recruiter, or for a

@@ -204,6 +204,14 @@ def tokens(text: str) -> list[str]:
     return _content_tokens(words_of(text))
 
 
+# "I'd", "I'm": the asker, not a name.
+_SELF = re.compile(r"I['’]")
+# A person's name, not a place or an employer: "I'm Sarah", "my son Jake", "hi Dana".
+_PERSON_BEFORE = re.compile(
+    r"\b(?:i'?m|i am|name is|named|called|this is|hi|hey|hello|dear|thanks|son|daughter|kid|"
+    r"child|toddler|baby|student|husband|wife|partner)[\s,]*$",
+    re.IGNORECASE,
+)
 # English derivational suffixes the stemmer leaves on short words ("treatment", "payment").
 _DERIVATIONAL = ("ment", "ments", "ion", "ation", "er")
 
@@ -496,6 +504,41 @@ class Vocabulary:
             return word if fixed == word.lower() else fixed
 
         return re.sub(r"\b[A-Za-z]\d\b|[A-Za-z]+", fix, text)  # "b4" is one word
+
+    def unmentioned(self, text: str) -> tuple[str, ...]:
+        """The names in a question that the articles never use: a run of capitalised words
+        ("Mayo Clinic", "Texas") with a word the corpus does not know, not counting a word that
+        opens a sentence or one in capitals ("OT", "NBCOT")."""
+        names: list[str] = []
+        run: list[str] = []
+
+        def known(word: str) -> bool:  # "Year-round": each part of a compound
+            return all(
+                not w or w in STOP_WORDS or w in self.surface or _stem_cached(w) in self._written
+                or w in self.abbreviations
+                for w in word.lower().split("-")
+            )
+
+        def close() -> None:
+            if run and not all(known(w) for w in run):
+                names.append(" ".join(run))
+            run.clear()
+
+        for match in re.finditer(r"[A-Za-z][A-Za-z'’&-]*", text):
+            word, before = match.group(0), text[: match.start()]
+            opening = not before.strip() or before.rstrip()[-1] in ".?!:|"
+            if (
+                word[0].isupper()
+                and not word.rstrip("s").isupper()
+                and not _SELF.match(word)
+                and not opening
+                and not _PERSON_BEFORE.search(before)
+            ):
+                run.append(word)
+            else:
+                close()
+        close()
+        return tuple(dict.fromkeys(names))
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""

@@ -104,10 +104,13 @@ def render(
     chunks: Mapping[str, Chunk],
     tone: str | None = None,
     breaks: tuple[int, ...] = (),
+    unmentioned: tuple[str, ...] = (),
 ) -> tuple[str, tuple[Citation, ...]]:
     """Answer text with [n] markers, and the citations those markers point to. `breaks` are
     the statements that begin the answer to another part of the message: a candidate's
-    paragraph ends before each."""
+    paragraph ends before each. `unmentioned` are names the question gives that the articles
+    never use ("Mayo Clinic"): the answer says so before what they say in general."""
+    names = " or ".join(unmentioned)
     numbering = _Numbering(chunks)
     lines = [_statement_text(s, numbering) for s in statements]
     if mode == "candidate":
@@ -118,6 +121,8 @@ def render(
             if yes_no
             else wording.candidate.lead
         )
+        if names and wording.candidate.lead_unmentioned:
+            lead = wording.candidate.lead_unmentioned.format(names=names)
         if any(_is_block(line) for line in lines):
             text = "\n\n".join([lead, *lines])
         elif comparison or any(s.layout == "row" for s in statements):
@@ -131,6 +136,9 @@ def render(
         voice = wording.recruiter.tone(tone)
         opening = voice.opening_comparison if comparison else voice.opening
         out = [opening, ""]
+        if names and wording.recruiter.unmentioned:
+            note = wording.recruiter.unmentioned.format(names=names)
+            out = [f"{wording.recruiter.note_for_recruiter}: {note}", "", *out]
         current = None
         for statement, line in zip(statements, lines, strict=True):
             group = _heading_of(statement, chunks)

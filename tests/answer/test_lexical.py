@@ -225,3 +225,19 @@ def test_a_base_word_the_corpus_never_uses_meets_its_derived_form():
     assert vocabulary.terms("which ages do OTs treat") == ["age", "ot", "treatment"]
     assert vocabulary.terms("where will they place me") == ["placement"]
     assert vocabulary.terms("a form for the route") == ["form", "rout"]  # not "formal"
+
+
+def test_names_the_articles_never_mention_are_found():
+    vocabulary = Vocabulary(
+        ["Clinics and hospitals hire new grads in acute care year round.", "Aequor staffs OTs."]
+    )
+    assert vocabulary.unmentioned("Is Mayo Clinic hiring new grad OTs for acute care?") == (
+        "Mayo Clinic",
+    )
+    assert vocabulary.unmentioned("can I work in Texas or New York") == ("Texas", "New York")
+    # Not a name the articles use, a word that opens a sentence, an abbreviation, the asker,
+    # a compound of known words, or a person.
+    for question in ("Does Aequor hire new grads?", "Texas aside, do clinics hire?",
+                     "what does NBCOT mean", "and I'd like a Year-round job",
+                     "hi, I'm Sarah: do clinics hire?", "my son Jake needs OT"):
+        assert vocabulary.unmentioned(question) == (), question

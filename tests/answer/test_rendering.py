@@ -96,6 +96,26 @@ def test_a_quoted_question_keeps_its_question_mark_last():
     assert shown.endswith("Ask this: Calendar: How many contract days are there? [1]")
 
 
+def test_an_answer_says_which_names_in_the_question_the_articles_never_mention():
+    from bot.answer.rendering import render
+    from bot.models import Chunk, Part, Source, Statement
+    from bot.prompts import load_wording
+
+    said = "Many new graduates start in acute care."
+    one = Chunk("a", "a.md", "Acute care", "Pub", None, None, "First jobs", "clinical", 0, said, ())
+    statement = Statement((Part(said, Source("a", said)),), "First jobs")
+    wording = load_wording()
+    shown, _ = render((statement,), "candidate", False, False, wording, {"a": one},
+                      unmentioned=("Mayo Clinic",))
+    assert shown.startswith("Our articles don't mention Mayo Clinic, but here's what they say")
+    drafted, _ = render((statement,), "recruiter", False, False, wording, {"a": one},
+                        unmentioned=("Mayo Clinic",))
+    assert drafted.startswith(f"{wording.recruiter.note_for_recruiter}: our articles don't "
+                              "mention Mayo Clinic")
+    plain, _ = render((statement,), "candidate", False, False, wording, {"a": one})
+    assert plain.startswith(wording.candidate.lead)
+
+
 def test_a_closest_passage_for_a_recruiter_lists_each_article_once():
     from bot.answer.rendering import nearest
     from bot.models import Chunk, Part, Source, Statement
