@@ -108,6 +108,14 @@ _FRAME_REQUEST = re.compile(
     r"\b(?:\s+(?:about|if|whether))?[\s,:]*",
     re.IGNORECASE,
 )
+# A request to word a reply for someone, whatever follows: "draft a note for a candidate who
+# wants to get into pediatric clinic work, what does she need" (who is asking stays).
+_FRAME_DRAFT = re.compile(
+    r"^(?:(?:please|pls|can you|could you|can u)\s+)*(?:draft|write|compose|prepare)\s+"
+    r"(?:(?:a|an|me a|me an)\s+)?(?:(?:quick|short|brief)\s+)?"
+    r"(?:note|reply|response|email|message|text|something)\s+(?:to|for)\s+(?=\w)",
+    re.IGNORECASE,
+)
 # A request to pass the answer on: "can you tell the candidate what school OT goals look like",
 # "explain to a parent how IEPs work" (the question word stays).
 _FRAME_TELL = re.compile(
@@ -170,7 +178,7 @@ _FRAME_AFTER = re.compile(
 # "a good fit for a new grad?", where the asker is what the question is about).
 _FRAME_FOR = re.compile(
     r"[\s,]+for (?:a|an|the|my|this|our|one) (?:candidate|applicant|client)s?\b"
-    r"(?:\s+(?:who|that)\b[^?]*)?(?=\??\s*$)",
+    r"(?:\s+(?:who|that)\b[^?,;]*)?(?=\??\s*$)",
     re.IGNORECASE,
 )
 
@@ -199,6 +207,7 @@ def strip_framing(question: str) -> str:
     text = question.strip()
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
         cut = _FRAME_TELL.sub("", _FRAME_REQUEST.sub("", text, count=1), count=1)
+        cut = _FRAME_DRAFT.sub("", cut, count=1)
         cut = _FRAME_PREFIX.sub("", cut, count=1)
         # The asker and the verb go; a description of the asker stays ("is a COTA").
         cut = _FRAME_VERB.sub(lambda m: f"{(m.group('about') or '').strip()} ".lstrip(), cut, count=1)

@@ -63,6 +63,11 @@ def test_a_request_to_word_a_reply_is_framing():
     assert strip_framing("What should she check before a sign-on bonus? Please prepare a reply.") == (
         "What should she check before a sign-on bonus?"
     )
+    # Whom a note is for, and who they are, stay with the question that follows.
+    assert strip_framing(
+        "draft a note for a candidate who wants to get into pediatric clinic work, what does she "
+        "need"
+    ) == "a candidate who wants to get into pediatric clinic work, what does she need"
     # A question that merely mentions replying or answering is no request.
     assert strip_framing("How do OTs respond to a student who asks for help?") == (
         "How do OTs respond to a student who asks for help?"
