@@ -416,6 +416,7 @@ class AnswerChain:
             text, citations = nearest(
                 near[0], state.mode, self.wording, self.library.by_id,
                 self.wording.refusal.parent_handoff if parent else None,
+                state.tone,
             )
             refused = True
         elif composition.refused or not statements:

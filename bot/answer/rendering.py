@@ -192,23 +192,18 @@ def nearest(
     wording: AnswerWording,
     chunks: Mapping[str, Chunk],
     handoff: str | None = None,
+    tone: str | None = None,
 ) -> tuple[str, tuple[Citation, ...]]:
     """A refusal that shows the closest passage, cited, as what it is: not an answer. A candidate
-    is offered a recruiter as with any refusal (or given `handoff` instead)."""
+    is offered a recruiter as with any refusal (or given `handoff` instead); a recruiter gets the
+    passage as a draft in their tone under a note to check it before sending."""
+    if mode == "recruiter":
+        draft, citations = render((statement,), mode, False, False, wording, chunks, tone)
+        return f"{wording.refusal.nearest_recruiter}\n\n{draft}", citations
     handoff = wording.refusal.handoff if handoff is None else handoff
     numbering = _Numbering(chunks)
     quoted = _statement_text(statement, numbering)
-    if mode == "candidate":
-        text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{handoff}"
-    else:
-        text = f"{wording.refusal.nearest_recruiter}\n\n{quoted}"
-        articles: dict[tuple[str, str], list[str]] = {}  # one line per article: "[1, 2] Title"
-        for c in numbering.citations:
-            articles.setdefault((c.title, c.publisher), []).append(str(c.n))
-        text += f"\n\n{wording.recruiter.sources_heading}:\n" + "\n".join(
-            f"[{', '.join(numbers)}] {title} — {publisher}"
-            for (title, publisher), numbers in articles.items()
-        )
+    text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{handoff}"
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)
 

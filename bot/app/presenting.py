@@ -106,15 +106,24 @@ def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftSt
     )
 
 
+def _note(note: str, wording: AnswerWording, style: DraftStyle) -> str:
+    lead = wording.recruiter.note_for_recruiter
+    note = note.removeprefix(f"{lead}: ")
+    if style == "markdown":
+        return f"> **{lead}:** {note}"
+    return f"{lead.upper()}: {note}"
+
+
 def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) -> str:
-    if answer.refused or not answer.citations:
+    text, above = answer.answer, ""
+    if answer.refused and answer.citations:
+        # The closest passage as a draft, under the note to check it before sending.
+        first, _, text = text.partition("\n\n")
+        above = _note(first, wording, style) + "\n\n"
+    elif answer.refused or not answer.citations:
         # The refusal speaks to the recruiter (a topic's own note, such as a medical question's).
-        note = answer.answer if answer.refused and answer.answer else wording.refusal.recruiter
-        lead = wording.recruiter.note_for_recruiter
-        if style == "markdown":
-            return f"> **{lead}:** {note}"
-        return f"{lead.upper()}: {note}"
-    body = _without_sources(answer.answer, wording.recruiter.sources_heading)
+        return _note(text if answer.refused and text else wording.refusal.recruiter, wording, style)
+    body = above + _without_sources(text, wording.recruiter.sources_heading)
     if style == "email":
         body = body.replace("**", "")
     lines = [body, "", f"{wording.recruiter.sources_heading}:"]

@@ -117,6 +117,22 @@ def test_drafts_for_several_questions_are_sectioned():
     assert "Question: Q one?" in email and "Question: Q two?" in email and "###" not in email
 
 
+def test_a_draft_from_the_closest_passage_is_a_draft_under_a_note_to_check_it():
+    wording = load_wording()
+    text = (
+        f"{wording.refusal.nearest_recruiter}\n\nThanks!\n\n**Advantages**\n- Summers off [1]."
+        f"\n\n{wording.recruiter.sources_heading}:\n[1] School vs Clinic — Aequor"
+    )
+    cited = Citation(1, "School vs Clinic", "Aequor", "a.txt", "Advantages", "Summers off.",
+                     "chunk", 0.9, None)
+    near = Answer("Q?", text, True, (cited,), {}, "recruiter", "Q?")
+    markdown = draft_text([near], wording, "markdown")
+    lead = wording.recruiter.note_for_recruiter
+    assert markdown.startswith(f"> **{lead}:** our articles may not answer")
+    assert markdown.count(lead) == 1 and "- Summers off [1]." in markdown
+    assert markdown.endswith("[1] School vs Clinic — Aequor, “Advantages”")
+
+
 def test_chat_replies_link_markers_to_compact_sources():
     shown = chat_html(answer(), "src7", "Talk to a recruiter")
     assert '<a class="cite" href="#src7-1"' in shown
