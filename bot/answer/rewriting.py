@@ -232,7 +232,10 @@ _OWN_CHILD = re.compile(
     r"|\b(?:my|our)\s+\d+\s*(?:yo|y/o|year[- ]old)\b"  # "my 4yo"
     # or who says they are one: "i'm a parent", "as a mom", "parent here"
     r"|\b(?:i'?m|i am|as)\s+an?\s+(?:parent|mom|mum|mother|dad|father|guardian|foster parent)\b"
-    r"|\b(?:parent|mom|mum|dad)\s+here\b",
+    r"|\b(?:parent|mom|mum|dad)\s+here\b"
+    # or speaks of a child's own school services: "will his school OT change?", "her IEP"
+    r"|\b(?:his|her)\s+(?:school\s+ot|ot\s+sessions?|iep|ifsp|504(?:\s+plan)?|teacher|"
+    r"classroom|kindergarten|preschool)\b",
     re.IGNORECASE,
 )
 

@@ -175,6 +175,9 @@ def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
     assert about_own_child("im a parent - will the school OT pull him out of class?")
     assert about_own_child("parent here, what happens at an IEP meeting")
     assert not about_own_child("as a new grad, would i get a mentor?")
+    # or who speaks of a child's own school services
+    assert about_own_child("hes starting high school next year, will his school OT change?")
+    assert not about_own_child("candidate asks if her license transfers to Ohio")
 
 
 def test_a_message_that_tells_its_context_is_matched_on_its_one_question():
