@@ -203,7 +203,7 @@ class AnswerChain:
         return self.chain.invoke(state)
 
     def _several(
-        self, state: _State, parts: list[str], own: dict[int, OutOfScope] | None = None
+        self, state: _State, parts: list[str], own: dict[int, OutOfScope]
     ) -> _State | None:
         """A message asking several things, answered part by part: the statements of the parts
         the articles answer, in order, and the parts they miss named (`_State.uncovered`);
@@ -213,7 +213,7 @@ class AnswerChain:
             self.until_answer.invoke(
                 _State(
                     part, state.history, state.mode, state.id, state.tone, state.detail,
-                    out_of_scope=(own or {}).get(i),
+                    out_of_scope=own.get(i),
                 )
             )
             for i, part in enumerate(parts)

@@ -28,6 +28,7 @@ from bot.answer.scoring import (
     coverage,
     evidence_signals,
     evidence_text,
+    is_question,
     score_evidence,
 )
 from bot.answer.verification import CONTEXT_JOIN
@@ -132,7 +133,7 @@ def _passage_statement(
             member.score < passage.best.score - margin
         ):
             break  # items come best first: the rest say less about the question
-        own = set(tokens(member.sentence.text)) & asked
+        own = set(tokens(member.sentence.text)) & asked if asked else set()
         full = full or bool(kept and words > budget)
         if full and not (passage.kind == "list" and own - named):
             if passage.kind == "list" and asked:
@@ -271,7 +272,7 @@ class Composer:
 
 
 def _only_questions(passage: Passage) -> bool:
-    return all(m.sentence.text.rstrip().endswith("?") for m in passage.members)
+    return all(is_question(m.sentence) for m in passage.members)
 
 
 def _join_split_lists(
@@ -296,8 +297,7 @@ def _join_split_lists(
             key=lambda ps: ps[0],
         )
         parts = [part for _, s in ordered for part in s.parts]
-        parts = [parts[0], *(replace(part, context="") for part in parts[1:])]
-        parts[0] = replace(parts[0], context=f"{lead} ")
+        parts = [replace(part, context=f"{lead} " if n == 0 else "") for n, part in enumerate(parts)]
         joined[at] = (first, replace(earlier, parts=tuple(parts)))
     return joined
 

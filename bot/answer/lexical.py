@@ -525,7 +525,7 @@ class Vocabulary:
             run.clear()
 
         for match in re.finditer(r"[A-Za-z][A-Za-z'’&-]*", text):
-            word, before = match.group(0), text[: match.start()]
+            word, before = match.group(0), text[max(0, match.start() - 40) : match.start()]
             opening = not before.strip() or before.rstrip()[-1] in ".?!:|"
             if (
                 word[0].isupper()

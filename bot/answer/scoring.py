@@ -161,6 +161,10 @@ class Candidate:
         return self.score + self.penalty
 
 
+def is_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip().endswith("?")
+
+
 def citable(sentence: Sentence) -> bool:
     """Can this sentence stand as a point of an answer?
 
@@ -171,7 +175,7 @@ def citable(sentence: Sentence) -> bool:
     return (
         sentence.kind != "lead_in"
         and not sentence.announces_missing_list
-        and (not text.endswith("?") or sentence.kind == "list_item")
+        and (not is_question(sentence) or sentence.kind == "list_item")
         and len(text.split()) >= 3
         and not _CALL_TO_ACTION.match(text)
     )

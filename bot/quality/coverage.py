@@ -362,14 +362,13 @@ def to_markdown(report: CoverageReport) -> str:
         "",
     ]
     for gap in report.gaps:
+        advice = gap["suggestion"]
         titles = [f"“{title}”" for title in gap.get("existing", [])]
-        existing = " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
-        advice = gap["suggestion"] + (
-            f" ({existing} {'are' if len(titles) > 1 else 'is'} on this theme already: extend "
-            f"{'one' if len(titles) > 1 else 'it'} if these belong there)"
-            if titles
-            else ""
-        )
+        if len(titles) == 1:
+            advice += f" ({titles[0]} is on this theme already: extend it if these belong there)"
+        elif titles:
+            names = f"{', '.join(titles[:-1])} and {titles[-1]}"
+            advice += f" ({names} are on this theme already: extend one if these belong there)"
         lines.append(f"- **{gap['theme']}** ({_questions(gap['count'])}): {advice}")
         for question in gap["not_covered"]:
             lines.append(f"  - not covered: {question}")
