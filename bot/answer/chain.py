@@ -25,6 +25,7 @@ from bot.answer.retrieval import HybridRetriever, Library
 from bot.answer.rewriting import (
     Turn,
     about_own_child,
+    alternatives_of,
     as_parent,
     asks_for_brevity,
     focus,
@@ -200,7 +201,34 @@ class AnswerChain:
                 return self._verify_and_render(combined)
             if own:  # no part answered: refused whole, with the topic's words
                 state.out_of_scope = next(iter(own.values()))
+        elif len(alternatives := alternatives_of(parts[0], history)) > 1:
+            return self._verify_and_render(self._either(state, alternatives))
         return self.chain.invoke(state)
+
+    def _either(self, state: _State, alternatives: list[str]) -> _State:
+        """An alternative question ("is it X or is it Y?") answered from whichever of its two
+        questions the articles support best, when they do not support it as asked: the words of
+        the alternative they do not state ("or is the market kinda dead") are no reason to refuse
+        the one they do. A message on a policy topic keeps its policy."""
+        whole = self.until_answer.invoke(state)
+        assert whole.composition is not None
+        if not whole.composition.refused or whole.out_of_scope is not None:
+            return whole
+        best = whole
+        for alternative in alternatives:
+            done = self.until_answer.invoke(
+                _State(alternative, state.history, state.mode, state.id, state.tone, state.detail)
+            )
+            if done.out_of_scope is not None or done.composition is None:
+                continue
+            assert best.composition is not None
+            if done.composition.relevance > best.composition.relevance:
+                best = done
+        if best is not whole:
+            best.question = state.question  # the asker's message, as asked
+            for step, ms in whole.timings.items():
+                best.timings[step] = best.timings.get(step, 0.0) + ms
+        return best
 
     def _several(
         self, state: _State, parts: list[str], own: dict[int, OutOfScope]

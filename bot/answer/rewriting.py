@@ -344,6 +344,39 @@ _JOINER = re.compile(
 )
 
 
+# An alternative question joins two questions, each whole, with "or": "is school OT repetitive
+# or is there some variety in the work?", "can new grads get IRF jobs or do they want experience
+# first?". The second begins with the verb that asks it; "school or clinic" joins no question.
+_OR_ASKING = re.compile(
+    r"\s*,?\s+or\s+(?=(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|am|"
+    r"must|need|may|might)\b)",
+    re.IGNORECASE,
+)
+
+
+def alternatives_of(message: str, history: list[Turn] | None = None) -> list[str]:
+    """The two questions of an alternative question, whose answer may affirm either ("do
+    parents stay in the room or is it drop off?": the articles say parents usually stay); the
+    message alone when it is none, or a follow-up.
+
+    Example: "is school OT repetitive or is there some variety in the work?"
+        -> ["is school OT repetitive", "is there some variety in the work?"]
+    """
+    if history and is_followup(message, history):
+        return [message]
+    framed = strip_framing(message)
+    parts = _OR_ASKING.split(framed, maxsplit=1)
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        return [message]
+    # The first asks, or the framing cut before it did ("candidate wants to know if she ...").
+    first = _CLAUSE_BREAK.split(parts[0].strip())[-1]
+    cut = framed != message.strip()
+    if not (_ASKING.match(first) or _ASKING.match(parts[0]) or _WHETHER.match(first) or cut):
+        return [message]
+    first, second = (p.strip() for p in parts)
+    return [first, f"{second.rstrip('?. ')} ({first.rstrip('?. ')})?"]
+
+
 def questions_of(
     message: str,
     history: list[Turn] | None = None,

@@ -401,6 +401,21 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
     assert both.refused and not both.citations and advice.handoff in both.answer
 
 
+def test_an_alternative_question_is_answered_from_the_alternative_the_articles_state(seed_bot):
+    """ "can I pick ... or do they just place me?": the articles speak of the first alternative
+    only, and the words of the second ("just place me") are no reason to refuse it; a question
+    on a policy topic or asking medical advice keeps its refusal whichever way it is put."""
+    asked = "can I pick my own assignments with aequor or do they just place me?"
+    answer = seed_bot.ask(asked)
+    assert not answer.refused
+    assert any("flexibility to choose assignments" in c.quote for c in answer.citations)
+    assert answer.question == asked
+    pay = seed_bot.ask("do school OTs get paid more or do clinics pay better?")
+    assert pay.refused and not pay.citations
+    medical = seed_bot.ask("my 4 yo cant hold a crayon right, is that normal or does he need OT?")
+    assert medical.refused and not medical.citations
+
+
 def test_each_part_of_a_candidates_answer_is_its_own_paragraph(seed_bot):
     answer = seed_bot.ask("do school OTs get summers off? can clinical OTs specialize in neurology?")
     assert not answer.refused

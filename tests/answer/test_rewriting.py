@@ -1,5 +1,6 @@
 from bot.answer.rewriting import (
     Turn,
+    alternatives_of,
     asks_for_brevity,
     is_followup,
     own_words,
@@ -362,3 +363,26 @@ def test_a_parent_typing_a_possessive_without_its_apostrophe_is_still_a_parent()
     assert about_own_child("who sets my childs OT goals and how often are they checked")
     assert about_own_child("my sons teacher says he needs OT")
     assert not about_own_child("who sets a child's OT goals")
+
+
+def test_an_alternative_question_is_its_two_questions_the_second_with_the_first_beside_it():
+    assert alternatives_of("is school OT repetitive or is there some variety in the work?") == [
+        "is school OT repetitive",
+        "is there some variety in the work (is school OT repetitive)?",
+    ]
+    # The framing goes first; what it asked is the first alternative.
+    assert alternatives_of(
+        "recruiter here: candidate wants to know if she can start in EI or does she need peds "
+        "experience first?"
+    ) == ["she can start in EI", "does she need peds experience first (she can start in EI)?"]
+    # "or" between words, "or not", a sentence that does not ask, a follow-up: no alternatives.
+    for message in (
+        "which gets summers off, school or clinic?",
+        "do i need a license or not?",
+        "i just moved here or was it?",
+    ):
+        assert alternatives_of(message) == [message]
+    history = [Turn("user", "do school OTs get summers off?"), Turn("assistant", "Yes.")]
+    assert alternatives_of("and in clinics or is that different?", history) == [
+        "and in clinics or is that different?"
+    ]
