@@ -123,6 +123,7 @@ def test_chat_shorthand_is_written_out_before_matching():
     assert tokens("what ages though") == ["age"]  # "though" names no topic
     # a letter and a digit are one word ("b4"); "rly" is not "rely"
     assert vocabulary.correct_text("can i work b4 i pass, rly?") == "can i work before i pass, really?"
+    assert vocabulary.correct_text("do u go to ppls houses") == "do you go to people's houses"
     assert vocabulary.correct_text("K12 students") == "K12 students"
     # ...unless the articles write it the same way.
     vocabulary = Vocabulary(["Many new grad OTs start in schools."], english=english)
