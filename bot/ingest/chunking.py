@@ -188,6 +188,25 @@ def has_heading(section: str) -> bool:
     return section != INTRODUCTION and not re.match(r"Paragraphs? \d", section)
 
 
+# Between the headings of a sub-section's path: "Education Requirements › Occupational Therapist".
+PATH_JOIN = " › "
+
+
+def _heading_path(above: list[Block], heading: Block) -> str:
+    """A heading with the headings it stands under (not the article's level-1 title), so that
+    a sub-section's chunk carries its parent's subject: "Occupational Therapy Assistant" under
+    "Education Requirements" is about the assistant's education. `above` is updated in place.
+    Headings of unknown level (plain text) stand alone."""
+    if heading.level <= 0:
+        above.clear()
+        return heading.text
+    while above and above[-1].level >= heading.level:
+        above.pop()
+    path = [h.text for h in above if h.level > 1] + [heading.text]
+    above.append(heading)
+    return PATH_JOIN.join(path)
+
+
 def split(article: Article, max_words: int = 140) -> list[Chunk]:
     """Chunks of an article, in reading order.
 
@@ -195,9 +214,10 @@ def split(article: Article, max_words: int = 140) -> list[Chunk]:
     after the paragraphs it covers ("Paragraphs 3–5"), so a reader can find the passage.
     """
     sections: list[tuple[str | None, list[tuple[int, Block]]]] = [(None, [])]
+    above: list[Block] = []  # the headings a sub-heading stands under, outermost first
     for index, block in enumerate(article.blocks):
         if block.kind == "heading":
-            sections.append((block.text, []))
+            sections.append((_heading_path(above, block), []))
         else:
             sections[-1][1].append((index, block))
 

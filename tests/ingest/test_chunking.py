@@ -59,3 +59,32 @@ def test_headless_article_sections_name_paragraphs_and_flag_missing_lists():
         "School-based OT addresses multiple domains that affect participation and performance."
         in flagged
     )
+
+
+def test_a_sub_section_is_named_with_the_headings_it_stands_under():
+    """ "Occupational Therapy Assistant" under "Education Requirements" is about the assistant's
+    education: the chunk's section (matched, embedded and shown in citations) says so. The
+    article's level-1 title is not part of the path; a heading of unknown level stands alone."""
+    from bot.models import Article, Block
+
+    blocks = (
+        Block("heading", "OT vs. COTA", level=1),
+        Block("heading", "Education Requirements", level=2),
+        Block("heading", "Occupational Therapy Assistant", level=3),
+        Block("paragraph", "OTAs most commonly complete an associate degree of about two years."),
+        Block("heading", "Fieldwork", level=3),
+        Block("paragraph", "OTA students complete at least 16 weeks of Level II fieldwork."),
+        Block("heading", "Career Paths", level=2),
+        Block("paragraph", "OTs may move into specialty practice such as hand therapy."),
+        Block("heading", "Plain text heading"),
+        Block("paragraph", "A heading whose level the format does not give stands alone."),
+    )
+    article = Article("cota.md", "OT vs. COTA", "Copperleaf", None, None, (), blocks)
+    sections = [c.section for c in split(article)]
+    assert sections == [
+        "Education Requirements › Occupational Therapy Assistant",
+        "Education Requirements › Fieldwork",
+        "Career Paths",
+        "Plain text heading",
+    ]
+    assert split(article)[0].text.startswith("Education Requirements › Occupational Therapy")
