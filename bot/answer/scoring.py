@@ -45,6 +45,14 @@ _STATES_AMOUNT = re.compile(
     r"ninety|dozens?|hundreds?|thousands?|millions?|half|quarter|twice)\b",
     re.IGNORECASE,
 )
+# A sentence that answers "how many / how long" without a number: there is no fixed amount
+# ("no single national limit"), it varies ("vary widely by district"), or how it compares
+# ("shorter than in rehab"). The ways English says so, not words of any question.
+_NO_FIXED_AMOUNT = re.compile(
+    r"\bno (single|set|fixed|standard|national|typical|one)\b|\bvar(y|ies|ying) (widely|a lot|greatly|by)\b"
+    r"|\b(shorter|longer|fewer|smaller|larger|bigger) than\b",
+    re.IGNORECASE,
+)
 # Weights of a sentence's own words against those of its section heading, in word coverage.
 OWN_WORDS, HEADING_WORDS = 0.8, 0.2
 # A sentence that starts by leaning on the one before ("This means...") reads worse alone.
@@ -438,7 +446,7 @@ def score_evidence(
     ranked = candidates_for(library, hits, terms, vector, policy, other)
     if _ASKS_AMOUNT.search(own_words(question)):  # not what an earlier question asked
         given = _amounts(question)
-        ranked = [c for c in ranked if _amounts(c.sentence.text) - given]
+        ranked = [c for c in ranked if answers_amount(c.sentence.text, given)]
     passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
     if other:
         # A question about one setting is not answered from what is said only of the other.
@@ -527,6 +535,16 @@ def evidence_words(evidence: list[Candidate]) -> list[str]:
         if len(w) > 2 and w.isalpha() and w not in STOP_WORDS
     }
     return sorted(found)
+
+
+def answers_amount(text: str, given: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Can this sentence answer a question asking for an amount: does it state one the question
+    did not give (`given`), or say that there is no fixed one or how it compares?
+
+    Example: "Caseloads range from the 30s to over 60" and "There is no single national caseload
+    limit" can; "Caseload size matters" cannot.
+    """
+    return bool(_amounts(text) - given) or bool(_NO_FIXED_AMOUNT.search(text))
 
 
 def _amounts(text: str) -> set[str]:

@@ -410,6 +410,17 @@ def test_number_words_state_an_amount():
     assert _amounts("Contracts vary by facility.") == set()
 
 
+def test_an_amount_is_answered_by_a_figure_or_by_saying_there_is_no_fixed_one():
+    from bot.answer.scoring import answers_amount
+
+    assert answers_amount("Caseloads range from the 30s to well over 60 students.")
+    assert answers_amount("There is no single national caseload limit for school OTs.")
+    assert answers_amount("Caseloads vary widely by district and state.")
+    assert answers_amount("Sessions tend to be shorter than in rehab settings.")
+    assert not answers_amount("Caseload size matters when you choose a job.")
+    assert not answers_amount("Most contracts last 13 weeks.", {"13"})  # the question's own figure
+
+
 def test_an_amount_is_asked_for_by_the_words_of_one_item():
     from bot.answer.scoring import _ASKS_AMOUNT
 
