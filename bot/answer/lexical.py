@@ -214,6 +214,11 @@ _PERSON_BEFORE = re.compile(
 )
 # English derivational suffixes the stemmer leaves on short words ("treatment", "payment").
 _DERIVATIONAL = ("ment", "ments", "ion", "ation", "er")
+# Stem endings that English alternates between a verb and its noun, which the stemmer keeps
+# apart: certify / certification ("certifi", "certif"), extend / extension ("extend",
+# "extens"), permit / permission ("permit", "permiss"), refer / referral ("refer", "referr"),
+# license / licensure ("licens", "licensur"). Each (ending, other ending) is read both ways.
+_ALTERNATIONS = (("ifi", "if"), ("d", "s"), ("t", "ss"), ("", "ur"))
 
 
 def _content_tokens(words: Iterable[str]) -> list[str]:
@@ -551,5 +556,12 @@ class Vocabulary:
         stemmer keeps the suffix on a short word); the commonest such word."""
         if term in self.frequency or len(term) < 3:
             return term
-        found = [term + suffix for suffix in _DERIVATIONAL if term + suffix in self.frequency]
+        forms = [term + suffix for suffix in _DERIVATIONAL]
+        for one, other in _ALTERNATIONS:
+            for a, b in ((one, other), (other, one)):
+                if term.endswith(a) and len(term) - len(a) >= 3:
+                    forms.append(term[: len(term) - len(a)] + b)
+        if len(term) >= 4 and term[-1] not in "aeiouy":
+            forms.append(term + term[-1])  # a doubled final consonant: "refer", "referr"
+        found = [t for t in forms if t in self.frequency]
         return max(found, key=lambda t: self.frequency[t]) if found else term

@@ -226,6 +226,18 @@ def test_a_base_word_the_corpus_never_uses_meets_its_derived_form():
     assert vocabulary.terms("which ages do OTs treat") == ["age", "ot", "treatment"]
     assert vocabulary.terms("where will they place me") == ["placement"]
     assert vocabulary.terms("a form for the route") == ["form", "rout"]  # not "formal"
+    # A verb and its noun whose stems English alternates: certify / certification, extend /
+    # extension, permit / permission, refer / referral, license / licensure, either way.
+    nouns = Vocabulary(
+        ["Certification is required.", "Ask for an extension.", "Get permission first.",
+         "A referral starts it.", "Licensure takes weeks.", "You must be qualified."]
+    )
+    assert nouns.terms("do i certify") == ["certif"]
+    assert nouns.terms("can they extend") == ["extens"]
+    assert nouns.terms("do they permit it") == ["permiss"]
+    assert nouns.terms("who will refer") == ["referr"]
+    assert nouns.terms("licensing") == ["licensur"]
+    assert nouns.terms("what qualifications") == ["qualifi"]
 
 
 def test_names_the_articles_never_mention_are_found():
