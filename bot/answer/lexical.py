@@ -556,6 +556,13 @@ class Vocabulary:
         stemmer keeps the suffix on a short word); the commonest such word."""
         if term in self.frequency or len(term) < 3:
             return term
+        found = self.relatives(term)
+        return max(found, key=lambda t: self.frequency[t]) if found else term
+
+    def relatives(self, term: str) -> list[str]:
+        """The corpus stems a stem is a derivational relative of ("extend": "extens")."""
+        if len(term) < 3:
+            return []
         forms = [term + suffix for suffix in _DERIVATIONAL]
         for one, other in _ALTERNATIONS:
             for a, b in ((one, other), (other, one)):
@@ -563,5 +570,4 @@ class Vocabulary:
                     forms.append(term[: len(term) - len(a)] + b)
         if len(term) >= 4 and term[-1] not in "aeiouy":
             forms.append(term + term[-1])  # a doubled final consonant: "refer", "referr"
-        found = [t for t in forms if t in self.frequency]
-        return max(found, key=lambda t: self.frequency[t]) if found else term
+        return [t for t in dict.fromkeys(forms) if t in self.frequency and t != term]

@@ -197,6 +197,7 @@ class Term:
     weight: float
     long_form: tuple[str, ...] = ()  # the words of the spelt-out abbreviation
     known: bool = True  # does the corpus itself use `word`?
+    relatives: tuple[str, ...] = ()  # corpus words of the same family ("extend": "extens")
 
     def credit(self, text_terms: set[str]) -> float:
         """How much of this concept a text carries, in [0, 1].
@@ -206,7 +207,7 @@ class Term:
         ("Individualized Education Programs (IEPs)") beats a passing mention.
         """
         if not self.long_form:
-            return float(self.word in text_terms)
+            return float(self.word in text_terms or any(r in text_terms for r in self.relatives))
         spelt = sum(w in text_terms for w in self.long_form) / len(self.long_form)
         if not self.known:
             return 1.0 if spelt >= LONG_FORM_SHARE else 0.0
@@ -226,7 +227,7 @@ def question_terms(library: Library, question: str, glossary: Glossary) -> list[
             weight = max((vocabulary.idf(w) for w in (word, *spelt)), default=0.0)
             terms.append(Term(word, weight, spelt, word in vocabulary))
         else:
-            terms.append(Term(word, vocabulary.idf(word)))
+            terms.append(Term(word, vocabulary.idf(word), relatives=tuple(vocabulary.relatives(word))))
     return terms
 
 

@@ -64,6 +64,13 @@ def test_a_plain_word_counts_only_when_the_text_has_it():
     assert school.credit({"clinic"}) == 0.0
 
 
+def test_a_word_counts_when_the_text_has_a_word_of_its_family():
+    # "can they extend it?" is answered by a sentence about an extension.
+    extend = Term("extend", 2.0, relatives=("extens",))
+    assert extend.credit({"extens", "contract"}) == 1.0
+    assert extend.credit({"contract"}) == 0.0
+
+
 def test_an_abbreviation_the_corpus_uses_counts_half_for_itself_and_half_for_its_long_form():
     assert IEP.credit({"iep"}) == 0.5  # a passing mention
     assert IEP.credit({"individu", "educ", "program"}) == 0.5
