@@ -232,6 +232,12 @@ def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
         ("what stretches can improve his grip strength", "medical advice"),
         ("what exercises help my students with handwriting?", None),
         ("what stretches help my patients after a stroke?", None),
+        # whether a child has a condition is a diagnosis, however it is asked
+        ("he flaps his hands, does that mean hes autistic? should i be worried", "medical advice"),
+        ("is my son autistic?", "medical advice"),
+        ("could she be on the spectrum", "medical advice"),
+        ("do school OTs work with kids who have adhd?", None),
+        ("does that mean she is a good fit for school OT?", None),
         ("my back hurts from lifting patients, are there desk OT jobs?", None),
         ("my son is a new grad, should he see an OT recruiter?", None),
         ("my daughter has an IEP, should we try to get more OT minutes?", None),
