@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -53,6 +53,10 @@ _NO_FIXED_AMOUNT = re.compile(
     r"|\b(shorter|longer|fewer|smaller|larger|bigger) than\b",
     re.IGNORECASE,
 )
+# The weight of the words a follow-up borrows from the question before it, against its own. On
+# dev (312 questions, 35 follow-ups): 0.5 took follow-ups from 19 to 20 right and the ranker's
+# cross-validated top-1 from 0.647 to 0.654; 0.25 lost two follow-ups; 1.0 is no weighting.
+BORROWED_WEIGHT = 0.5
 # Weights of a sentence's own words against those of its section heading, in word coverage.
 OWN_WORDS, HEADING_WORDS = 0.8, 0.2
 # A sentence that starts by leaning on the one before ("This means...") reads worse alone.
@@ -437,9 +441,16 @@ def score_evidence(
     """The question's terms, every citable sentence of the hits scored, and the passages ranked.
 
     A question naming one setting is not answered from passages only about the other; a question
-    asking for an amount keeps only sentences that state one the question did not already give.
+    asking for an amount keeps only sentences that can answer one (`answers_amount`); a
+    follow-up's words borrowed from the question before weigh less than its own.
     """
     terms = question_terms(library, question, glossary)
+    own = own_words(question)
+    if own != question:
+        # A follow-up asks what its own words ask; the earlier question it borrows in
+        # parentheses is context ("and does prn pay more in those settings (...)?").
+        asked = {t.word for t in question_terms(library, own, glossary)}
+        terms = [t if t.word in asked else replace(t, weight=t.weight * BORROWED_WEIGHT) for t in terms]
     named = settings_named(question)
     other = None
     if len(named) == 1 and not is_comparison(question):

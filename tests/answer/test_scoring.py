@@ -407,6 +407,21 @@ def test_an_amount_the_question_already_gives_is_not_an_answer(retrieve, library
 
 
 
+def test_a_follow_ups_borrowed_words_weigh_less_than_its_own(retrieve, library, policy, glossary):
+    from bot.answer.scoring import BORROWED_WEIGHT
+
+    alone, _ = scored(retrieve, library, policy, glossary, "What about in high school?")
+    follow_up, _ = scored(
+        retrieve, library, policy, glossary, "what about in high school (do school OTs do IEPs)?"
+    )
+    earlier, _ = scored(retrieve, library, policy, glossary, "do school OTs do IEPs?")
+    weights = {t.word: t.weight for t in follow_up.terms}
+    own = {t.word: t.weight for t in alone.terms}
+    borrowed = {t.word: t.weight for t in earlier.terms}
+    assert weights["high"] == pytest.approx(own["high"])  # its own words keep their weight
+    assert weights["iep"] == pytest.approx(BORROWED_WEIGHT * borrowed["iep"])
+
+
 def test_number_words_state_an_amount():
     from bot.answer.scoring import _amounts
 
