@@ -84,7 +84,7 @@ _ASKER = (
 )
 _FRAME_PREFIX = re.compile(
     rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:[^:\-–—?]{{0,90}}?\b(?:{_ASKER}|draft\w*|repl\w*|writ\w*|"
-    r"respond\w*|ask\w*|question)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*"
+    r"respond\w*|ask\w*|question|tone)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*"
     rf"|^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:a |the )?{_ASKER} here\b[\s,.;:!]*",
     re.IGNORECASE,
 )

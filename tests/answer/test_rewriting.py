@@ -58,6 +58,10 @@ def test_a_request_to_word_a_reply_is_framing():
         "school OTs help with handwriting"
     )
     assert strip_framing("I need to reply to a candidate asking about caseloads") == "caseloads"
+    # The tone asked for is framing too (newcomer 11: "formal tone:" stayed in the question).
+    assert strip_framing(
+        "formal tone: candidate wants to know if negotiating an OT job offer will make her look bad"
+    ) == "negotiating an OT job offer will make her look bad"
     assert strip_framing(
         "can you draft something for a new grad who wants to know when she can start working"
     ) == "when she can start working"

@@ -238,6 +238,9 @@ def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
         ("could she be on the spectrum", "medical advice"),
         ("do school OTs work with kids who have adhd?", None),
         ("does that mean she is a good fit for school OT?", None),
+        # "is it normal" is about a person's health only when it speaks of one
+        ("is it normal that my sessions at the peds clinic are only 45 min?", None),
+        ("is it normal for my 4 year old to walk on his toes?", "medical advice"),
         ("my back hurts from lifting patients, are there desk OT jobs?", None),
         ("my son is a new grad, should he see an OT recruiter?", None),
         ("my daughter has an IEP, should we try to get more OT minutes?", None),
