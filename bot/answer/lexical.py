@@ -554,7 +554,7 @@ class Vocabulary:
         """A term the corpus never uses, as the corpus word it is the base of ("treat":
         "treatment", "pay": "payment"), when the corpus has one with a derivational suffix (the
         stemmer keeps the suffix on a short word); the commonest such word."""
-        if term in self.frequency or len(term) < 3:
+        if term in self.frequency:
             return term
         found = self.relatives(term)
         return max(found, key=lambda t: self.frequency[t]) if found else term

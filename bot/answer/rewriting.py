@@ -369,11 +369,11 @@ def alternatives_of(message: str, history: list[Turn] | None = None) -> list[str
     if len(parts) != 2 or not all(p.strip() for p in parts):
         return [message]
     # The first asks, or the framing cut before it did ("candidate wants to know if she ...").
-    first = _CLAUSE_BREAK.split(parts[0].strip())[-1]
-    cut = framed != message.strip()
-    if not (_ASKING.match(first) or _ASKING.match(parts[0]) or _WHETHER.match(first) or cut):
-        return [message]
     first, second = (p.strip() for p in parts)
+    clause = _CLAUSE_BREAK.split(first)[-1]
+    cut = framed != message.strip()
+    if not (_ASKING.match(clause) or _ASKING.match(first) or _WHETHER.match(clause) or cut):
+        return [message]
     return [first, f"{second.rstrip('?. ')} ({first.rstrip('?. ')})?"]
 
 

@@ -449,14 +449,14 @@ def score_evidence(
     if own != question:
         # A follow-up asks what its own words ask; the earlier question it borrows in
         # parentheses is context ("and does prn pay more in those settings (...)?").
-        asked = {t.word for t in question_terms(library, own, glossary)}
+        asked = set(library.vocabulary.terms(own))  # the words `question_terms` keys terms by
         terms = [t if t.word in asked else replace(t, weight=t.weight * BORROWED_WEIGHT) for t in terms]
     named = settings_named(question)
     other = None
     if len(named) == 1 and not is_comparison(question):
         other = other_side(next(iter(named)))
     ranked = candidates_for(library, hits, terms, vector, policy, other)
-    if _ASKS_AMOUNT.search(own_words(question)):  # not what an earlier question asked
+    if _ASKS_AMOUNT.search(own):  # not what an earlier question asked
         given = _amounts(question)
         ranked = [c for c in ranked if answers_amount(c.sentence.text, given)]
     passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
