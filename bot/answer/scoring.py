@@ -45,6 +45,20 @@ _STATES_AMOUNT = re.compile(
     r"ninety|dozens?|hundreds?|thousands?|millions?|half|quarter|twice)\b",
     re.IGNORECASE,
 )
+# A question asking for a money figure ("how much do they make", "the average salary", "a good
+# per-visit rate") is answered only by a sentence stating money or a share, or saying there is no
+# fixed amount: a sentence that pay is "usually higher" does not give the figure asked for. The
+# English nouns of pay and price, not words of any question.
+_MONEY = r"(salary|salaries|wages?|pay|rates?|fees?|prices?|stipends?|bonus(?:es)?|income|allowances?|coinsurance|copays?)"
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b[^?.,;]{0,40}\b(pays?|paid|makes?|earns?|costs?|charges?|" + _MONEY[1:-1] + r")\b"
+    r"|\b(typical|average|avg|good|going|usual|normal|median|starting|fair)\s+([\w-]+\s+){0,3}" + _MONEY + r"\b"
+    r"|\bwhat(?:'?s| is| are)?\s+(the|a|an)\s+([\w-]+\s+){0,2}" + _MONEY + r"\b",
+    re.IGNORECASE,
+)
+_STATES_MONEY = re.compile(
+    r"[$€£]\s?\d|\b\d[\d,.]*\s*(k|dollars?|usd|cents?|percent)\b|\d\s*%", re.IGNORECASE
+)
 # A sentence that answers "how many / how long" without a number: there is no fixed amount
 # ("no single national limit"), it varies ("vary widely by district"), or how it compares
 # ("shorter than in rehab"). The ways English says so, not words of any question.
@@ -459,6 +473,8 @@ def score_evidence(
     if _ASKS_AMOUNT.search(own):  # not what an earlier question asked
         given = _amounts(question)
         ranked = [c for c in ranked if answers_amount(c.sentence.text, given)]
+    if _ASKS_MONEY.search(own):
+        ranked = [c for c in ranked if answers_money(c.sentence.text)]
     passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
     if other:
         # A question about one setting is not answered from what is said only of the other.
@@ -557,6 +573,12 @@ def answers_amount(text: str, given: set[str] | frozenset[str] = frozenset()) ->
     limit" can; "Caseload size matters" cannot.
     """
     return bool(_amounts(text) - given) or bool(_NO_FIXED_AMOUNT.search(text))
+
+
+def answers_money(text: str) -> bool:
+    """Can this sentence answer a question asking for a money figure: does it state money or a
+    share, or say there is no fixed amount?"""
+    return bool(_STATES_MONEY.search(text)) or bool(_NO_FIXED_AMOUNT.search(text))
 
 
 def _amounts(text: str) -> set[str]:

@@ -443,6 +443,56 @@ def test_an_amount_is_answered_by_a_figure_or_by_saying_there_is_no_fixed_one():
     assert not answers_amount("Most contracts last 13 weeks.", {"13"})  # the question's own figure
 
 
+def test_a_money_figure_is_asked_for_by_the_nouns_of_pay_and_price():
+    from bot.answer.scoring import _ASKS_MONEY
+
+    for asked in (
+        "how much do school based OTs make a year?",
+        "how much does it cost to sit for the exam",
+        "whats the typical hourly PRN rate for an acute care OT?",
+        "whats a good per visit rate for home health OT?",
+        "What is the average salary for a school OT?",
+        "and how much does it pay?",
+    ):
+        assert _ASKS_MONEY.search(asked), asked
+    for asked in (
+        "is per visit pay better than a salary?",  # a comparison, no figure asked
+        "do EI ots usually get a salary or are u paid per visit",
+        "got two offers and one has a way higher hourly rate. should i take it?",
+        "how much of school ot is paperwork vs actual therapy",
+        "does it cost me anything to use a recruiter?",
+    ):
+        assert not _ASKS_MONEY.search(asked), asked
+
+
+def test_a_money_figure_is_answered_by_money_a_share_or_no_fixed_amount():
+    from bot.answer.scoring import answers_money
+
+    assert answers_money("Stipends can add $1,500 a week.")
+    assert answers_money("About 80% of candidates pass on the first attempt.")
+    assert answers_money("Amounts vary widely, and this is easy to negotiate.")
+    assert not answers_money("PRN rates are usually higher but often come without benefits.")
+    assert not answers_money("Most positions are commonly eight-hour days.")  # an amount, not money
+
+
+def test_a_question_asking_for_a_money_figure_keeps_only_sentences_stating_one(
+    retrieve, library, policy, glossary
+):
+    from bot.answer.scoring import answers_money
+
+    asked = "What is the average salary for a school OT?"
+    found = retrieve(asked)
+    money = score_evidence(library, asked, found.vector, found.hits, policy, glossary)
+    everything = score_evidence(
+        library, "Are school OTs paid a salary?", found.vector, found.hits, policy, glossary
+    )
+    kept = {(c.chunk.id, c.index) for c in money.candidates}
+    assert kept == {
+        (c.chunk.id, c.index) for c in everything.candidates if answers_money(c.sentence.text)
+    }
+    assert len(kept) < len(everything.candidates)
+
+
 def test_an_amount_is_asked_for_by_the_words_of_one_item():
     from bot.answer.scoring import _ASKS_AMOUNT
 
