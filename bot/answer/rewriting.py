@@ -16,6 +16,7 @@ from bot.ingest.tagging import (
     named_setting,
     other_side,
     practice_settings,
+    setting_as_said,
     settings_named,
     strip_setting,
     swap_setting,
@@ -496,7 +497,9 @@ def _standalone(question: str, asked: list[str]) -> str:
     # "and in clinics?": the same question, asked about the other setting.
     remainder = strip_setting(focus, new_setting) if new_setting else focus
     if new_setting and old_setting and new_setting != old_setting and len(tokens(remainder)) <= 2:
-        return swap_setting(previous, old_setting, new_setting)
+        # Named with its kind ("what about in a peds clinic?"), the setting keeps the asker's words.
+        said = setting_as_said(focus, new_setting, lambda word: bool(tokens(word)))
+        return swap_setting(previous, old_setting, new_setting, said)
     # "what about the other one?": the same question, about the setting not asked about before.
     if old_setting and _OTHER.search(focus) and len(tokens(_OTHER.sub("", focus))) <= 2:
         return swap_setting(previous, old_setting, other_side(old_setting))

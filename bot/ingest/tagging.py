@@ -9,6 +9,7 @@ follow-up such as "and in clinics?" swaps one setting's names for the other's (`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -126,11 +127,28 @@ def strip_setting(text: str, side: Setting) -> str:
     return practice_settings().names[side].sub("", text)
 
 
-def swap_setting(text: str, old: Setting, new: Setting) -> str:
-    """The text with the names of setting `old` replaced by the phrase of setting `new`.
+def swap_setting(text: str, old: Setting, new: Setting, phrase: str | None = None) -> str:
+    """The text with the names of setting `old` replaced by `phrase`, by default the phrase of
+    setting `new`.
 
     Example: ("Do school OTs get summers off?", "school", "clinical")
         -> "Do clinical OTs get summers off?"
     """
-    phrase = practice_settings().sides[new].phrase
+    phrase = phrase or practice_settings().sides[new].phrase
     return practice_settings().names[old].sub(phrase, text)
+
+
+def setting_as_said(text: str, side: Setting, is_word: Callable[[str], bool]) -> str | None:
+    """How a text names `side` when it says which kind: the name with the words right before it
+    that `is_word` counts ("peds clinic" in "what about in a peds clinic?"), or None when it
+    names the setting bare ("and in clinics?")."""
+    found = practice_settings().names[side].search(text)
+    if not found:
+        return None
+    before = re.findall(r"[\w'-]+", text[: found.start()])[-2:]
+    kind: list[str] = []
+    for word in reversed(before):
+        if not is_word(word):
+            break
+        kind.insert(0, word)
+    return " ".join([*kind, found.group(0)]) if kind else None

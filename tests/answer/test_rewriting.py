@@ -21,6 +21,12 @@ def test_setting_swap():
     assert rewrite("what about in hospitals?", SUMMERS) == "Do clinical OTs get summers off?"
 
 
+def test_a_followup_naming_a_kind_of_setting_keeps_the_askers_words():
+    # "clinical" alone would lose what kind of clinic was asked about.
+    assert rewrite("ok what about in a peds clinic?", SUMMERS) == "Do peds clinic OTs get summers off?"
+    assert rewrite("and outpatient clinics?", SUMMERS) == "Do outpatient clinics OTs get summers off?"
+
+
 def test_anaphoric_follow_up_carries_the_previous_question():
     standalone = rewrite("which of those is about older adults?", PATIENTS)
     assert "older adults" in standalone and "patients do clinical OTs see" in standalone

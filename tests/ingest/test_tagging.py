@@ -2,6 +2,7 @@ from bot.ingest.tagging import (
     is_comparison,
     named_setting,
     overall,
+    setting_as_said,
     setting_of,
     settings_named,
     swap_setting,
@@ -39,6 +40,18 @@ def test_settings_named_and_comparisons():
     assert is_comparison("school vs clinical OT goals?")
     assert is_comparison("How do schedules differ between school and clinical OT?")
     assert not is_comparison("Do school OTs get summers off?")
+
+
+def test_a_setting_is_said_with_its_kind_or_bare():
+    def is_word(word: str) -> bool:
+        return word.lower() not in {"in", "a", "about", "what"}
+
+    assert setting_as_said("what about in a peds clinic?", "clinical", is_word) == "peds clinic"
+    assert setting_as_said("and in pediatric outpatient clinics?", "clinical", is_word) == (
+        "pediatric outpatient clinics"
+    )
+    assert setting_as_said("and in clinics?", "clinical", is_word) is None
+    assert setting_as_said("and in schools?", "clinical", is_word) is None
 
 
 def test_swap_setting_replaces_only_the_names_of_the_setting():
