@@ -159,10 +159,17 @@ _FRAME_SUFFIX = re.compile(
 # A word on the reply's length or form, after the question: "... vs school? keep it short",
 # "..., quick draft", "... hire OTs. draft pls", "... draft reply" (the length is read apart,
 # `asks_for_brevity`).
+# The words that describe a reply's length or tone ("a short, friendly reply", "keep it formal").
+_REPLY_MANNER = (
+    r"(?:quick|short|brief|concise|simple|clear|friendly|warm|kind|nice|polite|formal|casual|"
+    r"professional|encouraging|upbeat|positive)"
+)
 _FRAME_FORM = re.compile(
-    r"(?<=[.,;:!?])\s*(?:(?:please|pls|and|just)\s+)?(?:keep it (?:short|brief|simple)"
-    r"|(?:a\s+)?(?:quick|short|brief)\s+(?:reply|answer|response|draft|version|note|one)"
-    r"|draft(?:\s+(?:a|me|something|it|one))?(?:\s+(?:reply|response|answer|email|message))?)"
+    rf"(?<=[.,;:!?])\s*(?:(?:please|pls|and|just)\s+)?(?:keep it {_REPLY_MANNER}"
+    rf"(?:,?\s+(?:and\s+)?{_REPLY_MANNER})*"
+    rf"|(?:a\s+)?(?:{_REPLY_MANNER},?\s+(?:and\s+)?)+(?:reply|answer|response|draft|version|note|one)"
+    rf"|draft(?:\s+(?:a|me|something|it|one))?(?:\s+(?:{_REPLY_MANNER},?\s+(?:and\s+)?)*"
+    r"(?:reply|response|answer|email|message))?)"
     r"(?:\s+(?:please|pls|plz|thanks|thx))?[\s.!]*$",
     re.IGNORECASE,
 )
@@ -454,11 +461,22 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     # will it change?", "she's only 3, is that too young?". The asking clause points back and
     # names at most one topic word of its own; the news is context for the earlier question.
     clause = _CLAUSE_BREAK.split(question.strip())[-1]
+    if clause != question.strip() and _ASKING.match(clause) and _REACTION.match(question):
+        return True  # "ugh that sounds expensive. does anyone help cover the cost?"
     return (
         clause != question.strip()
         and bool(_ASKING.match(clause) and _WEAK_ANAPHORA.search(clause))
         and len(_topic(clause)) <= 1
     )
+
+
+# A reaction to the last answer before a question about it: "that sounds expensive.", "ugh, this
+# seems like a lot -", "wow thats a long time,". (The question after it goes on from the answer.)
+_REACTION = re.compile(
+    r"^\W*(?:(?:ugh|wow|oh|ok(?:ay)?|hmm+|huh|yikes|whoa|dang|damn|geez|jeez|ah|aw+)\b[\s,!.]*)*"
+    r"(?:that|this|it|those|these)(?:'?s| is| are| sounds?| seems?| looks?)\b[^.?!,;]{0,30}[.!,;]\s",
+    re.IGNORECASE,
+)
 
 
 def rewrite(question: str, history: list[Turn]) -> str:
@@ -491,7 +509,7 @@ def _standalone(question: str, asked: list[str]) -> str:
     # The earlier question as it was understood, made standalone itself when it was a
     # follow-up too ("and in clinics?").
     previous = asked[-1]
-    focus = _LEAD.sub("", question).strip()
+    focus = _LEAD.sub("", _REACTION.sub("", question)).strip()
     new_setting = named_setting(focus)
     old_setting = named_setting(previous)
     # "and in clinics?": the same question, asked about the other setting.

@@ -236,6 +236,20 @@ def test_news_then_a_question_about_what_was_said_before_is_a_follow_up():
     assert not is_followup("hes starting high school next year, will it change?", [])
 
 
+def test_a_reaction_to_the_last_answer_then_a_question_is_a_follow_up():
+    licence = [
+        Turn("user", "do i need a license in every state to do telehealth?"),
+        Turn("assistant", "..."),
+    ]
+    question = "ugh that sounds expensive. does anyone help cover the cost?"
+    assert is_followup(question, licence)
+    assert rewrite(question, licence) == (
+        "does anyone help cover the cost (do i need a license in every state to do telehealth)?"
+    )
+    # a statement of its own before the question is no reaction to the answer
+    assert not is_followup("i live in ohio. does anyone help cover the cost of licenses?", licence)
+
+
 def test_a_message_asking_several_things_is_split_into_its_questions():
     assert questions_of(
         "Do school OTs get summers off? What do clinical OTs do all day?"
@@ -290,6 +304,16 @@ def test_a_word_on_the_replys_length_or_form_is_framing():
         "what school districts look for when they hire OTs."
     )
     assert strip_framing("what is a school OT draft like") == "what is a school OT draft like"
+    # its tone too: "friendly" is no word of the question
+    assert strip_framing(
+        "candidate asks what equipment she needs for a remote OT job, draft a friendly reply"
+    ) == "what equipment she needs for a remote OT job"
+    assert strip_framing("do IRFs hire new grads? keep it short and friendly") == (
+        "do IRFs hire new grads?"
+    )
+    assert strip_framing("which is more casual, school or clinic?") == (
+        "which is more casual, school or clinic?"
+    )
     assert asks_for_brevity("and what are the upsides of clinical vs school? keep it short")
 
 
