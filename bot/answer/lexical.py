@@ -142,8 +142,9 @@ def stem(word: str) -> str:
     word = _CANONICAL.get(word, word)
     if word.endswith("'s"):
         word = word[:-2]
-    # Acronyms and short words keep their form apart from a plural "s" ("IEPs", "OTs", "SNFs").
-    if len(word) <= 4 and word.endswith("s") and len(word) > 2:
+    # Acronyms and short words keep their form apart from a plural "s" ("IEPs", "OTs", "SNFs");
+    # a word ending "ss", "us" or "is" is no plural ("pass", "less", "plus", "this").
+    if len(word) <= 4 and word.endswith("s") and len(word) > 2 and word[-2] not in "siu":
         return word[:-1]
     return str(_STEMMER.stemWord(word))
 

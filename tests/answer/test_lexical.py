@@ -9,6 +9,9 @@ def test_snowball_stems_meet_across_word_forms():
     assert stem("collaborating") == stem("collaborate")
     assert tokens("Do school OTs get summers off?") == ["school", "ot", "summer"]
     assert tokens("kids and children") == ["child", "child"]
+    # a short word ending "ss", "us" or "is" is no plural: "pass" meets "passing", not "pas"
+    assert stem("pass") == stem("passing") == "pass"
+    assert stem("SNFs") == "snf" and stem("less") == "less" and stem("plus") == "plus"
 
 
 def test_vocabulary_corrects_misspellings_against_the_corpus():

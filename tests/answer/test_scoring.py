@@ -453,6 +453,7 @@ def test_a_money_figure_is_asked_for_by_the_nouns_of_pay_and_price():
         "whats a good per visit rate for home health OT?",
         "What is the average salary for a school OT?",
         "and how much does it pay?",
+        "what's the nbcot first-time pass rate these days?",  # a share: a figure all the same
     ):
         assert _ASKS_MONEY.search(asked), asked
     for asked in (
