@@ -84,7 +84,9 @@ _ASKER = (
     r"caregiver|family member|therapist|ot|cota|ota)s?"
 )
 _FRAME_PREFIX = re.compile(
-    rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:[^:\-–—?]{{0,90}}?\b(?:{_ASKER}|draft\w*|repl\w*|writ\w*|"
+    # (not a comparison: "school based vs clinic ot - what ages ...?" names the question's subject)
+    rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:(?:(?!\bvs\b|\bversus\b)[^:\-–—?]){{0,90}}?\b(?:{_ASKER}|"
+    r"draft\w*|repl\w*|writ\w*|"
     r"respond\w*|ask\w*|question|tone)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*"
     rf"|^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:a |the )?{_ASKER} here\b[\s,.;:!]*",
     re.IGNORECASE,
@@ -411,8 +413,10 @@ def questions_of(
     parts = [parts[0]] + [_JOINER.sub("", p, count=1) for p in parts[1:]]
     # The first part asks when the framing that asked it went ("he's asking if he has to ...
     # and what ..."), unless it is a sentence that tells ("she's thinking about PRN. does ...?").
+    # Options offered for the question before are no question of their own ("who pays?
+    # insurance or the district?").
     asks = [
-        bool(p.endswith("?") or _ASKING.match(p) or _WHETHER.match(p))
+        bool((p.endswith("?") and not _OPTIONS.match(p)) or _ASKING.match(p) or _WHETHER.match(p))
         or (i == 0 and cut and not p.endswith("."))
         for i, p in enumerate(parts)
     ]
@@ -425,6 +429,10 @@ def questions_of(
         if not asking or _GOING_ON.match(part) or not alone:
             return [message]
     return parts
+
+
+# A bare choice between options: "insurance or the district?", "school or clinic?".
+_OPTIONS = re.compile(r"^[^?]*\bor\b[^?]*\?\s*$", re.IGNORECASE)
 
 
 def last_user_question(history: list[Turn]) -> str | None:

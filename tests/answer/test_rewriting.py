@@ -236,6 +236,21 @@ def test_news_then_a_question_about_what_was_said_before_is_a_follow_up():
     assert not is_followup("hes starting high school next year, will it change?", [])
 
 
+def test_a_comparison_before_a_dash_is_the_subject_not_framing():
+    # "ot" names an asker in "new grad ot here -", not in a comparison of settings
+    assert strip_framing("school based vs clinic ot - what ages do u work with in each?") == (
+        "school based vs clinic ot - what ages do u work with in each?"
+    )
+    assert strip_framing("new grad OT - do school jobs take new grads?") == (
+        "do school jobs take new grads?"
+    )
+
+
+def test_options_offered_for_a_question_are_part_of_it():
+    message = "peds clinic vs school ot - who pays? insurance or the district?"
+    assert questions_of(message) == [message]
+
+
 def test_a_reaction_to_the_last_answer_then_a_question_is_a_follow_up():
     licence = [
         Turn("user", "do i need a license in every state to do telehealth?"),
