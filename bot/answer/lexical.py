@@ -173,6 +173,20 @@ CLIPPING_ZIPF = 3.5
 KNOWN_ZIPF = 3.0
 
 
+# The US states and DC: where licensure, pay and jobs are set, so the places candidates name most;
+# a closed list of proper names, not words of any question. In chat they are often typed in lower
+# case ("does texas require ..."), where capitals cannot mark them as names.
+_US_STATE = re.compile(
+    r"\b(?:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
+    r"georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|"
+    r"massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|"
+    r"new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|"
+    r"oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|"
+    r"vermont|virginia|washington|west virginia|wisconsin|wyoming|district of columbia)\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=16384)
 def english_frequency(word: str) -> float:
     """How common a word is in English, on the Zipf scale (log10 of uses per billion words; 0 for
@@ -514,9 +528,14 @@ class Vocabulary:
     def unmentioned(self, text: str) -> tuple[str, ...]:
         """The names in a question that the articles never use: a run of capitalised words
         ("Mayo Clinic", "Texas") with a word the corpus does not know, not counting a word that
-        opens a sentence or one in capitals ("OT", "NBCOT")."""
-        names: list[str] = []
-        run: list[str] = []
+        opens a sentence or one in capitals ("OT", "NBCOT"); and a US state however it is typed
+        ("does texas require ..."), unless the articles name it."""
+        names: list[tuple[int, str]] = [
+            (found.start(), found.group(0).title())
+            for found in _US_STATE.finditer(text)
+            if not all(w in self.surface for w in found.group(0).lower().split())
+        ]
+        run: list[re.Match[str]] = []
 
         def known(word: str) -> bool:  # "Year-round": each part of a compound
             return all(
@@ -526,8 +545,8 @@ class Vocabulary:
             )
 
         def close() -> None:
-            if run and not all(known(w) for w in run):
-                names.append(" ".join(run))
+            if run and not all(known(m.group(0)) for m in run):
+                names.append((run[0].start(), " ".join(m.group(0) for m in run)))
             run.clear()
 
         for match in re.finditer(r"[A-Za-z][A-Za-z'’&-]*", text):
@@ -540,11 +559,11 @@ class Vocabulary:
                 and not opening
                 and not _PERSON_BEFORE.search(before)
             ):
-                run.append(word)
+                run.append(match)
             else:
                 close()
         close()
-        return tuple(dict.fromkeys(names))
+        return tuple(dict.fromkeys(name for _, name in sorted(names)))
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
