@@ -39,7 +39,8 @@ STOP_WORDS = frozenset(
     we were what when where which while who whom why will with would you your yours yourself
     yourselves im i'm it's you're don doesn didn isn aren wasn weren won wouldn shouldn couldn let lets get gets got
     dont doesnt didnt isnt arent wasnt werent wouldnt shouldnt couldnt cant ive youre theyre
-    thats whats hows wheres whos
+    thats whats hows wheres whos havent hasnt hadnt wont theyve weve youve hes shes wouldve
+    couldve shouldve aint itll theyll youll thatll theres heres yall
     tell know want wanted like please thanks thank hi hello hey okay ok kind sort really
     much many may might must shall us one ones thing things something anything way ways lot
     lots go going without within across among via upon onto toward towards around else though tho
@@ -236,10 +237,36 @@ _DERIVATIONAL = ("ment", "ments", "ion", "ation", "er")
 _ALTERNATIONS = (("ifi", "if"), ("d", "s"), ("t", "ss"), ("", "ur"))
 
 
+# Small numbers as words: "3 hours" meets "three hours" (articles spell them out, chat does not).
+_NUMBER_WORDS = dict(enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split()
+))
+_ONE = frozenset({"1", "one"})
+# "one-on-one", "1 on 1", "1:1": one word for working with one person at a time.
+ONE_ON_ONE = "oneonone"
+
+
 def _content_tokens(words: Iterable[str]) -> list[str]:
     """`tokens` of words already split (`words_of`)."""
     found = []
-    for w in words:
+    words = list(words)
+    skip = 0
+    for i, w in enumerate(words):
+        if skip:
+            skip -= 1
+            continue
+        if w in _ONE:
+            if words[i + 1 : i + 2] == ["on"] and words[i + 2 : i + 3] and words[i + 2] in _ONE:
+                found.append(ONE_ON_ONE)
+                skip = 2
+                continue
+            if w == "1" and words[i + 1 : i + 2] == ["1"]:
+                found.append(ONE_ON_ONE)
+                skip = 1
+                continue
+        if w.isdigit() and len(w) <= 2 and int(w) in _NUMBER_WORDS:
+            w = _NUMBER_WORDS[int(w)]
         if w in STOP_WORDS or (len(w) <= 1 and not w.isdigit()):  # "r u" shorthand carries nothing
             continue
         stemmed = _stem_cached(w)

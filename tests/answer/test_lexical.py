@@ -14,6 +14,16 @@ def test_snowball_stems_meet_across_word_forms():
     assert stem("SNFs") == "snf" and stem("less") == "less" and stem("plus") == "plus"
 
 
+def test_numbers_meet_their_words_and_one_on_one_is_one_word():
+    # articles spell small numbers out; chat types digits
+    assert tokens("3 hrs a day") == tokens("three hrs a day") == ["three", "hr", "day"]
+    assert tokens("ages 3-21") == ["age", "three", "21"]
+    for typed in ("stuck doing 1 on 1", "stuck doing 1:1", "stuck doing one-on-one"):
+        assert tokens(typed) == ["stuck", "oneonone"], typed
+    # contractions typed without the apostrophe name no topic
+    assert tokens("havent heard, hes 3") == ["heard", "three"]
+
+
 def test_vocabulary_corrects_misspellings_against_the_corpus():
     vocabulary = Vocabulary(["IEP goals are set in schools.", "School calendars differ."])
     assert vocabulary.correct("gaol") == "goals"
