@@ -197,6 +197,8 @@ class Composer:
             self.library, scored.terms, evidence, evidence_terms, hits, self.embed_words
         )
         signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
+        # Whether it names a place or employer the articles never do ("texas", "Mayo Clinic").
+        signals["named"] = float(bool(self.library.vocabulary.unmentioned(question)))
         relevance = self.policy.decision.probability(signals)
         refused = not passages or relevance < self.policy.relevance_floor
         statements = () if refused else tuple(

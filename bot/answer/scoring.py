@@ -503,7 +503,10 @@ def evidence_signals(
       (each word's best cosine with them or with one of their words, below 1);
     - unmet: the same for corpus words of the question that the best sentences lack.
 
-    `compose` adds "passage": the passage ranker's probability for the best passage.
+    `compose` adds "passage": the passage ranker's probability for the best passage; and "named":
+    1 when the question names a place or employer the articles never do (`Vocabulary.unmentioned`:
+    "texas", "Mayo Clinic"), which on dev marks a question the articles cannot answer (29 out of
+    scope, 1 in scope), though the words around it may be theirs.
     """
     top = evidence[0] if evidence else None
     top_idf = math.log((library.vocabulary.document_count + 1) / 0.5)

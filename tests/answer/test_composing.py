@@ -106,6 +106,18 @@ def test_the_decision_weighs_every_signal_and_the_best_passages_probability(comp
     assert composition.relevance == pytest.approx(
         composer.policy.decision.probability(composition.signals)
     )
+    assert composition.signals["named"] == 0.0
+
+
+def test_a_place_the_articles_never_name_counts_against_answering(composer, retrieve):
+    question = "does texas require a school OT to write IEP goals?"
+    found = retrieve(question)
+    named = composer.compose(question, found.vector, found.hits, "candidate")
+    plain = composer.compose(
+        "does a school OT write IEP goals?", found.vector, found.hits, "candidate"
+    )
+    assert named.signals["named"] == 1.0 and plain.signals["named"] == 0.0
+    assert composer.policy.decision.weights["named"] < 0
 
 
 def test_the_evidence_for_a_generative_model_is_the_best_sentences(composer, retrieve):

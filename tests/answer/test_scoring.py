@@ -519,7 +519,7 @@ def _signals(retrieve, library, policy, glossary, question, embed_words=None, hi
 
 def test_the_signals_are_the_ones_the_decision_is_fitted_on(retrieve, library, policy, glossary):
     signals = _signals(retrieve, library, policy, glossary, "Do school OTs get summers off?")
-    assert set(signals) | {"passage"} == set(SIGNALS)  # compose adds "passage"
+    assert set(signals) | {"passage", "named"} == set(SIGNALS)  # compose adds these two
     for name, value in signals.items():
         assert 0.0 <= value <= 1.0, name
     assert signals["unknown"] == 0.0 and signals["unmatched"] == 0.0
