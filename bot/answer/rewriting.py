@@ -238,7 +238,8 @@ def _topic(text: str) -> list[str]:
 # A parent (or relative) speaking of their own child: "my son", "our daughter's IEP".
 _OWN_CHILD = re.compile(
     r"\b(?:my|our)\s+(?:\d+\s*(?:yo|(?:years?|yrs?|months?)[- ]old)\s+)?(?:son|daughter|child|children|kid|kids|"
-    r"toddler|baby|grandson|granddaughter|grandchild|stepson|stepdaughter)(?:'?s)?\b"
+    r"toddler|baby|infant|newborn|twins|triplets|little (?:one|boy|girl)|youngest|oldest|grandson|"
+    r"granddaughter|grandchild|stepson|stepdaughter)(?:'?s)?\b"
     r"|\b(?:my|our)\s+\d+\s*(?:yo|y/o|y\.o\.|(?:years?|yrs?|months?|mos?)[- ]?old)\b"  # "my 4yo"
     # or who says they are one: "i'm a parent", "as a mom", "parent here"
     r"|\b(?:i'?m|i am|as)\s+an?\s+(?:parent|mom|mum|mother|dad|father|guardian|foster parent)\b"

@@ -180,6 +180,8 @@ def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
     assert about_own_child("what about our 7 year old son's IEP?")
     # a child named by age alone, in years or months, however it is written
     assert about_own_child("my 4 yr old walks on his toes, should i be worried")
+    assert about_own_child("my twins are 18 months and in early intervention. is that normal?")
+    assert about_own_child("our little one starts preschool, will the ot come too?")
     assert about_own_child("our pediatrician said my 18 month old should see EI")
     assert not about_own_child("my 4 years of experience in acute care")
     earlier = [Turn("user", "my kid has an IEP"), Turn("assistant", "IEPs... [1]")]
