@@ -251,20 +251,18 @@ def _content_tokens(words: Iterable[str]) -> list[str]:
     """`tokens` of words already split (`words_of`)."""
     found = []
     words = list(words)
-    skip = 0
-    for i, w in enumerate(words):
-        if skip:
-            skip -= 1
+    i = 0
+    while i < len(words):
+        w, after = words[i], words[i + 1 : i + 3]
+        if w in _ONE and len(after) == 2 and after[0] == "on" and after[1] in _ONE:
+            found.append(ONE_ON_ONE)  # "1 on 1", "one-on-one"
+            i += 3
             continue
-        if w in _ONE:
-            if words[i + 1 : i + 2] == ["on"] and words[i + 2 : i + 3] and words[i + 2] in _ONE:
-                found.append(ONE_ON_ONE)
-                skip = 2
-                continue
-            if w == "1" and words[i + 1 : i + 2] == ["1"]:
-                found.append(ONE_ON_ONE)
-                skip = 1
-                continue
+        if w == "1" and after[:1] == ["1"]:  # "1:1"
+            found.append(ONE_ON_ONE)
+            i += 2
+            continue
+        i += 1
         if w.isdigit() and len(w) <= 2 and int(w) in _NUMBER_WORDS:
             w = _NUMBER_WORDS[int(w)]
         if w in STOP_WORDS or (len(w) <= 1 and not w.isdigit()):  # "r u" shorthand carries nothing

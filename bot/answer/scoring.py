@@ -49,11 +49,15 @@ _STATES_AMOUNT = re.compile(
 # "a good per-visit rate", "the first-time pass rate") is answered only by a sentence stating money
 # or a share, or saying there is no fixed amount: a sentence that pay is "usually higher" does not
 # give the figure asked for. The English nouns of pay, price and rate, not words of any question.
-_MONEY = r"(salary|salaries|wages?|pay|rates?|fees?|prices?|stipends?|bonus(?:es)?|income|allowances?|coinsurance|copays?)"
+_MONEY = (
+    r"salary|salaries|wages?|pay|rates?|fees?|prices?|stipends?|bonus(?:es)?|income|allowances?|"
+    r"coinsurance|copays?"
+)
 _ASKS_MONEY = re.compile(
-    r"\bhow much\b[^?.,;]{0,40}\b(pays?|paid|makes?|earns?|costs?|charges?|" + _MONEY[1:-1] + r")\b"
-    r"|\b(typical|average|avg|good|going|usual|normal|median|starting|fair)\s+([\w-]+\s+){0,3}" + _MONEY + r"\b"
-    r"|\bwhat(?:'?s| is| are)?\s+(the|a|an)\s+([\w-]+\s+){0,3}" + _MONEY + r"\b",
+    rf"\bhow much\b[^?.,;]{{0,40}}\b(?:pays?|paid|makes?|earns?|costs?|charges?|{_MONEY})\b"
+    rf"|\b(?:typical|average|avg|good|going|usual|normal|median|starting|fair)\s+(?:[\w-]+\s+){{0,3}}"
+    rf"(?:{_MONEY})\b"
+    rf"|\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_MONEY})\b",
     re.IGNORECASE,
 )
 _STATES_MONEY = re.compile(
