@@ -259,6 +259,8 @@ class Composer:
             words = sum(len(part.text.split()) for part in statement.parts)
             if placed and words > budget and passage not in sides:
                 continue
+            if placed and _adds_nothing(passage, statement, [s for _, s in placed]):
+                continue
             placed.append((passage, statement))
             budget -= words
         placed = _join_split_lists(placed)
@@ -347,6 +349,19 @@ def _pitch(chunk: Chunk, text: str, asked: set[str] | frozenset[str]) -> bool:
     if names & asked or _ABOUT_AGENCY & asked:
         return False
     return bool(names & set(tokens(text))) or bool(_FIRST_PERSON_PITCH.search(text))
+
+
+def _adds_nothing(passage: Passage, statement: Statement, placed: list[Statement]) -> bool:
+    """Would the passage only repeat what the statements before it quote? So it would if what
+    it quotes holds no word of its own ("... it is worth asking: How are weekends and holidays
+    scheduled?" after "Most hospitals expect therapists to cover some weekends and holidays"),
+    or if it is a paragraph whose best sentence holds none: the same fact from another article
+    ("NBCOT certification is renewed every three years" after "... renews every three years and
+    requires 36 PDUs"), whatever follows it there."""
+    said = {w for s in placed for part in s.parts for w in tokens(part.text)}
+    quoted = {w for part in statement.parts for w in tokens(part.text)}
+    best = set(tokens(passage.best.sentence.text)) if passage.kind == "paragraph" else quoted
+    return quoted <= said or best <= said
 
 
 def _redundant(a: Candidate, b: Candidate) -> bool:

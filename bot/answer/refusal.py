@@ -23,7 +23,7 @@ SIGNALS = (
 PASSAGE_FEATURES = (
     "specific", "similarity", "mean_similarity", "lead_similarity", "coverage",
     "passage_coverage", "section_coverage", "rank", "chunk", "lexical", "row", "list",
-    "other_setting", "anaphoric", "size",
+    "other_setting", "anaphoric", "size", "own_coverage",
 )
 
 

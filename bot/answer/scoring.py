@@ -220,6 +220,7 @@ class Term:
     long_form: tuple[str, ...] = ()  # the words of the spelt-out abbreviation
     known: bool = True  # does the corpus itself use `word`?
     relatives: tuple[str, ...] = ()  # corpus words of the same family ("extend": "extens")
+    borrowed: bool = False  # a follow-up's word taken from the question before it
 
     def credit(self, text_terms: set[str]) -> float:
         """How much of this concept a text carries, in [0, 1].
@@ -400,7 +401,8 @@ def passage_features(
     """What the passage ranker weighs for one passage, each roughly in [0, 1].
 
     Meaning (its best and mean sentence similarity, a list's lead-in), words (the question's
-    idf-weighted words in its best sentence, in the whole passage, in its section heading), the
+    idf-weighted words in its best sentence, in the whole passage, in its section heading; and a
+    follow-up's own words, not those it borrows, in the passage with its heading), the
     retrieval evidence for its chunk, its shape (row, list, paragraph; size; a sentence that
     leans on the one before), and how much of it is about the setting the question did not name.
     """
@@ -435,6 +437,7 @@ def passage_features(
         "other_setting": sum(m.penalty > 0 for m in members) / len(members),
         "anaphoric": float(bool(_ANAPHORIC_START.match(best.sentence.text))),
         "size": math.log1p(len(members)) / math.log(10),
+        "own_coverage": coverage([t for t in terms if not t.borrowed], words | section),
     }
 
 
@@ -468,7 +471,7 @@ def score_evidence(
         # A follow-up asks what its own words ask; the earlier question it borrows in
         # parentheses is context ("and does prn pay more in those settings (...)?").
         asked = set(library.vocabulary.terms(own))  # the words `question_terms` keys terms by
-        terms = [t if t.word in asked else replace(t, weight=t.weight * BORROWED_WEIGHT) for t in terms]
+        terms = [t if t.word in asked else replace(t, weight=t.weight * BORROWED_WEIGHT, borrowed=True) for t in terms]
     named = settings_named(question)
     other = None
     if len(named) == 1 and not is_comparison(question):

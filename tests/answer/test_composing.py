@@ -221,6 +221,37 @@ def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
     assert [p.text for p in _passage_statement(passage, 15, 0.5).parts] == [texts[0]]
 
 
+def test_a_passage_that_only_repeats_what_is_quoted_is_left_out():
+    """The same fact from a second article adds nothing: a paragraph whose best sentence says
+    only what is quoted already, or a passage quoting only such words. A paragraph whose best
+    sentence says something more, or a list with an item of its own, still joins."""
+    from bot.answer.composing import _adds_nothing, _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    def passage(kind: str, *texts: str) -> Passage:
+        sentence_kind = "list_item" if kind == "list" else "sentence"
+        chunk = Chunk(texts[0][:8], "a.md", "Licensure", "Pub", None, None, "Renewal", "general",
+                      0, " ".join(texts), tuple(Sentence(t, sentence_kind, "general") for t in texts))
+        members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, 1.0 - 0.1 * i, np.zeros(3))
+                        for i in range(len(texts)))
+        return Passage(chunk, kind, members, 1.0)
+
+    first = passage("paragraph", "NBCOT certification renews every three years and requires "
+                    "36 professional development units.")
+    placed = [_passage_statement(first, 120)]
+    again = passage("paragraph", "NBCOT certification is renewed every three years.",
+                    "State licenses have their own renewal cycles.")
+    more = passage("paragraph", "NBCOT certification is renewed online every three years.",
+                   "State licenses have their own renewal cycles.")
+    items = passage("list", "Certification renews every three years.",
+                    "State licenses renew on their own cycles.")
+    assert _adds_nothing(again, _passage_statement(again, 120), placed)
+    assert not _adds_nothing(more, _passage_statement(more, 120), placed)
+    assert not _adds_nothing(items, _passage_statement(items, 120), placed)
+    assert _adds_nothing(items, _passage_statement(items, 6), placed)  # only its first item
+
+
 def test_an_agencys_pitch_beside_the_answer_is_left_out_unless_asked_about():
     from bot.answer.composing import _passage_statement
     from bot.answer.lexical import tokens
