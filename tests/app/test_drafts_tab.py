@@ -3,6 +3,7 @@ note, and downloads that are exactly the text on screen."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,9 @@ def test_download_says_so_before_a_draft_and_then_saves_the_edited_text(
 
     page.get_by_role("tab", name="Markdown").click()
     markdown = page.locator("#draft-markdown textarea")
+    # A tab's box is drawn when the tab is first shown: read it once the draft is in it (read
+    # before, it is empty, and the draft then arrives over the edit).
+    expect(markdown).to_have_value(re.compile(r"\S"))
     # The whole edited text at once: a key typed while the page is busy can be dropped (seen on
     # a loaded machine: the leading space went missing).
     markdown.fill(markdown.input_value() + " Edited.")
