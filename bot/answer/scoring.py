@@ -60,6 +60,24 @@ _ASKS_MONEY = re.compile(
     rf"|\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_MONEY})\b",
     re.IGNORECASE,
 )
+# A question asking for a share ("what percentage", "what % do they want") is answered only by a
+# sentence stating one, or saying there is no fixed one: "paid at a reduced rate since 2022"
+# states no share. The ways English asks for and states a share, not words of any question.
+_ASKS_SHARE = re.compile(
+    r"\bwhat (?:percentage|percent|share|proportion|fraction|portion)\b|\bwhat\s*%|\bhow many percent\b",
+    re.IGNORECASE,
+)
+_STATES_SHARE = re.compile(
+    r"\d\s*(?:%|per ?cent\b)|\b(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"\s*per ?cent\b|\b(?:half|quarter|third|fifth|tenth)s?\b|\bone in \w+|\b\w+ out of (?:every )?\w+",
+    re.IGNORECASE,
+)
+# A year in a date ("since 2022", "in May 2024") is no amount.
+_DATED_YEAR = re.compile(
+    r"\b(?:in|since|by|from|until|till|before|after|around|circa|jan\w*|feb\w*|mar\w*|apr\w*|"
+    r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*),?\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 _STATES_MONEY = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s*(k|dollars?|usd|cents?|percent)\b|\d\s*%", re.IGNORECASE
 )
@@ -462,8 +480,9 @@ def score_evidence(
     """The question's terms, every citable sentence of the hits scored, and the passages ranked.
 
     A question naming one setting is not answered from passages only about the other; a question
-    asking for an amount keeps only sentences that can answer one (`answers_amount`); a
-    follow-up's words borrowed from the question before weigh less than its own.
+    asking for an amount, a money figure or a share keeps only sentences that can answer one
+    (`answers_amount`, `answers_money`, `answers_share`); a follow-up's words borrowed from the
+    question before weigh less than its own.
     """
     terms = question_terms(library, question, glossary)
     own = own_words(question)
@@ -482,6 +501,8 @@ def score_evidence(
         ranked = [c for c in ranked if answers_amount(c.sentence.text, given)]
     if _ASKS_MONEY.search(own):
         ranked = [c for c in ranked if answers_money(c.sentence.text)]
+    if _ASKS_SHARE.search(own):
+        ranked = [c for c in ranked if answers_share(c.sentence.text)]
     passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
     if other:
         # A question about one setting is not answered from what is said only of the other.
@@ -591,6 +612,13 @@ def answers_money(text: str) -> bool:
     return bool(_STATES_MONEY.search(text)) or bool(_NO_FIXED_AMOUNT.search(text))
 
 
+def answers_share(text: str) -> bool:
+    """Can this sentence answer a question asking for a share: does it state one ("80 to 90
+    percent", "half", "one in five"), or say there is no fixed one?"""
+    return bool(_STATES_SHARE.search(text)) or bool(_NO_FIXED_AMOUNT.search(text))
+
+
 def _amounts(text: str) -> set[str]:
-    """The numbers and number words a text states ("21", "three", "dozens")."""
-    return {m.lower() for m in _STATES_AMOUNT.findall(text)}
+    """The numbers and number words a text states ("21", "three", "dozens"); a year in a date
+    ("since 2022") is none."""
+    return {m.lower() for m in _STATES_AMOUNT.findall(_DATED_YEAR.sub(" ", text))}

@@ -476,6 +476,30 @@ def test_a_money_figure_is_answered_by_money_a_share_or_no_fixed_amount():
     assert not answers_money("Most positions are commonly eight-hour days.")  # an amount, not money
 
 
+def test_a_share_is_asked_for_and_stated_as_english_does():
+    from bot.answer.scoring import _ASKS_SHARE, answers_share
+
+    for asked in ("By what percentage does Medicare cut the payment?", "what % do they want",
+                  "what share of the day is paperwork"):
+        assert _ASKS_SHARE.search(asked), asked
+    assert not _ASKS_SHARE.search("how many students are on a caseload?")
+    assert answers_share("Figures of 80 to 90 percent are often reported.")
+    assert answers_share("About 85% of the day is billable.")
+    assert answers_share("Roughly one in five graduates start in a SNF.")
+    assert answers_share("Targets vary widely by employer.")  # no fixed share
+    assert not answers_share("Services by an OTA have been paid at a reduced rate since 2022.")
+    assert not answers_share("SNFs track productivity as the percentage of paid time billed.")
+
+
+def test_a_year_in_a_date_is_no_amount():
+    from bot.answer.scoring import answers_amount
+
+    assert not answers_amount("Services have been paid at a reduced rate since 2022.")
+    assert not answers_amount("The rule changed in October 2019.")
+    assert answers_amount("A district may have a caseload of 2000 students.")
+    assert answers_amount("In 2019, 12 states joined the compact.")
+
+
 def test_a_question_asking_for_a_money_figure_keeps_only_sentences_stating_one(
     retrieve, library, policy, glossary
 ):
