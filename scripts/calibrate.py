@@ -67,8 +67,10 @@ def dev_questions(sets_path: Path, work: Path) -> list[Question]:
 class CrossFit:
     """Gives each dev question the query adapter it would meet as a new question: for one the
     adapter was trained on (scripts/adapt.py), the fold's adapter that never saw its article;
-    for any other, the shipped one. Without it, the decision would be calibrated on signals the
-    adapter had memorised, and trust new questions' weaker signals too much."""
+    for any other, the shipped one. Likewise, once `rankers` is set, the passage ranker of the
+    fold that never saw the question (`ranker` for a question no fold trained on). Without it,
+    the decision would be calibrated on signals and answers the adapter and ranker had
+    memorised, and trust new questions' weaker ones too much."""
 
     def __init__(self, path: Path) -> None:
         self.folds: dict[str, np.ndarray] = {}
@@ -76,6 +78,8 @@ class CrossFit:
             saved = np.load(path)
             self.folds = dict(zip(saved["ids"].tolist(), saved["matrices"], strict=True))
         self.shipped: dict[int, QueryAdapter] = {}
+        self.rankers: dict[str, RefusalModel] = {}
+        self.ranker: RefusalModel | None = None
 
     def use(self, bot: Bot, q: SetQuestion) -> None:
         embed = bot.chain.embed_query
@@ -83,13 +87,18 @@ class CrossFit:
         matrix = self.folds.get(q.id)
         embed.adapter = QueryAdapter(matrix) if matrix is not None else shipped
         embed.clear()
+        if self.ranker is not None:
+            composer = bot.chain.composer
+            ranker = self.rankers.get(q.id, self.ranker)
+            composer.policy = replace(composer.policy, ranker=ranker)
 
 
 def passage_rows(
     questions: list[Question], cross: CrossFit
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per in-scope question: its candidate passages' features and whether each holds the anchor."""
-    groups = []
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
+    """Per in-scope question: its candidate passages' features and whether each holds the
+    anchor; and the questions' ids."""
+    groups, ids = [], []
     for bot, q in questions:
         if not q.in_scope or not q.anchor:
             continue
@@ -100,7 +109,8 @@ def passage_rows(
             labels.append(float(has_text(passage.text, q.anchor)))
         if features:
             groups.append((np.array(features), np.array(labels)))
-    return groups
+            ids.append(q.id)
+    return groups, ids
 
 
 def decision_rows(
@@ -191,19 +201,20 @@ def fit_listwise(part: list[tuple[np.ndarray, np.ndarray]], l2: float) -> tuple[
     return w * a[0], c
 
 
-def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float, float]:
-    """Fit on every group; also return the five-fold cross-validated top-1 accuracy."""
-
-    def fit_on(part: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float]:
-        return fit_listwise(part, RANKER_L2)
-
-    right = 0.0
+def fit_ranker(
+    groups: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, float, float, dict[int, RefusalModel]]:
+    """Fit on every group; also return the five-fold cross-validated top-1 accuracy and, for
+    each group, the fold's ranker that never saw it."""
+    right, held_out = 0.0, {}
     for held in folds(len(groups)):
         chosen = set(held.tolist())
-        w, b = fit_on([g for i, g in enumerate(groups) if i not in chosen])
+        w, b = fit_listwise([g for i, g in enumerate(groups) if i not in chosen], RANKER_L2)
         right += top1([groups[i] for i in held], _linear(w, b)) * len(held)
-    w, b = fit_on(groups)
-    return w, b, right / max(1, len(groups))
+        fold = RefusalModel(dict(zip(PASSAGE_FEATURES, w.tolist(), strict=True)), b)
+        held_out.update({i: fold for i in chosen})
+    w, b = fit_listwise(groups, RANKER_L2)
+    return w, b, right / max(1, len(groups)), held_out
 
 
 def _linear(w: np.ndarray, b: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -238,10 +249,10 @@ def main() -> int:
     cross = CrossFit(args.work / "adapter-folds.npz")
     print(f"query adapter: out-of-fold for {len(cross.folds)} dev questions (scripts/adapt.py)")
 
-    groups = passage_rows(questions, cross)
+    groups, group_ids = passage_rows(questions, cross)
     current = questions[0][0].chain.composer.policy.ranker
     before = top1(groups, lambda x: x @ np.array([current.weights.get(n, 0.0) for n in PASSAGE_FEATURES]))
-    w, b, cv = fit_ranker(groups)
+    w, b, cv, held_out = fit_ranker(groups)
     fitted = top1(groups, lambda x: x @ w + b)
     print(f"ranker: {len(groups)} dev questions; best passage holds the anchor: current {before:.3f}, "
           f"fitted {fitted:.3f}, five-fold cross-validated {cv:.3f}")
@@ -254,9 +265,10 @@ def main() -> int:
             f"dev split only ({today}: {len(groups)} in-scope questions, label = the passage holds the",
             f"question's anchor). Best passage right: fitted {fitted:.3f}, cross-validated {cv:.3f}.",
         ], PASSAGE_FEATURES, w, b)
-    for bot in {id(bot): bot for bot, _ in questions}.values():
-        composer = bot.chain.composer  # refit the decision over the new ranker's answers
-        composer.policy = replace(composer.policy, ranker=ranker)
+    # Refit the decision over the new ranker's answers, each question's from a ranker that
+    # never saw it.
+    cross.ranker = ranker
+    cross.rankers = {group_ids[i]: fold for i, fold in held_out.items()}
 
     x, y, in_scope, ids = decision_rows(questions, cross)
     weights, bias = fit(x, y, args.out_cost)

@@ -67,9 +67,13 @@ _ASKS_SHARE = re.compile(
     r"\bwhat (?:percentage|percent|share|proportion|fraction|portion)\b|\bwhat\s*%|\bhow many percent\b",
     re.IGNORECASE,
 )
+# "one in five", "3 out of 10", "two-thirds": a count on each side, so "pulled out of class",
+# "the third visit" and "a third-party payer" state no share.
+_COUNT = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|a hundred"
 _STATES_SHARE = re.compile(
     r"\d\s*(?:%|per ?cent\b)|\b(?:ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
-    r"\s*per ?cent\b|\b(?:half|quarter|third|fifth|tenth)s?\b|\bone in \w+|\b\w+ out of (?:every )?\w+",
+    r"\s*per ?cent\b|\bhalf\b|\b(?:a|one|two|three|four)[- ](?:quarter|third|fifth|tenth)s?\b(?!-)"
+    rf"|\b(?:one|\d+) in (?:every )?(?:{_COUNT})\b|\b(?:{_COUNT}) out of (?:every )?(?:{_COUNT})\b",
     re.IGNORECASE,
 )
 # A year in a date ("since 2022", "in May 2024") is no amount.

@@ -489,6 +489,11 @@ def test_a_share_is_asked_for_and_stated_as_english_does():
     assert answers_share("Targets vary widely by employer.")  # no fixed share
     assert not answers_share("Services by an OTA have been paid at a reduced rate since 2022.")
     assert not answers_share("SNFs track productivity as the percentage of paid time billed.")
+    assert answers_share("Two-thirds of the caseload is seen in the classroom.")
+    # words that only look like a share: a count is needed on each side of "in" / "out of"
+    assert not answers_share("Students are pulled out of class for a session.")
+    assert not answers_share("Only one in the classroom needs help with handwriting.")
+    assert not answers_share("A third-party payer may cover the third visit.")
 
 
 def test_a_year_in_a_date_is_no_amount():
