@@ -39,11 +39,23 @@ _ASKS_AMOUNT = re.compile(
     r"|\b(typical|average|usual|normal)\b[^,;?]{0,30}\b(size|number|ratio|length)\b",
     re.IGNORECASE,
 )
+# The units English counts time in; "several weeks" and "a few months" state a span of time as
+# well as a number does.
+_TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
 _STATES_AMOUNT = re.compile(
     r"\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"(?:thir|four|fif|six|seven|eigh|nine)teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    r"ninety|dozens?|hundreds?|thousands?|millions?|half|quarter|twice)\b",
+    rf"ninety|dozens?|hundreds?|thousands?|millions?|half|quarter|twice)\b"
+    rf"|\b(?:several|a few|a couple(?: of)?)\s+{_TIME_UNIT}\b",
     re.IGNORECASE,
+)
+# "How many patients" asks for a count of something other than time: a sentence whose every
+# amount is a span of time ("three hours a day, five days a week") does not give it. What is
+# counted is the first plural (or unit of time) of the words after "how many": "how many hand
+# therapy hours" counts hours, "how many patients a day" patients.
+_ASKS_COUNT_OF = re.compile(r"\bhow many((?:\s+[a-z][\w'-]*){1,3})", re.IGNORECASE)
+_SPAN_OF_TIME = re.compile(
+    rf"^(?:\s*(?:-|–|to|or|and)\s*[\w.,]+)?[\s-]*(?:[a-z]+\s+)?{_TIME_UNIT}\b", re.IGNORECASE
 )
 # A question asking for a money figure or a rate ("how much do they make", "the average salary",
 # "a good per-visit rate", "the first-time pass rate") is answered only by a sentence stating money
@@ -503,6 +515,8 @@ def score_evidence(
     if _ASKS_AMOUNT.search(own):  # not what an earlier question asked
         given = _amounts(question)
         ranked = [c for c in ranked if answers_amount(c.sentence.text, given)]
+        if counts_other_than_time(own):
+            ranked = [c for c in ranked if answers_count(c.sentence.text)]
     if _ASKS_MONEY.search(own):
         ranked = [c for c in ranked if answers_money(c.sentence.text)]
     if _ASKS_SHARE.search(own):
@@ -608,6 +622,38 @@ def answers_amount(text: str, given: set[str] | frozenset[str] = frozenset()) ->
     limit" can; "Caseload size matters" cannot.
     """
     return bool(_amounts(text) - given) or bool(_NO_FIXED_AMOUNT.search(text))
+
+
+def counts_other_than_time(question: str) -> bool:
+    """Does this question count something other than time ("how many patients a day", not
+    "how many hand therapy hours")?"""
+    found = _ASKS_COUNT_OF.search(question)
+    if not found:
+        return False
+    words = found.group(1).split()
+    counted = next(
+        (w for w in words if re.fullmatch(_TIME_UNIT, w, re.IGNORECASE)
+         or (w.lower().endswith("s") and not w.lower().endswith("ss"))),
+        words[0],
+    )
+    return not re.fullmatch(_TIME_UNIT, counted, re.IGNORECASE)
+
+
+def answers_count(text: str) -> bool:
+    """Can this sentence answer a question counting something other than time ("how many
+    patients a day")? Not when every amount it states is a span of time ("at least three hours
+    a day, five days a week"); yes when it says there is no fixed number.
+
+    Example: "OTs in SNFs often see 10 to 12 patients a day" can; "Patients get three hours of
+    therapy a day" cannot.
+    """
+    if _NO_FIXED_AMOUNT.search(text):
+        return True
+    text = _DATED_YEAR.sub(" ", text)
+    return any(
+        not _SPAN_OF_TIME.match(text[m.end() :]) for m in _STATES_AMOUNT.finditer(text)
+        if not re.search(rf"{_TIME_UNIT}$", m.group(0), re.IGNORECASE)
+    )
 
 
 def answers_money(text: str) -> bool:

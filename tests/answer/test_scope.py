@@ -69,6 +69,14 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
     assert not OutOfScope("pay", "h", unless_covered=True).covered_by(["pay"])  # no pattern
 
 
+def test_a_sentence_speaks_of_pay_in_any_of_its_forms():
+    pay = SHIPPED.check("do EI OTs get a salary?")
+    assert pay is not None
+    assert pay.covered_by(["Some EI therapists are salaried employees, while others are paid per visit."])
+    assert pay.covered_by(["Per-visit work can be lucrative if you see patients efficiently."])
+    assert not pay.covered_by(["Home health OTs drive between patients' homes."])
+
+
 @pytest.mark.parametrize(
     ("question", "topic", "unless_covered"),
     [
@@ -76,6 +84,8 @@ def test_a_topic_refused_always_is_never_covered(tmp_path: Path):
         ("weekly pay for a travel OT contract in ohio", "pay and salary", True),
         ("whats the starting pay at a SNF", "pay and salary", True),
         ("also whats the pay like", "pay and salary", True),
+        ("are EI therapists salaried or paid per visit?", "pay and salary", True),
+        ("is per-visit pay better than a salary?", "pay and salary", True),
         ("Do I need a license in each state?", "licensure", True),
         ("Is Texas a compact state for OTs?", "licensure", True),
         ("What dosage of melatonin should my son take?", "medical advice", False),

@@ -715,3 +715,29 @@ def test_a_synonym_of_an_evidence_word_is_nearly_matched(
     # "pros" is 0.58 from "advantages" (the list's lead-in), 0.38 at best from the sentences
     assert share("pros") < 0.45
     assert share("pros") < share("boston") - 0.1
+
+
+def test_a_count_of_things_is_not_answered_by_spans_of_time():
+    from bot.answer.scoring import answers_count, counts_other_than_time
+
+    assert counts_other_than_time("in an IRF how many patients a day does an OT carry?")
+    assert counts_other_than_time("how many CEUs do i need")
+    assert not counts_other_than_time("how many hand therapy hours do i need for the cht")
+    assert not counts_other_than_time("how many hrs do i need")
+    assert not counts_other_than_time("how many days will medicare cover?")
+    assert not counts_other_than_time("how long do patients stay?")
+    assert answers_count("OTs in SNFs often see 10 to 12 patients a day.")
+    assert answers_count("Renewal requires 36 PDUs every three years.")  # one amount is no time
+    assert answers_count("Caseloads range from the 30s to over 60.")  # a bare number may count
+    assert answers_count("There is no single national caseload limit.")
+    assert not answers_count("Patients get at least three hours a day, five days a week.")
+    assert not answers_count("Sessions last 45 to 60 minutes.")
+    assert not answers_count("It can take 15 hours over seven consecutive days.")
+
+
+def test_a_vague_span_of_time_is_an_amount():
+    from bot.answer.scoring import answers_amount
+
+    assert answers_amount("Most new grads study for several weeks to a few months.")
+    assert answers_amount("Expect a couple of months for the board to process it.")
+    assert not answers_amount("Most new grads study with practice tests.")
