@@ -221,6 +221,9 @@ def tokens(text: str) -> list[str]:
 
 
 # "I'd", "I'm": the asker, not a name.
+# A capital inside a word after a small letter marks a brand or product name ("TherapyEd",
+# "WebPT"), however much of it looks like a word the articles use.
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 _SELF = re.compile(r"I['’]")
 # A person's name, not a place or an employer: "I'm Sarah", "my son Jake", "hi Dana".
 _PERSON_BEFORE = re.compile(
@@ -563,6 +566,8 @@ class Vocabulary:
         run: list[re.Match[str]] = []
 
         def known(word: str) -> bool:  # "Year-round": each part of a compound
+            if _CAMEL_CASE.search(word):  # a product's name ("TherapyEd", "WebPT"): as written
+                return word.lower() in self.surface
             return all(
                 not w or w in STOP_WORDS or w in self.surface or _stem_cached(w) in self._written
                 or w in self.abbreviations

@@ -276,3 +276,11 @@ def test_names_the_articles_never_mention_are_found():
                      "what does NBCOT mean", "and I'd like a Year-round job",
                      "hi, I'm Sarah: do clinics hire?", "my son Jake needs OT"):
         assert vocabulary.unmentioned(question) == (), question
+
+
+
+def test_a_product_name_is_a_name_though_it_looks_like_a_known_word():
+    vocabulary = Vocabulary(["Therapy teams use LinkedIn and web tools.", "Clinics hire PTs."])
+    assert vocabulary.unmentioned("is TherapyEd better for studying?") == ("TherapyEd",)
+    assert vocabulary.unmentioned("do clinics use WebPT?") == ("WebPT",)
+    assert vocabulary.unmentioned("are clinics on LinkedIn?") == ()  # the articles name it
