@@ -54,6 +54,8 @@ _STATES_AMOUNT = re.compile(
 # counted is the first plural (or unit of time) of the words after "how many": "how many hand
 # therapy hours" counts hours, "how many patients a day" patients.
 _ASKS_COUNT_OF = re.compile(r"\bhow many((?:\s+[a-z][\w'-]*){1,3})", re.IGNORECASE)
+# "How long" asks for a span of time: a sentence whose amounts count other things does not give it.
+_ASKS_DURATION = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
 _SPAN_OF_TIME = re.compile(
     rf"^(?:\s*(?:-|–|to|or|and)\s*[\w.,]+)?[\s-]*(?:[a-z]+\s+)?{_TIME_UNIT}\b", re.IGNORECASE
 )
@@ -517,6 +519,8 @@ def score_evidence(
         ranked = [c for c in ranked if answers_amount(c.sentence.text, given)]
         if counts_other_than_time(own):
             ranked = [c for c in ranked if answers_count(c.sentence.text)]
+        elif _ASKS_DURATION.search(own):
+            ranked = [c for c in ranked if answers_duration(c.sentence.text)]
     if _ASKS_MONEY.search(own):
         ranked = [c for c in ranked if answers_money(c.sentence.text)]
     if _ASKS_SHARE.search(own):
@@ -637,6 +641,18 @@ def counts_other_than_time(question: str) -> bool:
         words[0],
     )
     return not re.fullmatch(_TIME_UNIT, counted, re.IGNORECASE)
+
+
+def answers_duration(text: str) -> bool:
+    """Can this sentence answer "how long": does it state a span of time ("a 90-day window",
+    "several weeks"), or say there is no fixed one?"""
+    if _NO_FIXED_AMOUNT.search(text):
+        return True
+    text = _DATED_YEAR.sub(" ", text)
+    return any(
+        _SPAN_OF_TIME.match(text[m.end() :]) or re.search(rf"{_TIME_UNIT}$", m.group(0), re.IGNORECASE)
+        for m in _STATES_AMOUNT.finditer(text)
+    )
 
 
 def answers_count(text: str) -> bool:

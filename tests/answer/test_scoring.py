@@ -741,3 +741,16 @@ def test_a_vague_span_of_time_is_an_amount():
     assert answers_amount("Most new grads study for several weeks to a few months.")
     assert answers_amount("Expect a couple of months for the board to process it.")
     assert not answers_amount("Most new grads study with practice tests.")
+
+
+def test_how_long_is_answered_by_a_span_of_time():
+    from bot.answer.scoring import _ASKS_DURATION, answers_duration
+
+    assert _ASKS_DURATION.search("how long r travel ot contracts usually")
+    assert not _ASKS_DURATION.search("how long ago did the rule change")
+    assert answers_duration("The most common assignment lasts 13 weeks.")
+    assert answers_duration("The ATT comes with a 90-day eligibility period.")
+    assert answers_duration("Most new grads study for several weeks to a few months.")
+    assert answers_duration("Processing times vary by state.")  # no fixed span
+    assert not answers_duration("NBCOT reports scores on a scaled range, and 450 is the passing score.")
+    assert not answers_duration("Contracts spell out a guaranteed number of hours, most often 36 to 40.")
