@@ -220,10 +220,10 @@ def tokens(text: str) -> list[str]:
     return _content_tokens(words_of(text))
 
 
-# "I'd", "I'm": the asker, not a name.
 # A capital inside a word after a small letter marks a brand or product name ("TherapyEd",
 # "WebPT"), however much of it looks like a word the articles use.
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+# "I'd", "I'm": the asker, not a name.
 _SELF = re.compile(r"I['’]")
 # A person's name, not a place or an employer: "I'm Sarah", "my son Jake", "hi Dana".
 _PERSON_BEFORE = re.compile(

@@ -56,9 +56,12 @@ _STATES_AMOUNT = re.compile(
 _ASKS_COUNT_OF = re.compile(r"\bhow many((?:\s+[a-z][\w'-]*){1,3})", re.IGNORECASE)
 # "How long" asks for a span of time: a sentence whose amounts count other things does not give it.
 _ASKS_DURATION = re.compile(r"\bhow long\b(?! ago)", re.IGNORECASE)
+# What makes the amount it follows a span of time: "hours", "-day", "to 60 minutes", "consecutive
+# days"; and an amount that is one itself ("several weeks").
 _SPAN_OF_TIME = re.compile(
     rf"^(?:\s*(?:-|–|to|or|and)\s*[\w.,]+)?[\s-]*(?:[a-z]+\s+)?{_TIME_UNIT}\b", re.IGNORECASE
 )
+_ENDS_IN_TIME = re.compile(rf"{_TIME_UNIT}$", re.IGNORECASE)
 # A question asking for a money figure or a rate ("how much do they make", "the average salary",
 # "a good per-visit rate", "the first-time pass rate") is answered only by a sentence stating money
 # or a share, or saying there is no fixed amount: a sentence that pay is "usually higher" does not
@@ -650,7 +653,7 @@ def answers_duration(text: str) -> bool:
         return True
     text = _DATED_YEAR.sub(" ", text)
     return any(
-        _SPAN_OF_TIME.match(text[m.end() :]) or re.search(rf"{_TIME_UNIT}$", m.group(0), re.IGNORECASE)
+        _SPAN_OF_TIME.match(text[m.end() :]) or _ENDS_IN_TIME.search(m.group(0))
         for m in _STATES_AMOUNT.finditer(text)
     )
 
@@ -668,7 +671,7 @@ def answers_count(text: str) -> bool:
     text = _DATED_YEAR.sub(" ", text)
     return any(
         not _SPAN_OF_TIME.match(text[m.end() :]) for m in _STATES_AMOUNT.finditer(text)
-        if not re.search(rf"{_TIME_UNIT}$", m.group(0), re.IGNORECASE)
+        if not _ENDS_IN_TIME.search(m.group(0))
     )
 
 
