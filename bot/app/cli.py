@@ -94,10 +94,15 @@ def _search_crashes(settings: Settings) -> bool:
 
 def _bot_requiring_index(settings: Settings) -> Bot:
     from bot.ingest.index import IndexDamaged
+    from bot.ingest.sync import wait_for_writer
     from bot.service import build_bot
 
     if not settings.chroma_host and not settings.index_dir.exists():  # say so, create nothing
         raise UsageError(f"no index at {settings.index_dir}: run `otbot ingest` first")
+    wait_for_writer(settings.index_dir, lambda: print(
+        f"otbot: an ingest is updating the index at {settings.index_dir}: waiting for it to "
+        "finish", file=sys.stderr, flush=True,
+    ))
     if _search_crashes(settings):
         raise IndexDamaged(settings.index_dir, "searching the stored vectors crashed")
     bot = build_bot(settings)

@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -65,6 +65,21 @@ def index_lock(index_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_writer(index_dir: Path, waiting: Callable[[], None]) -> None:
+    """Return once no ingest is writing to `index_dir`, calling `waiting` first if one is: an
+    answer read from a half-written index would miss the articles not stored yet."""
+    lock = index_dir / ".lock"
+    if not lock.is_file():
+        return
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(handle, fcntl.LOCK_SH)
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _embed(embedder: Embedder, texts: list[str], batch: int, progress: Any | None) -> Vectors:

@@ -333,3 +333,30 @@ def test_another_chunk_size_reads_every_file(corpus, index, embedder, reads):
     reads.clear()
     ingest(corpus, index, embedder, max_words=60, show_progress=False)
     assert len(reads) == len([p for p in corpus.iterdir() if not p.name.endswith(".meta.yaml")])
+
+
+def test_a_reader_waits_while_an_ingest_writes_and_not_otherwise(tmp_path):
+    import threading
+    import time
+
+    from bot.ingest.sync import index_lock, wait_for_writer
+
+    said: list[str] = []
+    wait_for_writer(tmp_path / "none", lambda: said.append("waiting"))  # no index yet
+    done = threading.Event()
+
+    def read() -> None:
+        wait_for_writer(tmp_path, lambda: said.append("waiting"))
+        done.set()
+
+    with index_lock(tmp_path):  # an ingest is writing
+        reader = threading.Thread(target=read)
+        reader.start()
+        deadline = time.monotonic() + 10
+        while not said and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert said == ["waiting"] and not done.is_set()  # told why, and still waiting
+    reader.join(10)
+    assert done.is_set()
+    wait_for_writer(tmp_path, lambda: said.append("waiting"))  # the ingest is over: no wait
+    assert said == ["waiting"]
