@@ -649,13 +649,7 @@ def counts_other_than_time(question: str) -> bool:
 def answers_duration(text: str) -> bool:
     """Can this sentence answer "how long": does it state a span of time ("a 90-day window",
     "several weeks"), or say there is no fixed one?"""
-    if _NO_FIXED_AMOUNT.search(text):
-        return True
-    text = _DATED_YEAR.sub(" ", text)
-    return any(
-        _SPAN_OF_TIME.match(text[m.end() :]) or _ENDS_IN_TIME.search(m.group(0))
-        for m in _STATES_AMOUNT.finditer(text)
-    )
+    return bool(_NO_FIXED_AMOUNT.search(text)) or any(_spans_of_time(text))
 
 
 def answers_count(text: str) -> bool:
@@ -666,13 +660,17 @@ def answers_count(text: str) -> bool:
     Example: "OTs in SNFs often see 10 to 12 patients a day" can; "Patients get three hours of
     therapy a day" cannot.
     """
-    if _NO_FIXED_AMOUNT.search(text):
-        return True
+    return bool(_NO_FIXED_AMOUNT.search(text)) or not all(_spans_of_time(text))
+
+
+def _spans_of_time(text: str) -> list[bool]:
+    """For each amount a text states (a year in a date is none), whether it is a span of time
+    ("13 weeks", "a 90-day window", "several weeks") rather than a count of something else."""
     text = _DATED_YEAR.sub(" ", text)
-    return any(
-        not _SPAN_OF_TIME.match(text[m.end() :]) for m in _STATES_AMOUNT.finditer(text)
-        if not _ENDS_IN_TIME.search(m.group(0))
-    )
+    return [
+        bool(_ENDS_IN_TIME.search(m.group(0)) or _SPAN_OF_TIME.match(text[m.end() :]))
+        for m in _STATES_AMOUNT.finditer(text)
+    ]
 
 
 def answers_money(text: str) -> bool:
