@@ -133,6 +133,15 @@ def _normalise_meta(source: str, raw: dict[str, object], where: str) -> dict[str
             raise ArticleError(source, f"invalid {key} in {where}: expected text")
         else:
             meta[key] = str(value).strip()
+    if "publisher" not in meta:
+        # Front matter names who wrote the article more often than the site (Jekyll's and
+        # Hugo's "author" or "authors"); the author stands for the publisher, as a saved page's
+        # author <meta> and a scraped byline do.
+        author = raw.get("author") or raw.get("authors")
+        listed = author if isinstance(author, list) else [author] if author else []
+        names = [str(n).strip() for n in listed if isinstance(n, str) and n.strip()]
+        if names:
+            meta["publisher"] = ", ".join(names)
     return meta
 
 

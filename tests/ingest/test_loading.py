@@ -38,6 +38,20 @@ def test_markdown_front_matter(tmp_path: Path):
     assert article.source == "travel.md"
 
 
+@pytest.mark.parametrize(
+    ("author", "publisher"),
+    [
+        ('author: "Priya Natarajan, OTR/L"', "Priya Natarajan, OTR/L"),
+        ("authors: [Ann Lee, Bo Diaz]", "Ann Lee, Bo Diaz"),
+        ("author: Ann Lee\npublisher: CareStaff", "CareStaff"),  # the site, when named, wins
+    ],
+)
+def test_front_matter_author_stands_for_the_publisher(tmp_path: Path, author: str, publisher: str):
+    text = f"---\ntitle: CLT basics\n{author}\ndate: 2024-05-21\n---\nLymphedema therapy is a niche.\n"
+    article = read_article(write(tmp_path, "clt.md", text), tmp_path)
+    assert (article.title, article.publisher, article.date) == ("CLT basics", publisher, "2024-05-21")
+
+
 def test_sidecar_metadata_wins_over_the_text(tmp_path: Path):
     write(tmp_path, "a.txt", "Jan 2, 2024\n\nOld Title Line\n\nSchool OTs help students learn.\n")
     write(tmp_path, "a.meta.yaml", "title: New Title\npublisher: Aequor\n")
