@@ -74,14 +74,17 @@ _ASKS_MONEY = re.compile(
     rf"\bhow much\b[^?.,;]{{0,40}}\b(?:pays?|paid|makes?|earns?|costs?|charges?|{_MONEY})\b"
     rf"|\b(?:typical|average|avg|good|going|usual|normal|median|starting|fair)\s+(?:[\w-]+\s+){{0,3}}"
     rf"(?:{_MONEY})\b"
-    rf"|\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_MONEY})\b",
+    rf"|\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_MONEY})\b"
+    # "what does the course cost", "what would it cost me": the verb of price asked with "what"
+    r"|\bwhat (?:does|do|did|will|would|could|might) [^?.,;]{0,60}\bcost\b",
     re.IGNORECASE,
 )
 # A question asking for a share ("what percentage", "what % do they want") is answered only by a
 # sentence stating one, or saying there is no fixed one: "paid at a reduced rate since 2022"
 # states no share. The ways English asks for and states a share, not words of any question.
 _ASKS_SHARE = re.compile(
-    r"\bwhat (?:percentage|percent|share|proportion|fraction|portion)\b|\bwhat\s*%|\bhow many percent\b",
+    r"\bwhat(?:'?s| is| are)?\s+(?:(?:the|a|an)\s+(?:[\w-]+\s+){0,3})?"
+    r"(?:percentage|percent|share|proportion|fraction|portion)\b|\bwhat\s*%|\bhow many percent\b",
     re.IGNORECASE,
 )
 # "one in five", "3 out of 10", "two-thirds": a count on each side, so "pulled out of class",
@@ -104,9 +107,17 @@ _STATES_MONEY = re.compile(
 )
 # A sentence that answers "how many / how long" without a number: there is no fixed amount
 # ("no single national limit"), it varies ("vary widely by district"), or how it compares
-# ("shorter than in rehab"). The ways English says so, not words of any question.
+# ("shorter than in rehab"). The ways English says so, not words of any question. What there is
+# no single one of must be a quantity: "no single credential is required" and "there is no single
+# route" give no amount.
+_QUANTITY = (
+    r"limits?|numbers?|amounts?|rates?|figures?|ratios?|sizes?|lengths?|durations?|minimums?|"
+    r"maximums?|caps?|counts?|totals?|prices?|fees?|costs?|salar(?:y|ies)|schedules?|timelines?|"
+    r"time ?frames?|periods?|caseloads?|quotas?|percentages?|thresholds?|ranges?|hours?|answers?"
+)
 _NO_FIXED_AMOUNT = re.compile(
-    r"\bno (single|set|fixed|standard|national|typical|one)\b|\bvar(y|ies|ying) (widely|a lot|greatly|by)\b"
+    rf"\bno (?:single|set|fixed|standard|national|typical|one)\b(?:[ -][a-z]+){{0,2}}[ -](?:{_QUANTITY})\b"
+    r"|\bvar(y|ies|ying) (widely|a lot|greatly|by)\b"
     r"|\b(shorter|longer|fewer|smaller|larger|bigger) than\b",
     re.IGNORECASE,
 )

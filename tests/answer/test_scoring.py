@@ -441,6 +441,10 @@ def test_an_amount_is_answered_by_a_figure_or_by_saying_there_is_no_fixed_one():
     assert answers_amount("Sessions tend to be shorter than in rehab settings.")
     assert not answers_amount("Caseload size matters when you choose a job.")
     assert not answers_amount("Most contracts last 13 weeks.", {"13"})  # the question's own figure
+    # "no single ..." says there is no fixed amount only of a quantity
+    assert answers_amount("There is no set number of visits per week.")
+    assert not answers_amount("No single credential is required, but these are common.")
+    assert not answers_amount("There is no single route, but most OTs follow a similar sequence.")
 
 
 def test_a_money_figure_is_asked_for_by_the_nouns_of_pay_and_price():
@@ -454,6 +458,8 @@ def test_a_money_figure_is_asked_for_by_the_nouns_of_pay_and_price():
         "What is the average salary for a school OT?",
         "and how much does it pay?",
         "what's the nbcot first-time pass rate these days?",  # a share: a figure all the same
+        "what does the CEAS course cost?",
+        "what would a CLT course cost me",
     ):
         assert _ASKS_MONEY.search(asked), asked
     for asked in (
@@ -480,7 +486,8 @@ def test_a_share_is_asked_for_and_stated_as_english_does():
     from bot.answer.scoring import _ASKS_SHARE, answers_share
 
     for asked in ("By what percentage does Medicare cut the payment?", "what % do they want",
-                  "what share of the day is paperwork"):
+                  "what share of the day is paperwork", "what's the exact percentage they cut?",
+                  "what is the usual proportion of group sessions"):
         assert _ASKS_SHARE.search(asked), asked
     assert not _ASKS_SHARE.search("how many students are on a caseload?")
     assert answers_share("Figures of 80 to 90 percent are often reported.")
