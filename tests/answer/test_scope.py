@@ -74,6 +74,7 @@ def test_a_sentence_speaks_of_pay_in_any_of_its_forms():
     assert pay is not None
     assert pay.covered_by(["Some EI therapists are salaried employees, while others are paid per visit."])
     assert pay.covered_by(["Per-visit work can be lucrative if you see patients efficiently."])
+    assert pay.covered_by(["Services by an OTA have been paid at a reduced rate since 2022."])
     assert not pay.covered_by(["Home health OTs drive between patients' homes."])
 
 
