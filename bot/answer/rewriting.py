@@ -74,6 +74,12 @@ _CHOICE = re.compile(
     re.IGNORECASE,
 )
 _WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
+# "one of those", "that one": a pronoun "one" with a demonstrative points back however long the
+# question around it ("how long does one of those usually take? she gets tired fast").
+_ONE_OF_THOSE = re.compile(
+    r"\b(?:one|any|each|some|all|either|neither|both) of (?:those|these|them)\b|\b(?:that|this) one\b",
+    re.IGNORECASE,
+)
 
 
 # Who is asking and why, around the question itself: "recruiter here:", "drafting a reply to a
@@ -461,6 +467,8 @@ def is_followup(question: str, history: list[Turn]) -> bool:
         if not fresh:
             return True
     if _ANAPHORA.search(question) and len(words) <= 5 or _POINTING_END.search(question):
+        return True
+    if _ONE_OF_THOSE.search(question):
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
     # ("job"), as "does that include jobs?" does; words that only shape a question do not.

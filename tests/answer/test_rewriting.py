@@ -165,6 +165,16 @@ def test_doubt_about_a_claim_is_framing_around_the_claim():
     assert strip_framing(kept) == kept
 
 
+def test_one_of_those_points_back_however_long_the_question():
+    history = [Turn("user", "what is a driving eval?"), Turn("assistant", "An assessment [1].")]
+    for question in (
+        "how long does one of those usually take? she gets tired pretty fast",
+        "could i skip that one and just go straight for the seating and mobility specialist cert?",
+    ):
+        assert is_followup(question, history), question
+    assert not is_followup("got two offers and one pays more. should i go with that one?", [])
+
+
 def test_words_that_only_shape_a_question_do_not_make_it_self_contained():
     history = [Turn("user", "what does an OT do in high school?"), Turn("assistant", "Prep [1].")]
     assert is_followup("does that include job stuff?", history)
