@@ -451,6 +451,12 @@ class AnswerChain:
             text = self._refusal(state, parent)
             citations, refused = (), True
         else:
+            # Names the articles never use, in the parts answered (a part left unanswered keeps
+            # its own: "... What do OTs wear on Casual Fridays?").
+            unmentioned = tuple(
+                name for name in self.library.vocabulary.unmentioned(state.question)
+                if not any(name.lower() in part.lower() for part in state.uncovered)
+            )
             text, citations = render(
                 statements,
                 state.mode,
@@ -460,7 +466,7 @@ class AnswerChain:
                 self.library.by_id,
                 state.tone,
                 breaks,
-                self.library.vocabulary.unmentioned(state.question),
+                unmentioned,
             )
             if state.uncovered:
                 # After the parts answered, who can help with the rest: a recruiter, or for a
@@ -475,7 +481,14 @@ class AnswerChain:
                 text = uncovered(
                     text, state.uncovered, state.mode, self.wording, state.handoffs, offer
                 )
-            refused = False
+            # What the articles say in general about a question on a place or employer they never
+            # name ("does Illinois require...?") is context, not its answer: it is marked refused
+            # as a refusal showing the closest passage is, and a candidate is offered who can
+            # answer it.
+            refused = bool(unmentioned)
+            if refused and state.mode == "candidate" and not state.uncovered:
+                offer = self.wording.refusal.parent_handoff if parent else self.wording.refusal.handoff
+                text = f"{text}\n\n{offer}"
         state.timings["answer"] += (time.perf_counter() - started) * 1000
         state.timings["total"] = sum(state.timings[k] for k in ("rewrite", "retrieve", "answer"))
         return Answer(

@@ -440,3 +440,20 @@ def test_a_question_about_nothing_the_articles_speak_of_is_told_what_the_assista
     assert agency.refused and agency.answer.endswith(wording.refusal.handoff)
     draft = seed_bot.ask("Give me a recipe for chocolate cake", mode="recruiter")
     assert draft.refused and draft.answer != wording.refusal.off_topic
+
+
+def test_an_answer_about_a_place_the_articles_never_name_is_marked_refused(seed_bot, monkeypatch):
+    """What the articles say in general is context for "do school OTs in Texas ...?", not its
+    answer: it is shown, cited, after saying the articles don't mention Texas, and marked refused
+    with the recruiter offer, as a refusal showing its closest passage is."""
+    from dataclasses import replace as replaced
+
+    composer = seed_bot.chain.composer
+    monkeypatch.setattr(composer, "policy", replaced(composer.policy, relevance_floor=0.05))
+    wording = load_wording()
+    answer = seed_bot.ask("do school OTs in Texas get summers off?")
+    assert answer.refused and answer.citations
+    assert answer.answer.startswith("Our articles don't mention Texas")
+    assert answer.answer.endswith(wording.refusal.handoff)
+    plain = seed_bot.ask("do school OTs get summers off?")
+    assert not plain.refused and wording.refusal.handoff not in plain.answer
