@@ -67,11 +67,11 @@ _ENDS_IN_TIME = re.compile(rf"{_TIME_UNIT}$", re.IGNORECASE)
 # or a share, or saying there is no fixed amount: a sentence that pay is "usually higher" does not
 # give the figure asked for. The English nouns of pay, price and rate, not words of any question.
 _MONEY = (
-    r"salary|salaries|wages?|pay|rates?|fees?|prices?|stipends?|bonus(?:es)?|income|allowances?|"
-    r"coinsurance|copays?"
+    r"salary|salaries|wages?|pay|rates?|fees?|prices?|costs?|tuition|stipends?|bonus(?:es)?|income|"
+    r"allowances?|coinsurance|copays?"
 )
 _ASKS_MONEY = re.compile(
-    rf"\bhow much\b[^?.,;]{{0,40}}\b(?:pays?|paid|makes?|earns?|costs?|charges?|{_MONEY})\b"
+    rf"\bhow much\b[^?.,;]{{0,60}}\b(?:pays?|paid|makes?|earns?|costs?|charges?|{_MONEY})\b"
     rf"|\b(?:typical|average|avg|good|going|usual|normal|median|starting|fair)\s+(?:[\w-]+\s+){{0,3}}"
     rf"(?:{_MONEY})\b"
     rf"|\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_MONEY})\b"

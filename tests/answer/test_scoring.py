@@ -460,6 +460,9 @@ def test_a_money_figure_is_asked_for_by_the_nouns_of_pay_and_price():
         "what's the nbcot first-time pass rate these days?",  # a share: a figure all the same
         "what does the CEAS course cost?",
         "what would a CLT course cost me",
+        "What is the cost of the LANA certification exam?",
+        "How much does the LANA lymphedema certification exam cost?",
+        "what's the tuition for an OTD program",
     ):
         assert _ASKS_MONEY.search(asked), asked
     for asked in (
