@@ -60,6 +60,9 @@ QUESTION_WORDS = frozenset(
     actual even exactly literally truly totally
     """.split()
 )
+# "How long", "how old", "how far": the adverb after "how" says what kind of answer is asked
+# for (a span, an age, a distance), not its topic, as "many" in "how many" does not.
+_HOW_WHAT = re.compile(r"\bhow (?:long|old|far)\b", re.IGNORECASE)
 # Everyday synonyms and spelling variants of one word, mapped to the form articles use. Only
 # variants a reader would call the same word (British/American spelling, kid/child): a topic
 # that differs in meaning (pay vs. salary) must never look covered.
@@ -597,7 +600,8 @@ class Vocabulary:
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
-        words = [w for w in words_of(self.correct_text(text)) if w not in QUESTION_WORDS]
+        text = _HOW_WHAT.sub("how", self.correct_text(text))
+        words = [w for w in words_of(text) if w not in QUESTION_WORDS]
         return list(dict.fromkeys(self._derived(t) for t in tokens(" ".join(words))))
 
     def _derived(self, term: str) -> str:

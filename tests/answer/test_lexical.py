@@ -284,3 +284,11 @@ def test_a_product_name_is_a_name_though_it_looks_like_a_known_word():
     assert vocabulary.unmentioned("is TherapyEd better for studying?") == ("TherapyEd",)
     assert vocabulary.unmentioned("do clinics use WebPT?") == ("WebPT",)
     assert vocabulary.unmentioned("are clinics on LinkedIn?") == ()  # the articles name it
+
+
+def test_the_adverb_after_how_asks_a_kind_of_answer_and_is_no_topic():
+    vocabulary = Vocabulary(["Evaluations take long hours.", "Children in early intervention."])
+    # "how long" asks for a span of time; "long" is a topic only in "long shifts"
+    assert "long" not in vocabulary.terms("How long does a functional capacity evaluation take?")
+    assert "long" not in vocabulary.terms("how old are kids in early intervention")
+    assert "long" in vocabulary.terms("are there long shifts in acute care?")
