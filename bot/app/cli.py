@@ -10,6 +10,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -354,6 +355,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     report = coverage(
         bot, bank.questions, themes, include_app_log=args.include_app_log, extra=bank.extra
     )
+    if not settings.corpus_dir.is_dir():
+        # Said in the report too: its reader may never see the terminal's warning.
+        report = replace(report, notes=(
+            f"made from the index at {settings.index_dir} as it was: there is no corpus "
+            f"folder at {settings.corpus_dir}, so articles added or changed since the last "
+            "ingest are not in it.",
+        ))
     if args.csv:
         args.csv.write_text(to_csv(report), encoding="utf-8")
     if args.markdown:
@@ -451,7 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("evals/question_bank.txt"),
         metavar="FILE",
-        help=".txt (one question a line) or .csv with a 'question' column",
+        help=".txt or .md (one question a line) or .csv (comma-, tab- or semicolon-separated) "
+        "with a 'question' column",
     )
     cover.add_argument("--json", action="store_true", help="print the JSON report")
     cover.add_argument("--csv", type=Path, metavar="FILE", help="also write the questions as CSV")

@@ -114,7 +114,12 @@ def _groups(by_article: dict[str, list[Chunk]], texts: int) -> Iterator[list[lis
 
 
 def _progress(total: int, show: bool) -> Any | None:
-    if not show or total == 0 or not sys.stderr.isatty():
+    """A progress bar on a terminal; elsewhere (a log, a pipe) one line saying the work has
+    begun, so that a first ingest of a minute or more does not look hung."""
+    if not show or total == 0:
+        return None
+    if not sys.stderr.isatty():
+        print(f"otbot: embedding {total} texts (chunks and their sentences)...", file=sys.stderr)
         return None
     from tqdm import tqdm
 

@@ -53,6 +53,9 @@ class CoverageReport:
     gaps: list[dict[str, Any]]
     structural: list[dict[str, str]]
     floor: float = 0.5  # the answer floor the verdicts were judged against
+    # What a reader must know about how the report was made ("made from the index as it was:
+    # no corpus folder at ..."), shown at its top.
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +63,8 @@ class CoverageReport:
             "articles": self.articles,
             "gaps": self.gaps,
             "structural": self.structural,
+            # Only when there is one: the report's keys stay as they were otherwise.
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
     def counts(self) -> dict[str, int]:
@@ -130,8 +135,12 @@ def load_question_bank(path: Path) -> QuestionBank:
     rows: list[tuple[str, dict[str, str]]] = []
     columns: list[str] = []
     comments = 0
+    empty = 0
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
+        # A spreadsheet may save "CSV" with tabs or semicolons: the header line tells which.
+        header = text.split("\n", 1)[0]
+        delimiter = next((d for d in ",\t;" if d in header), ",")
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
         names = [c.strip() for c in reader.fieldnames or []]
         lowered = [c.lower() for c in names]
         if "question" not in lowered:
@@ -144,15 +153,21 @@ def load_question_bank(path: Path) -> QuestionBank:
         columns = [n for n, _ in other]
         for row in reader:
             others = {n: (row.get(raw) or "").strip() for n, raw in other}
+            if not (row.get(key) or "").strip():
+                empty += 1  # a row with no question: said, not silently dropped
+                continue
             rows.append(((row.get(key) or "").strip(), others))
-    elif path.suffix.lower() in (".txt", ".text", ""):
+    elif path.suffix.lower() in (".txt", ".text", ".md", ""):
+        # One question per line; a Markdown list reads the same (its markers are cut).
         for line in text.splitlines():
             if line.strip().startswith("#"):
                 comments += 1
             else:
                 rows.append((line.strip(), {}))
     else:
-        raise ValueError(f"{path}: expected a .txt (one question per line) or a .csv file")
+        raise ValueError(
+            f"{path}: expected a .txt or .md (one question per line) or a .csv file"
+        )
     questions: list[str] = []
     extra: dict[str, dict[str, str]] = {}
     repeated = 0
@@ -169,7 +184,10 @@ def load_question_bank(path: Path) -> QuestionBank:
         raise ValueError(f"{path}: no questions found")
     skipped = [
         f"{n} {what}{'' if n == 1 else 's'}"
-        for n, what in ((repeated, "repeated question"), (comments, "comment line"))
+        for n, what in (
+            (repeated, "repeated question"), (comments, "comment line"),
+            (empty, "row with no question"),
+        )
         if n
     ]
     return QuestionBank(questions, columns, extra if columns else {}, skipped)
@@ -345,6 +363,7 @@ def to_markdown(report: CoverageReport) -> str:
     lines = [
         "# Content coverage",
         "",
+        *(f"**Note:** {note}\n" for note in report.notes),
         f"{_questions(len(report.questions))}: {counts['covered']} covered "
         f"({counts['covered'] / total:.0%}), {counts['partial']} partly covered, "
         f"{counts['not_covered']} not covered.",
@@ -413,6 +432,7 @@ def coverage_chart(report: CoverageReport, path: Path) -> Path:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     counts = report.counts()
     figure, (left, right) = plt.subplots(
@@ -427,6 +447,9 @@ def coverage_chart(report: CoverageReport, path: Path) -> Path:
     themes = [(g["theme"], g["count"]) for g in report.gaps]
     right.barh([t for t, _ in themes][::-1], [c for _, c in themes][::-1], color="#5c6bc0")
     right.set_title("Unanswered questions by theme")
+    # Questions are counted whole: no tick at 0.5 of one.
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)

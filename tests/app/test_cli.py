@@ -42,6 +42,8 @@ def test_skipped_files_are_named_on_stderr(corpus: Path, tmp_path: Path, capsys)
     assert code == 1
     assert "otbot: skipped scan.pdf: unsupported file type '.pdf'" in captured.err
     assert "2 articles" in captured.out
+    # Away from a terminal, one line says the embedding has begun (a first ingest takes a while).
+    assert "otbot: embedding" in captured.err
 
 
 def test_env_settings_are_used_when_options_are_absent(
@@ -327,6 +329,8 @@ def test_coverage_reports_on_an_index_whose_corpus_folder_is_not_here(
     assert code == 0
     assert f"no corpus folder at {missing}: using the index at {index}" in capsys.readouterr().err
     assert "2 questions" in report.read_text()
+    # said in the report too: whoever reads it may never see the terminal
+    assert f"**Note:** made from the index at {index} as it was" in report.read_text()
     assert main(["coverage", "--corpus", missing, "--index", str(tmp_path / "none"),
                  "--questions", str(questions)]) == 2
     err = capsys.readouterr().err

@@ -46,6 +46,18 @@ def test_a_bank_file_as_people_write_one(tmp_path: Path):
     bank = load_question_bank(csv_file)
     assert bank.columns == ["Expected", "owner"]
     assert bank.extra == {"What is an IEP?": {"Expected": "covered", "owner": "ana"}}
+    # A spreadsheet's tab- or semicolon-separated "CSV"; a row with no question is counted.
+    for name, sep in (("tabs.csv", "\t"), ("semi.csv", ";")):
+        sheet = tmp_path / name
+        sheet.write_text(f"question{sep}expected\nWhat is an IEP?{sep}covered\n{sep}gap\n")
+        bank = load_question_bank(sheet)
+        assert bank.questions == ["What is an IEP?"] and bank.columns == ["expected"]
+        assert bank.skipped == ["1 row with no question"]
+    listed = tmp_path / "bank.md"
+    listed.write_text("# Questions\n\n- What is an IEP?\n- Do school OTs get summers off?\n")
+    assert load_question_bank(listed).questions == [
+        "What is an IEP?", "Do school OTs get summers off?"
+    ]
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Caf\xe9 OT?\n".encode("latin-1"))
     with pytest.raises(ValueError, match=r"latin.txt: not UTF-8 text .*save it as UTF-8"):
