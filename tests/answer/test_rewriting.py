@@ -173,6 +173,9 @@ def test_one_of_those_points_back_however_long_the_question():
     ):
         assert is_followup(question, history), question
     assert not is_followup("got two offers and one pays more. should i go with that one?", [])
+    # ending on a pronoun after any preposition points back as well ("during it", "after that")
+    assert is_followup("do OT students get paid during it?", history)
+    assert is_followup("what do most new grads do right after that?", history)
 
 
 def test_words_that_only_shape_a_question_do_not_make_it_self_contained():
