@@ -46,11 +46,14 @@ _SHORT_TAIL_WORDS = 20
 
 # A one-sentence paragraph with one of these announces a list; without the list, it is a gap.
 _ANNOUNCES_LIST = re.compile(
-    r"\b(multiple|several|a (wide )?(range|variety|number) of|various|the following|"
+    r"\b(multiple(?!-)|several|a (wide )?(range|variety|number) of|various|the following|"
     r"a few (key )?\w+s|key (factors|areas|skills|benefits|steps|domains|duties))\b",
     re.IGNORECASE,
 )
 _FOLLOWING_REFERENCE = re.compile(r"^(these|those|such|the above)\b", re.IGNORECASE)
+# A list flattened into paragraphs, each item still led by its label ("Salaried: a fixed annual
+# amount, ..."; "Hourly: common for PRN ..."): the list is there.
+_LABELLED_ITEM = re.compile(r"^[A-Z][\w'’/-]*(?: [\w'’/-]+){0,3}: \S")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,10 @@ def drop_furniture(blocks: list[Block]) -> list[Block]:
 def _announces_missing_list(blocks: list[Block], i: int) -> bool:
     block = blocks[i]
     following = blocks[i + 1] if i + 1 < len(blocks) else None
-    has_list_after = following is not None and following.kind in ("list_item", "table_row")
+    has_list_after = following is not None and (
+        following.kind in ("list_item", "table_row")
+        or (following.kind == "paragraph" and bool(_LABELLED_ITEM.match(following.text)))
+    )
     if block.kind == "lead_in":
         return not has_list_after
     if block.kind != "paragraph" or has_list_after:

@@ -47,6 +47,18 @@ def test_lead_in_followed_by_its_list_is_not_a_gap():
     assert not [g for g in article.gaps if g.kind == "missing_list"]
 
 
+def test_a_list_flattened_into_labelled_lines_or_a_compound_word_is_no_gap():
+    blocks = [
+        Block("lead_in", "OT jobs are paid in several ways:"),
+        Block("paragraph", "Salaried: a fixed annual amount, common in hospitals."),
+        Block("paragraph", "Hourly: common for PRN and part-time roles."),
+        Block("paragraph", "It combines multiple-choice items with simulation items."),
+        Block("paragraph", "The work has several parts."),
+    ]
+    gaps = [g.text for g in clean("a.txt", blocks, "2024-01-01").gaps if g.kind == "missing_list"]
+    assert gaps == ["The work has several parts."]  # "multiple-choice" announces no list
+
+
 def test_share_lines_dropped_and_long_text_after_a_marker_is_kept():
     blocks = [
         Block("paragraph", "OT in schools helps students take part in class."),
