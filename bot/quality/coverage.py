@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from bot.answer.scoring import NEAR_MARGIN
+from bot.ingest.chunking import has_heading
 from bot.prompts import read_toml
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class QuestionCoverage:
     theme: str = ""
     origin: str = "bank"  # bank, refused (logged by the app) or disliked (thumbs down in the app)
     extra: dict[str, str] = field(default_factory=dict)  # the bank file's other columns
+    section: str = ""  # the passage's section heading ("Understanding fieldwork › Level II")
 
 
 @dataclass(frozen=True)
@@ -217,18 +219,21 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
     # What the chatbot shows: its answer's first point, or a refusal's closest passage.
     statements = evidence.statements or evidence.nearest
     sources = [p.source for p in statements[0].parts if p.source] if statements else []
-    title = source_file = passage = ""
+    title = source_file = passage = section = ""
     if sources:
         source = max(sources, key=lambda s: s.score)  # the point's best-matching sentence
         chunk = bot.chunk(source.chunk_id)
         if chunk is not None:
             title, source_file, passage = chunk.title, chunk.source, source.quote
+            section = chunk.section
     elif not answer.refused and answer.citations:  # answered part by part
         first = answer.citations[0]
         title, source_file, passage = first.title, first.source, first.quote
+        section = first.section
     elif evidence.passages:
         best = evidence.passages[0]
         title, source_file, passage = best.chunk.title, best.chunk.source, best.sentence.text
+        section = best.chunk.section
     if not answer.refused:
         status: Status = "covered"
     elif evidence.out_of_scope is not None:
@@ -245,6 +250,7 @@ def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
         score=evidence.relevance,
         source=source_file,
         origin=origin,
+        section=section if has_heading(section) else "",
     )
 
 
@@ -334,7 +340,8 @@ def to_csv(report: CoverageReport) -> str:
     writer = csv.writer(out)
     columns = list(dict.fromkeys(c for q in report.questions for c in q.extra))
     writer.writerow(
-        ["question", "status", "score", "title", "source", "passage", "theme", "origin", *columns]
+        ["question", "status", "score", "title", "source", "passage", "theme", "origin",
+         "section", *columns]
     )
     for q in report.questions:
         writer.writerow(
@@ -347,6 +354,7 @@ def to_csv(report: CoverageReport) -> str:
                 q.passage,
                 q.theme,
                 q.origin,
+                q.section,
                 *(q.extra.get(c, "") for c in columns),
             ]
         )
@@ -420,8 +428,9 @@ def to_markdown(report: CoverageReport) -> str:
         key=lambda q: ({"not_covered": 0, "partial": 1, "covered": 2}[q.status], q.score),
     ):
         passage = q.passage.replace("|", "\\|")[:120]
+        where = f"{q.title} › {q.section}" if q.section else q.title
         lines.append(
-            f"| {q.status.replace('_', ' ')} | {q.score:.2f} | {q.question} | {passage} | {q.title} |"
+            f"| {q.status.replace('_', ' ')} | {q.score:.2f} | {q.question} | {passage} | {where} |"
         )
     return "\n".join(lines)
 

@@ -79,6 +79,8 @@ def test_coverage_statuses_gaps_and_structure(seed_bot):
     by_question = {q.question: q for q in report.questions}
     summers = by_question["Do school OTs get summers off?"]
     assert summers.status == "covered" and "summers off" in summers.passage and summers.title
+    # where in the article: the passage's section heading, shown beside its title
+    assert summers.section and f"{summers.title} › {summers.section}" in to_markdown(report)
     assert by_question["What is the average salary for a school OT?"].status == "not_covered"
     themes = {g["theme"] for g in report.gaps}
     assert {"pay and salary", "licensure by state"} <= themes
