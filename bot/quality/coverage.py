@@ -388,6 +388,7 @@ def to_markdown(report: CoverageReport) -> str:
         "## What to write next",
         "",
     ]
+    by_question = {q.question: q for q in report.questions}
     for gap in report.gaps:
         advice = gap["suggestion"]
         titles = [f"“{title}”" for title in gap.get("existing", [])]
@@ -401,7 +402,17 @@ def to_markdown(report: CoverageReport) -> str:
             lines.append(f"  - not covered: {question}")
         for question in gap["partial"]:
             # The article may say it in words the chatbot does not match: read before writing.
-            lines.append(f"  - partly covered (check its closest passage first): {question}")
+            # Where it comes closest is where a missing fact would go.
+            near = by_question.get(question)
+            where = (
+                f"“{near.title}” › {near.section}" if near and near.section
+                else f"“{near.title}”" if near and near.title else ""
+            )
+            place = (
+                f"closest in {where}: check it first, or add the missing detail there"
+                if where else "check its closest passage first"
+            )
+            lines.append(f"  - partly covered ({place}): {question}")
     lines += ["", "## Articles to fix", ""]
     if not report.structural:
         lines.append("No structural gaps found.")

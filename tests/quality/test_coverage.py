@@ -6,6 +6,8 @@ import pytest
 from bot.app.cli import main
 from bot.prompts import PROMPTS_DIR
 from bot.quality.coverage import (
+    CoverageReport,
+    QuestionCoverage,
     Themes,
     coverage,
     load_question_bank,
@@ -179,3 +181,15 @@ def test_the_best_passage_of_a_table_row_is_the_cell_the_question_is_about(seed_
 
     clinics = assess(seed_bot, "Do OTs work year-round in clinics?")
     assert clinics.status == "covered" and clinics.passage.startswith("Year-round")
+
+
+def test_a_partly_covered_gap_says_where_a_missing_fact_would_go():
+    """A question the articles come close to is placed: the article and section of its closest
+    passage, where the missing detail would be added (a newcomer could not act on the gaps)."""
+    near = QuestionCoverage("How many AT hours for the ATP?", "partial", "Seating and the ATP",
+                            "The required number of hours depends on the degree.", 0.4,
+                            section="The ATP credential")
+    gap = {"theme": "exams", "suggestion": "an article on exams", "existing": [],
+           "not_covered": [], "partial": [near.question], "count": 1}
+    markdown = to_markdown(CoverageReport([near], [], [gap], []))
+    assert "closest in “Seating and the ATP” › The ATP credential" in markdown
