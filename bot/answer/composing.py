@@ -32,7 +32,7 @@ from bot.answer.scoring import (
     score_evidence,
 )
 from bot.answer.verification import CONTEXT_JOIN
-from bot.ingest.chunking import has_heading, lead_in_of
+from bot.ingest.chunking import has_heading, lead_in_of, list_head
 from bot.ingest.embedding import Vectors
 from bot.ingest.tagging import SIDES, is_comparison
 from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
@@ -264,6 +264,7 @@ class Composer:
             placed.append((passage, statement))
             budget -= words
         placed = _join_split_lists(placed)
+        placed = _lead_paragraph_first(placed)
         # A list of questions to ask (an employer, a district) is advice beside an answer: it
         # follows the passages that state something, however like the question it reads.
         placed.sort(key=lambda ps: _only_questions(ps[0]))  # stable: best first otherwise
@@ -304,6 +305,33 @@ def _join_split_lists(
         parts = [replace(part, context=f"{lead} " if n == 0 else "") for n, part in enumerate(parts)]
         joined[at] = (first, replace(earlier, parts=tuple(parts)))
     return joined
+
+
+def _lead_paragraph_first(
+    placed: list[tuple[Passage, Statement]],
+) -> list[tuple[Passage, Statement]]:
+    """A paragraph quoted from the sentences that open a list's lead-in paragraph goes before
+    that list, as the article has it: "Usually not in clinical roles. Most ... pay by setting,
+    not degree. An OTD may help if you want to: - Teach ..." reads answer first. (The list is
+    scored with its whole lead-in paragraph, so it may rank above the paragraph itself.)"""
+    ordered = list(placed)
+    for passage, _ in placed:
+        if passage.kind != "list":
+            continue
+        chunk = passage.chunk
+        head = list_head(chunk, passage.best.index)
+        if head < 0:
+            continue
+        block = chunk.sentences[head].block
+        at = next(i for i, (p, _) in enumerate(ordered) if p is passage)
+        for j in range(at + 1, len(ordered)):
+            other = ordered[j][0]
+            if other.kind == "paragraph" and other.chunk.id == chunk.id and all(
+                m.index < head and chunk.sentences[m.index].block == block for m in other.members
+            ):
+                ordered.insert(at, ordered.pop(j))
+                break
+    return ordered
 
 
 def _draft_group(chunk: Chunk) -> tuple[str, str]:

@@ -535,3 +535,36 @@ def test_a_list_of_questions_to_ask_follows_the_passage_that_answers():
         "do acute care OTs work weekends?", [listed, paragraph], "recruiter", "standard", False
     )
     assert [s.parts[0].text for s in statements] == [told.text, asked[0].text]
+
+
+def test_the_sentences_that_open_a_lists_lead_in_paragraph_come_before_the_list():
+    """The list is scored with its whole lead-in paragraph and may rank above the paragraph's own
+    first sentences; quoted, they come first, as the article has them (answer, then the list)."""
+    from bot.answer.composing import _lead_paragraph_first, _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.ingest.chunking import split
+    from bot.models import Article, Block
+
+    blocks = (
+        Block("heading", "Does an OTD pay more?"),
+        Block("lead_in", "Usually not in clinical roles. Employers pay by setting, not degree. "
+                         "An OTD may help if you want to:"),
+        Block("list_item", "Teach in an OT program"),
+        Block("list_item", "Move into research"),
+    )
+    chunk = split(Article("otd.md", "OTD", "Pub", None, None, (), blocks), 200)[0]
+    kinds = [s.kind for s in chunk.sentences]
+    head = kinds.index("lead_in")
+    assert head >= 2  # the answer sentences stand before the lead-in sentence, in its block
+
+    def passage(kind, indexes, score):
+        members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, score, np.zeros(3))
+                        for i in indexes)
+        return Passage(chunk, kind, members, score)
+
+    listed = passage("list", [i for i, k in enumerate(kinds) if k == "list_item"], 2.0)
+    opening = passage("paragraph", [0, 1], 1.0)
+    placed = [(p, _passage_statement(p, 500)) for p in (listed, opening)]
+    assert [p for p, _ in _lead_paragraph_first(placed)] == [opening, listed]
+    # a paragraph from elsewhere keeps its rank
+    assert [p for p, _ in _lead_paragraph_first(placed[:1])] == [listed]
