@@ -61,10 +61,10 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 # A question that ends on a pronoun object points back: "... as part of it?", "what's the
-# hardest part of that?", "how much paperwork is involved in that?".
+# hardest part of that?", "how much paperwork is involved in that?", "... for that to kick in?".
 _POINTING_END = re.compile(
     r"\b(?:of|about|in|for|with|from|on|to|into|like|during|after|before|through|throughout|"
-    r"without|at|over|under)\s+(?:it|that|this|them|those)\W*$",
+    r"without|at|over|under)\s+(?:it|that|this|them|those)(?:\s+to\s+[a-z]+(?:\s+[a-z]+)?)?\W*$",
     re.IGNORECASE,
 )
 _OTHER = re.compile(r"\bthe other (one|setting|side|option|path|kind|type|route)s?\b", re.IGNORECASE)

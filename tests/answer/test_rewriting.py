@@ -176,6 +176,7 @@ def test_one_of_those_points_back_however_long_the_question():
     # ending on a pronoun after any preposition points back as well ("during it", "after that")
     assert is_followup("do OT students get paid during it?", history)
     assert is_followup("what do most new grads do right after that?", history)
+    assert is_followup("does the person have to be in the hospital first for that to kick in", history)
 
 
 def test_words_that_only_shape_a_question_do_not_make_it_self_contained():
