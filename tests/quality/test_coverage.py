@@ -193,3 +193,10 @@ def test_a_partly_covered_gap_says_where_a_missing_fact_would_go():
            "not_covered": [], "partial": [near.question], "count": 1}
     markdown = to_markdown(CoverageReport([near], [], [gap], []))
     assert "closest in “Seating and the ATP” › The ATP credential" in markdown
+
+
+def test_a_credentials_renewal_hours_are_no_question_about_working_hours():
+    assert THEMES.of("How many continuing education hours renew the CDRS credential?").name == (
+        "education and exams"
+    )
+    assert THEMES.of("how many hours a week do school OTs work?").name == "caseload and hours"
