@@ -70,11 +70,13 @@ _MONEY = (
     r"salary|salaries|wages?|pay|rates?|fees?|prices?|costs?|tuition|stipends?|bonus(?:es)?|income|"
     r"allowances?|coinsurance|copays?"
 )
+# "what's the average", "what is a typical", "what the exact": the words before the noun asked for.
+_WHAT_THE = r"\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}"
 _ASKS_MONEY = re.compile(
     rf"\bhow much\b[^?.,;]{{0,60}}\b(?:pays?|paid|makes?|earns?|costs?|charges?|{_MONEY})\b"
     rf"|\b(?:typical|average|avg|good|going|usual|normal|median|starting|fair)\s+(?:[\w-]+\s+){{0,3}}"
     rf"(?:{_MONEY})\b"
-    rf"|\bwhat(?:'?s| is| are)?\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_MONEY})\b"
+    rf"|{_WHAT_THE}(?:{_MONEY})\b"
     # "what does the course cost", "what would it cost me": the verb of price asked with "what"
     r"|\bwhat (?:does|do|did|will|would|could|might) [^?.,;]{0,60}\bcost\b",
     re.IGNORECASE,
@@ -83,7 +85,7 @@ _ASKS_MONEY = re.compile(
 # sentence stating one, or saying there is no fixed one: "paid at a reduced rate since 2022"
 # states no share. The ways English asks for and states a share, not words of any question.
 _ASKS_SHARE = re.compile(
-    r"\bwhat(?:'?s| is| are)?\s+(?:(?:the|a|an)\s+(?:[\w-]+\s+){0,3})?"
+    rf"(?:{_WHAT_THE}|\bwhat(?:'?s| is| are)?\s+)"
     r"(?:percentage|percent|share|proportion|fraction|portion)\b|\bwhat\s*%|\bhow many percent\b",
     re.IGNORECASE,
 )
