@@ -144,11 +144,40 @@ def _passage_statement(
         budget -= words
     if passage.kind == "list":
         return _list_statement(chunk, [(m.index, m.score) for m in kept])
-    parts = tuple(
-        Part(chunk.sentences[m.index].text, _source(chunk, m.sentence, m.score))
-        for m in sorted(kept, key=lambda m: m.index)
-    )
-    return Statement(parts, chunk.section, "sentences")
+    return Statement(_in_context(chunk, kept), chunk.section, "sentences")
+
+
+# A sentence that leans on the one before it for what it speaks of: it opens with a pronoun or a
+# demonstrative standing for a noun ("This lets graduates ...", "They also ...") or ends on one
+# ("... OTs hold both."). English's own words for pointing back, not words of any article. A
+# demonstrative before its noun ("These roles are ...", "Both settings use ...") names what it
+# speaks of well enough to stand.
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|they|their|them)\b|^(?:this|these|those|that|such)\s+(?:is|are|was|were|can|could|may|"
+    r"might|will|would|should|has|have|had|does|do|also|usually|often|means?|lets?|allows?|gives?|"
+    r"makes?|helps?)\b"
+    r"|\b(?:both|either|neither|the former|the latter|the two|the same|one of them)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _in_context(chunk: Chunk, kept: list[Candidate]) -> tuple[Part, ...]:
+    """A paragraph's kept sentences in article order, none of them quoted without what it points
+    back at: the best one (`kept[0]`) is preceded by the sentence before it in the article when
+    it leans on it (`_LEANS_BACK`: "Many experienced driver rehab OTs hold both." is nonsense
+    alone), and any other that leans on a sentence not kept is left out."""
+    at = {m.index for m in kept}
+    parts: list[Part] = []
+    for member in sorted(kept, key=lambda m: m.index):
+        before = member.index - 1
+        if _LEANS_BACK.search(member.sentence.text) and before not in at:
+            if member is not kept[0]:
+                continue
+            previous = chunk.sentences[before] if before >= 0 else None
+            if previous is not None and previous.kind == "sentence":
+                parts.append(Part(previous.text, _source(chunk, previous, member.score)))
+        parts.append(Part(member.sentence.text, _source(chunk, member.sentence, member.score)))
+    return tuple(parts)
 
 
 class Composer:

@@ -221,6 +221,35 @@ def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
     assert [p.text for p in _passage_statement(passage, 15, 0.5).parts] == [texts[0]]
 
 
+def test_a_sentence_that_points_back_is_never_quoted_without_what_it_points_at():
+    """'Many experienced driver rehab OTs hold both.' means nothing alone: beside a better
+    sentence it is left out; as the best sentence it comes after the one it leans on. A sentence
+    that names what it speaks of ("These roles ...") stands alone."""
+    from bot.answer.composing import _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    texts = ("The CDRS and the SCDCM are the two driver rehabilitation credentials.",
+             "Many experienced driver rehab OTs hold both.",
+             "Some states also require a driving instructor license for on-road work.",
+             "These roles are open to OTs with a few years of adult rehab experience.")
+    chunk = Chunk("d", "d.md", "Driver Rehab", "Pub", None, None, "Credentials", "general", 0,
+                  " ".join(texts), tuple(Sentence(t, "sentence", "general") for t in texts))
+
+    def passage(*order: int) -> Passage:
+        members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, 1.0 - 0.1 * n, np.zeros(3))
+                        for n, i in enumerate(order))
+        return Passage(chunk, "paragraph", members, 1.0)
+
+    def quoted(p: Passage) -> list[str]:
+        return [part.text for part in _passage_statement(p, 120).parts]
+
+    assert quoted(passage(2, 1)) == [texts[2]]
+    assert quoted(passage(1, 2)) == [texts[0], texts[1], texts[2]]
+    assert quoted(passage(3)) == [texts[3]]
+    assert quoted(passage(0, 1)) == [texts[0], texts[1]]
+
+
 def test_a_passage_that_only_repeats_what_is_quoted_is_left_out():
     """The same fact from a second article adds nothing: a paragraph whose best sentence says
     only what is quoted already, or a passage quoting only such words. A paragraph whose best
