@@ -90,6 +90,7 @@ SHORTHAND = {
     "grad": "graduate", "grads": "graduates", "shud": "should", "wud": "would", "cud": "could",
     "wat": "what", "wut": "what", "cuz": "because", "coz": "because", "b4": "before",
     "rly": "really", "rlly": "really", "btwn": "between", "prolly": "probably", "ppls": "people's",
+    "max": "maximum",
 }
 _STEMMER = Stemmer.Stemmer("english")
 # Keys next to each other on a QWERTY keyboard (same row and the rows above and below), for the

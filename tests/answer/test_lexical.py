@@ -133,6 +133,7 @@ def test_chat_shorthand_is_written_out_before_matching():
     assert vocabulary.correct_text("whats the diff") == "whats the difference"
     assert vocabulary.correct_text("a new grad") == "a new graduate"
     assert vocabulary.correct_text("wat ages tho") == "what ages though"  # "wat" is English too
+    assert vocabulary.correct_text("the max caseload") == "the maximum caseload"
     assert tokens("what ages though") == ["age"]  # "though" names no topic
     # a letter and a digit are one word ("b4"); "rly" is not "rely"
     assert vocabulary.correct_text("can i work b4 i pass, rly?") == "can i work before i pass, really?"
