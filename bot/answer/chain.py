@@ -41,6 +41,7 @@ from bot.ingest.embedding import Embedder, Vectors
 from bot.models import Answer, Citation, Detail, Mode
 from bot.prompts import AnswerWording
 
+# How English opens a yes/no question: the auxiliary verb first. Grammar, not words of any question.
 _YES_NO = re.compile(r"^\s*(do|does|did|is|are|can|could|will|would|should|has|have)\b", re.I)
 
 

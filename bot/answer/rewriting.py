@@ -48,6 +48,9 @@ def history_from(items: object) -> list[Turn]:
     return [Turn(t["role"], t["content"]) for t in items]
 
 
+# How a message that goes on from the last one opens in English ("and in clinics?", "what about
+# PRN?", "same for travel?"): conjunctions and the set phrases of a follow-up, not words of any
+# question.
 _LEAD = re.compile(
     r"^\s*(and|but|also|so|ok(ay)?|then|what about|how about|what of|and what about|and how about|"
     r"same (question )?for|is that (also )?true for|is it the same (for|in))\b[\s,]*",
@@ -264,6 +267,7 @@ def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
     return any(_OWN_CHILD.search(text) for text in asked)
 
 
+# The third-person pronouns a parent uses for the child asked about ("does she need an IEP").
 _CHILD_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b", re.IGNORECASE)
 
 
