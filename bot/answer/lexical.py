@@ -171,6 +171,9 @@ REAL_WORD_GAP = 1.5
 # the articles never use: "psych" 3.48, "neuro" 3.06, "geri" and "ortho" 0 below; "temp" 3.75,
 # "thumb" 4.01, "dead" 5.19 above.
 CLIPPING_ZIPF = 3.5
+# English's everyday words (Zipf 5: ten uses per million words or more: "certain", "general",
+# "special"), which nobody writes clipped.
+EVERYDAY_ZIPF = 5.0
 # A word English uses at least this often (Zipf 3: once per million words) is a word, not a slip,
 # even when the embedding model's word list lacks it (newer words, inflections: "hype", "covid",
 # "chunky"): wordfreq's list at this frequency holds few misspellings, and those few ("teh",
@@ -461,9 +464,9 @@ class Vocabulary:
         return self._written.get(best, best)
 
     def _clipping(self, word: str) -> str:
-        """The corpus word a clipped one stands for ("geri": "geriatrics", "neuro": "neurology"),
-        when every corpus word it begins shares one stem; "" otherwise ("cert" begins "certain"
-        and "certification"). Only for a word English rarely uses alone (below CLIPPING_ZIPF):
+        """The corpus word a clipped one stands for ("geri": "geriatrics", "neuro": "neurology",
+        "cert": "certification"), when the corpus words it begins, everyday words aside, are one
+        word's forms; "" otherwise ("psych" begins "psychiatric" and "psychology"). Only for a word English rarely uses alone (below CLIPPING_ZIPF):
         an everyday word that merely begins another ("dead", "deadline") is no clipping."""
         if len(word) < 4 or english_frequency(word) >= CLIPPING_ZIPF:
             return ""
@@ -476,7 +479,15 @@ class Vocabulary:
                 break
             if len(w) >= len(word) + 3:
                 longer.append(w)
-        if not longer or len({_stem_cached(w) for w in longer}) != 1:
+        # An everyday word that merely begins the same ("certain" beside "certification") is
+        # not what a clipping stands for: people clip the long, rarer words of a trade.
+        longer = [w for w in longer if english_frequency(w) < EVERYDAY_ZIPF] or longer
+        # One word in its forms ("certified", "certification": one stem, or one beginning two
+        # letters past the clipping, "certif-").
+        if not longer or (
+            len({_stem_cached(w) for w in longer}) != 1
+            and len({w[: len(word) + 2] for w in longer}) != 1
+        ):
             return ""
         return max(longer, key=lambda w: (self.surface[w], w))
 
