@@ -366,11 +366,12 @@ class AnswerChain:
             state.composition = Composition((), 0.0, True, False)
         policy = state.out_of_scope
         if policy is not None and policy.unless_covered and not state.composition.refused:
-            # The passages quoted speak of the topic when it is named in them or in the section
-            # they stand under ("The NBCOT Exam": "It lasts four hours").
+            # The passages quoted speak of the topic when it is named in them, in the section
+            # they stand under ("The NBCOT Exam": "It lasts four hours") or in their article's
+            # title ("Steps to an OT License": "The ATT comes with a 90-day eligibility period").
             passages = [
-                f"{self.library.by_id[p.source.chunk_id].section}\n{p.source.quote}"
-                if p.source.chunk_id in self.library.by_id else p.source.quote
+                f"{chunk.title}\n{chunk.section}\n{p.source.quote}"
+                if (chunk := self.library.by_id.get(p.source.chunk_id)) else p.source.quote
                 for s in state.composition.statements for p in s.parts if p.source
             ]
             # The calibrated decision has said the evidence answers; a policy topic also needs

@@ -234,6 +234,39 @@ def test_policy_topics_are_answered_only_when_an_article_speaks_of_them(travel_b
     assert travel_bot.ask("My son has autism, can OT help him?").refused
 
 
+LICENSE_ARTICLE = """---
+title: Steps to an OT license
+publisher: Example Staffing
+date: 2026-02-10
+---
+# Steps to an OT license
+
+## Schedule and take the exam
+
+The ATT comes with a 90-day eligibility period, so you need to test within that window.
+"""
+
+
+def test_a_policy_topic_is_spoken_of_by_a_passage_whose_article_is_about_it(
+    tmp_path_factory, embedder
+):
+    """The sentence answering "how long do I have to take the NBCOT exam after the ATT?" names
+    no licensing word itself; its article, titled after the license, speaks of the topic."""
+    import shutil
+
+    from bot.service import Bot
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("license")
+    shutil.copytree(SHIPPED_CORPUS, root / "corpus")
+    (root / "corpus" / "license.md").write_text(LICENSE_ARTICLE, encoding="utf-8")
+    bot = Bot(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), embedder)
+    bot.ingest(show_progress=False)
+    answer = bot.ask("after i get my ATT, how long do i have to take the NBCOT exam?")
+    assert not answer.refused
+    assert "90-day eligibility period" in answer.citations[0].quote
+
+
 def test_a_recruiter_refused_on_a_policy_topic_reads_a_note_meant_for_them(seed_bot):
     """A candidate reads "please speak with a doctor"; a recruiter drafting a reply reads what to
     tell the candidate, not a line addressed to the candidate."""
