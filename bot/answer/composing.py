@@ -390,10 +390,13 @@ def _self_promotion(passage: Passage, asked: set[str] | frozenset[str]) -> bool:
 
 # An agency speaking of itself in the first person: "our recruiters can help you find...",
 # "we place OTs in...", "reach out to our team". (Advice in the first person, "we recommend
-# speaking with a tax professional", is not a pitch.)
+# speaking with a tax professional", is not a pitch.) Or under its name, offering the reader a
+# job: "Tamarack Clinical Staffing can connect you with ... positions".
 _FIRST_PERSON_PITCH = re.compile(
     r"\b(?:our (?:recruiters?|team|staff|specialists|consultants|placement)|(?:we|our team) "
-    r"(?:can|will|would|place|offer|help|connect|match|staff|work with|partner))\b",
+    r"(?:can|will|would|place|offer|help|connect|match|staff|work with|partner))\b"
+    r"|\b(?:can|will|would|could) (?:connect|match|place|pair) you\b"
+    r"|\bhelp you find (?:a |the right |your next |new )?(?:job|role|position|opening|assignment)s?\b",
     re.IGNORECASE,
 )
 # A question about the agency or its recruiters is answered by what it says of itself.
@@ -401,11 +404,17 @@ _ABOUT_AGENCY = frozenset(tokens("recruiter agency staffing"))
 
 
 def _pitch(chunk: Chunk, text: str, asked: set[str] | frozenset[str]) -> bool:
-    """Is this sentence its publisher's pitch for itself, which the question did not ask for?"""
+    """Is this sentence its publisher's pitch for itself, which the question did not ask for?
+    A question about recruiters in general ("does a recruiter cost anything?") asks for what an
+    agency says of recruiting ("our recruiters can help you compare offers"), not for the
+    publisher's own name ("Meadowlark Therapy Network works with hospitals ..."): a recruiter at
+    another agency would have to delete that from a draft."""
     names = publisher_names(chunk.publisher)
-    if names & asked or _ABOUT_AGENCY & asked:
+    if names & asked:
         return False
-    return bool(names & set(tokens(text))) or bool(_FIRST_PERSON_PITCH.search(text))
+    if names & set(tokens(text)):
+        return True
+    return not _ABOUT_AGENCY & asked and bool(_FIRST_PERSON_PITCH.search(text))
 
 
 def _adds_nothing(passage: Passage, statement: Statement, placed: list[Statement]) -> bool:

@@ -28,7 +28,8 @@ from bot.models import Chunk, Detail, Mode, Sentence
 
 # Sentences that sell rather than inform are not answers.
 _CALL_TO_ACTION = re.compile(
-    r"^(contact us|explore|browse|apply|call|click|ready to|reach out|visit|learn more|sign up)\b",
+    r"^(contact us|explore|browse|apply|call|click|ready to|reach out|visit|learn more|sign up|"
+    r"join (?:our|us))\b",
     re.IGNORECASE,
 )
 _ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)

@@ -304,6 +304,27 @@ def test_an_agencys_pitch_beside_the_answer_is_left_out_unless_asked_about():
     assert quoted("can your recruiters help me find a psych job?") == list(texts)
 
 
+def test_an_agency_named_in_its_own_article_is_a_pitch_even_beside_a_recruiting_question():
+    """The article's author stands for its publisher, yet the body names the agency: a sentence
+    offering the reader a job under that name is a pitch ("Tamarack Clinical Staffing can
+    connect you with ... positions"), and so is the agency's name beside a question about
+    recruiters in general ("does a recruiter cost anything?")."""
+    from bot.answer.composing import _pitch
+    from bot.answer.lexical import tokens
+    from bot.models import Chunk
+
+    chunk = Chunk("h", "h.md", "Hand therapy", "Meadowlark Therapy Network", None, None, "Hours",
+                  "general", 0, "", ())
+    hours = frozenset(tokens("what hours do hand clinics have"))
+    fees = frozenset(tokens("does a recruiter cost me anything"))
+    offer = "Tamarack Clinical Staffing can connect you with hand clinic positions."
+    named = "Meadowlark Therapy Network works with hospitals and clinics."
+    general = "Working with a recruiter costs you nothing; employers pay the agency."
+    assert _pitch(chunk, offer, hours) and _pitch(chunk, named, fees)
+    assert not _pitch(chunk, general, fees)
+    assert not _pitch(chunk, named, frozenset(tokens("does meadowlark place new grads")))
+
+
 def test_a_row_of_a_wider_table_is_led_by_its_name_not_cited_as_a_cell():
     """'Factor | Skilled Nursing Facility | Home Health': the factor names the row."""
     from bot.answer.composing import _row_statement

@@ -143,6 +143,9 @@ def test_an_abbreviation_the_corpus_never_uses_is_marked_unknown(library, glossa
         (Sentence("Yes, often.", "sentence", "general"), False),
         (Sentence("Browse our open positions today.", "sentence", "general"), False),
         (Sentence("Contact us to learn more about roles.", "sentence", "general"), False),
+        (Sentence("Join our talent network and a recruiter will call.", "sentence", "general"), False),
+        # advice to join something is no call to the agency
+        (Sentence("Join a professional community such as ASHT.", "list_item", "general"), True),
         (
             Sentence(
                 "OT addresses several domains.", "sentence", "school", announces_missing_list=True
