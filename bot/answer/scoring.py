@@ -32,6 +32,16 @@ _CALL_TO_ACTION = re.compile(
     r"join (?:our|us))\b",
     re.IGNORECASE,
 )
+# A sentence about the article itself ("This guide explains how the roles differ", "In this
+# post, we look at ...", "The table below summarizes ...", "here is an honest look at the work"):
+# it announces what the page holds and states nothing about a career; quoted in an answer or a
+# recruiter's e-mail it points at a page the reader does not have. How web articles speak of
+# themselves, not words of any article.
+_ABOUT_ITSELF = re.compile(
+    r"\b(?:this|the) (?:guide|post|article|blog(?: post)?)\b|\bthe table below\b"
+    r"|\bhere(?: is|'s|’s) an? (?:\w+ )?(?:look|walk-?through|overview|breakdown)\b",
+    re.IGNORECASE,
+)
 _ANAPHORIC_START = re.compile(r"^(this|these|those|it|they|that)\b", re.IGNORECASE)
 # A question after an amount ("how many", "how big is a caseload", "a typical caseload size") is
 # answered only by a sentence that states one.
@@ -261,6 +271,7 @@ def citable(sentence: Sentence) -> bool:
         and (not is_question(sentence) or sentence.kind == "list_item")
         and len(text.split()) >= 3
         and not _CALL_TO_ACTION.match(text)
+        and not _ABOUT_ITSELF.search(text)
     )
 
 

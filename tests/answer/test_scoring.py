@@ -144,6 +144,12 @@ def test_an_abbreviation_the_corpus_never_uses_is_marked_unknown(library, glossa
         (Sentence("Browse our open positions today.", "sentence", "general"), False),
         (Sentence("Contact us to learn more about roles.", "sentence", "general"), False),
         (Sentence("Join our talent network and a recruiter will call.", "sentence", "general"), False),
+        # the article speaking of itself states nothing about a career
+        (Sentence("This guide explains how the roles differ.", "sentence", "general"), False),
+        (Sentence("The table below summarizes the main differences.", "sentence", "general"), False),
+        (Sentence("We place OTs in hospitals, so here is an honest look at the work.", "sentence",
+                  "general"), False),
+        (Sentence("Ask for the job description in writing.", "sentence", "general"), True),
         # advice to join something is no call to the agency
         (Sentence("Join a professional community such as ASHT.", "list_item", "general"), True),
         (
