@@ -120,6 +120,23 @@ def test_a_place_the_articles_never_name_counts_against_answering(composer, retr
     assert composer.policy.decision.weights["named"] < 0
 
 
+def test_a_refusal_for_a_name_alone_still_shows_the_closest_passage(composer, retrieve):
+    """Refused because it names a place, a question shows what the articles say nearest to it,
+    as a refusal would without the name, not a bare "our articles don't cover that"."""
+    question = "does texas require a school OT to write IEP goals?"
+    found = retrieve(question)
+    signals = composer.compose(question, found.vector, found.hits, "candidate").signals
+    named = composer.policy.decision.probability(signals)
+    unnamed = composer.policy.decision.probability({**signals, "named": 0.0})
+    assert unnamed > named
+    # A floor just over the question without its name, and a margin reaching halfway down to it
+    # with the name: near enough only as asked without the name.
+    floor = unnamed + 0.01
+    strict = with_policy(composer, relevance_floor=floor, near_margin=floor - (named + unnamed) / 2)
+    composition = strict.compose(question, found.vector, found.hits, "candidate")
+    assert composition.refused and composition.nearest is not None
+
+
 def test_the_evidence_for_a_generative_model_is_the_best_sentences(composer, retrieve):
     composition = compose(composer, retrieve, "What are the advantages of school-based OT?")
     evidence = composition.evidence
