@@ -284,6 +284,7 @@ class Composer:
         if comparison:  # the other setting's best passage, whatever the budget leaves
             floor = min(top.score - COMPARISON_MARGIN, 0.0)
             sides = _both_sides(chosen, passages, floor)[len(chosen) :]
+        sides += _announced_lists(chosen + sides, passages)
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
             statement = _passage_statement(
@@ -338,6 +339,30 @@ def _join_split_lists(
         parts = [replace(part, context=f"{lead} " if n == 0 else "") for n, part in enumerate(parts)]
         joined[at] = (first, replace(earlier, parts=tuple(parts)))
     return joined
+
+
+def _announced_lists(chosen: list[Passage], passages: list[Passage]) -> list[Passage]:
+    """The lists that a chosen paragraph only announces, whatever the point limit and budget
+    leave: "The HTCC sets the requirements to sit for the CHT exam. In general terms, candidates
+    must have:" quoted without its list answers nothing. A paragraph announces a list when all
+    it quotes opens that list's lead-in paragraph."""
+    found: list[Passage] = []
+    for passage in chosen:
+        if passage.kind != "paragraph":
+            continue
+        chunk = passage.chunk
+        last = max(m.index for m in passage.members)
+        block = chunk.sentences[last].block
+        for other in passages:
+            if other.kind != "list" or other.chunk.id != chunk.id or other in chosen + found:
+                continue
+            head = list_head(chunk, other.best.index)
+            if head > last and chunk.sentences[head].kind == "lead_in" and all(
+                chunk.sentences[i].block == block for i in range(last, head + 1)
+            ):
+                found.append(other)
+                break
+    return found
 
 
 def _lead_paragraph_first(

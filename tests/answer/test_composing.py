@@ -216,6 +216,33 @@ def test_a_list_a_chunk_boundary_cut_is_quoted_whole_in_article_order():
     assert all(p.context == "" for p in parts[1:])
 
 
+def test_a_paragraph_that_only_announces_a_list_brings_the_list():
+    """'The HTCC sets the requirements ... In general terms, candidates must have:' chosen alone
+    (a short answer's one point) answers nothing: the list it announces joins it."""
+    from bot.answer.composing import _announced_lists
+    from bot.answer.scoring import Candidate, Passage
+    from bot.ingest.chunking import split
+    from bot.models import Article, Block
+
+    blocks = (Block("heading", "CHT Exam Eligibility"),
+              Block("lead_in", "The HTCC sets the requirements to sit for the CHT exam. "
+                               "In general terms, candidates must have:"),
+              Block("list_item", "Professional credential: a current OT or PT license."),
+              Block("list_item", "Practice experience: at least 3 years of practice."),
+              Block("paragraph", "Requirements can be updated, so check the handbook."))
+    chunk = split(Article("h.md", "Hand", "Pub", None, None, (), blocks), 400)[0]
+
+    def passage(kind, *indexes):
+        members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, 1.0, np.zeros(3))
+                        for i in indexes)
+        return Passage(chunk, kind, members, 1.0)
+
+    opener, items, after = passage("paragraph", 0), passage("list", 2, 3), passage("paragraph", 4)
+    assert _announced_lists([opener], [opener, after, items]) == [items]
+    assert _announced_lists([after], [opener, after, items]) == []  # comes after the list
+    assert _announced_lists([opener, items], [opener, items]) == []  # already chosen
+
+
 def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
     """'a license in every state, or is there a compact?': the compact item joins a short
     answer though the words are spent; an item naming nothing more asked does not."""
