@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.app.leads import Lead, LeadStore
 
 from bot.answer.lexical import english_frequency
+from bot.answer.rewriting import pasted_questions
 from bot.app.feedback import FeedbackStore
 from bot.app.throttle import LoginThrottle
 from bot.ingest.embedding import Embedder, SentenceTransformerEmbedder
@@ -202,8 +203,9 @@ class Bot:
         return answer
 
     def draft(self, text: str, tone: str | None = None, detail: str = "standard") -> list[Answer]:
-        """Recruiter drafts for one or several questions (one per line)."""
-        questions = [line.strip() for line in text.splitlines() if line.strip()]
+        """Recruiter drafts for one or several questions (one per line; an e-mail's greeting and
+        sign-off left out, a line that only tells kept with the question after it)."""
+        questions = pasted_questions(text)
         if not questions:
             raise QuestionError("paste at least one question")
         if detail not in DETAILS:

@@ -569,3 +569,56 @@ def own_words(standalone: str) -> str:
         -> "does aota say anything about that"
     """
     return _BORROWED.sub("", standalone) or standalone
+
+
+# What opens and closes an e-mail rather than asking anything: "Hi Jess,", "Hello!", "Thanks,
+# Jess", "Best,", "Sent from my iPhone". English letter-writing, not words of any question.
+_SALUTATION = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening))\b[^.!?,:;]{0,30}[.!?,:;]+\s*",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"^\W*(?:thanks|thank you|thx|ty|best|all the best|regards|kind regards|best regards|cheers|"
+    r"sincerely|warmly|talk soon|sent from)\b",
+    re.IGNORECASE,
+)
+# A line that asks or passes on a question ("candidate asks ...", "can u draft a reply").
+_ASKS_SOMETHING = re.compile(
+    r"\?|\b(?:ask(?:s|ed|ing)|wonder(?:s|ing)?|want(?:s)? to know|curious|question|draft|reply|"
+    r"respond|tell (?:her|him|them|me))\b",
+    re.IGNORECASE,
+)
+
+
+def pasted_questions(text: str) -> list[str]:
+    """The questions of text pasted one per line, as a recruiter pastes a candidate's e-mail:
+    greetings and sign-offs dropped ("Hi!", "Thanks, Jess"), and a line that only tells
+    ("I'm finishing my MOT in May.") kept as the context of the question after it.
+
+    Example: "Hi! I'm finishing my MOT in May.\nWould acute care be a good first job?\nThanks, Jess"
+        -> ["I'm finishing my MOT in May. Would acute care be a good first job?"]
+    """
+    questions: list[str] = []
+    told: list[str] = []
+    for line in text.splitlines():
+        line = _SALUTATION.sub("", line.strip(), count=1).strip()
+        if _SIGN_OFF.match(line) and len(line.split()) <= 6 and "?" not in line:
+            if questions:
+                break  # the sign-off and the name under it
+            continue  # "Thanks for reaching out!"
+        if not line:
+            continue
+        if not _ASKS_SOMETHING.search(line) and not _ASKING.match(line):
+            told.append(line)
+            continue
+        questions.append(" ".join([*told, line]))
+        told = []
+    if told:
+        # Told after the last question ("I ask because I have kids."), its context too; with no
+        # question at all, the recruiter's own instruction, as written.
+        if questions:
+            questions[-1] = " ".join([questions[-1], *told])
+        else:
+            questions.append(" ".join(told))
+    return questions
+

@@ -4,6 +4,7 @@ from bot.answer.rewriting import (
     asks_for_brevity,
     is_followup,
     own_words,
+    pasted_questions,
     questions_of,
     rewrite,
     strip_framing,
@@ -455,3 +456,27 @@ def test_an_alternative_question_is_its_two_questions_the_second_with_the_first_
     assert alternatives_of("and in clinics or is that different?", history) == [
         "and in clinics or is that different?"
     ]
+
+
+def test_a_pasted_email_gives_its_questions_without_greeting_or_signature():
+    """A candidate's e-mail pasted as it came: the greeting and the signature are no questions,
+    and a line that only tells is the context of the question after it (or before it, when it
+    comes last)."""
+    email = (
+        "Hi Sam,\n\nThanks for reaching out!\nI'm finishing my MOT in May.\n"
+        "Would an acute care hospital be a good first job for me?\n"
+        "Do school OTs get summers off?\nI ask because I have kids.\n\nBest,\nJess"
+    )
+    assert pasted_questions(email) == [
+        "I'm finishing my MOT in May. Would an acute care hospital be a good first job for me?",
+        "Do school OTs get summers off? I ask because I have kids.",
+    ]
+    # A recruiter's own lines stay as written, one question each.
+    assert pasted_questions("candidate asked about weekends in acute care\nquick reply: CHT hours") == [
+        "candidate asked about weekends in acute care", "quick reply: CHT hours",
+    ]
+    assert pasted_questions("travel pay structure") == ["travel pay structure"]
+    assert pasted_questions("Do agencies arrange housing?\nWhat is the salary in Ohio?") == [
+        "Do agencies arrange housing?", "What is the salary in Ohio?",
+    ]
+
