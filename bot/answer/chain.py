@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -38,7 +39,7 @@ from bot.answer.scoring import OFF_TOPIC_SIMILARITY, AnswerPolicy, Passage
 from bot.answer.smalltalk import reply as small_talk_reply
 from bot.answer.verification import verify
 from bot.ingest.embedding import Embedder, Vectors
-from bot.models import Answer, Citation, Detail, Mode
+from bot.models import Answer, Citation, Detail, Mode, Statement
 from bot.prompts import AnswerWording
 
 # How English opens a yes/no question: the auxiliary verb first. Grammar, not words of any question.
@@ -369,11 +370,7 @@ class AnswerChain:
             # The passages quoted speak of the topic when it is named in them, in the section
             # they stand under ("The NBCOT Exam": "It lasts four hours") or in their article's
             # title ("Steps to an OT License": "The ATT comes with a 90-day eligibility period").
-            passages = [
-                f"{chunk.title}\n{chunk.section}\n{p.source.quote}"
-                if (chunk := self.library.by_id.get(p.source.chunk_id)) else p.source.quote
-                for s in state.composition.statements for p in s.parts if p.source
-            ]
+            passages = self._spoken_of(state.composition.statements)
             # The calibrated decision has said the evidence answers; a policy topic also needs
             # the passages quoted to speak of it. (A further margin on the decision, 0.1, was
             # dropped: cross-checked on dev it refused 3 in-scope questions and no out-of-scope
@@ -402,6 +399,15 @@ class AnswerChain:
                 state.composition = replace(composition, statements=verified)
         state.timings["answer"] += (time.perf_counter() - started) * 1000
         return state
+
+    def _spoken_of(self, statements: Iterable[Statement]) -> list[str]:
+        """What the quoted passages speak of, for a policy topic's check: each quote with its
+        section heading and its article's title."""
+        return [
+            f"{chunk.title}\n{chunk.section}\n{p.source.quote}"
+            if (chunk := self.library.by_id.get(p.source.chunk_id)) else p.source.quote
+            for s in statements for p in s.parts if p.source
+        ]
 
     def _refusal(self, state: _State, parent: bool) -> str:
         """A plain refusal's words: a policy topic's own handoff, the child's own team for a parent
@@ -438,15 +444,23 @@ class AnswerChain:
         breaks = tuple(itertools.accumulate(len(piece) for piece in pieces[:-1]))
         citations: tuple[Citation, ...]
         near = None
-        if composition.refused and composition.nearest and state.out_of_scope is None:
+        policy = state.out_of_scope
+        if composition.refused and composition.nearest and (
+            # On a policy topic, the closest passage only when it speaks of the topic: "Does an
+            # OTD pay more?" is closer to a salary question than "our articles give no pay
+            # figures".
+            policy is None or policy.covered_by(self._spoken_of([composition.nearest]))
+        ):
             near = verify((composition.nearest,), self.library.by_id)
         # A parent asking about their own child is pointed to the child's own team, not a recruiter.
         parent = state.mode == "candidate" and about_own_child(state.question, state.history)
         if near:
+            handoff = self.wording.refusal.parent_handoff if parent else None
+            if policy is not None and not parent:  # the topic's own line, as its refusal has
+                offer = self.wording.refusal.handoff if policy.offer_recruiter else ""
+                handoff = " ".join(part for part in (policy.handoff, offer) if part)
             text, citations = nearest(
-                near[0], state.mode, self.wording, self.library.by_id,
-                self.wording.refusal.parent_handoff if parent else None,
-                state.tone,
+                near[0], state.mode, self.wording, self.library.by_id, handoff, state.tone
             )
             refused = True
         elif composition.refused or not statements:

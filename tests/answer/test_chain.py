@@ -344,6 +344,26 @@ def test_a_refusal_just_under_the_floor_shows_the_closest_passage_cited(seed_bot
     assert plain.answer.startswith(wording.refusal.candidate)
 
 
+def test_a_policy_refusal_just_under_the_floor_shows_a_closest_passage_on_its_topic(
+    travel_bot, monkeypatch
+):
+    """Just under the floor, a licensing question shows its closest passage when that passage
+    speaks of licensing, closed by the topic's own line, rather than the bare topic refusal."""
+    from dataclasses import replace as replaced
+
+    composer = travel_bot.chain.composer
+    question = "Do I need a license in each state?"
+    relevance = travel_bot.evidence(question).relevance
+    wording = load_wording()
+    near = replaced(composer.policy, relevance_floor=relevance + composer.policy.near_margin / 2)
+    monkeypatch.setattr(composer, "policy", near)
+    shown = travel_bot.ask(question)
+    assert shown.refused and shown.answer.startswith(wording.refusal.nearest_candidate)
+    assert "license in each state" in shown.citations[0].quote
+    policy = travel_bot.chain.scope.check(question)
+    assert policy is not None and policy.handoff in shown.answer
+
+
 def test_a_parent_refused_about_their_own_child_is_pointed_to_the_school_team(seed_bot):
     wording = load_wording()
     answer = seed_bot.ask("my son wants to know what the weather in Boston is like today")
