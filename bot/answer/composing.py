@@ -161,6 +161,17 @@ _LEANS_BACK = re.compile(
 )
 
 
+def _out_of_context(passage: Passage) -> bool:
+    """Does the passage's best sentence lean on something it cannot be quoted with: a list or a
+    heading before it, or nothing ("Many experienced driver rehab OTs hold both." after the list
+    of the two credentials)? Beside a better passage, such a one is left out."""
+    best = passage.best
+    if passage.kind != "paragraph" or not _LEANS_BACK.search(best.sentence.text):
+        return False
+    before = best.index - 1
+    return before < 0 or passage.chunk.sentences[before].kind != "sentence"
+
+
 def _in_context(chunk: Chunk, kept: list[Candidate]) -> tuple[Part, ...]:
     """A paragraph's kept sentences in article order, none of them quoted without what it points
     back at: the best one (`kept[0]`) is preceded by the sentence before it in the article when
@@ -278,6 +289,8 @@ class Composer:
             if any(_redundant(passage.best, other.best) for other in chosen):
                 continue
             if chosen and _self_promotion(passage, asked):
+                continue
+            if chosen and _out_of_context(passage):
                 continue
             chosen.append(passage)
         sides: list[Passage] = []

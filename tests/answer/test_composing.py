@@ -294,6 +294,30 @@ def test_a_sentence_that_points_back_is_never_quoted_without_what_it_points_at()
     assert quoted(passage(0, 1)) == [texts[0], texts[1]]
 
 
+def test_a_paragraph_leaning_on_a_list_before_it_is_left_out_beside_a_better_one():
+    """'Many experienced driver rehab OTs hold both.' right after the list of the two
+    credentials cannot be quoted with what it means: it joins no answer but as its best."""
+    from bot.answer.composing import _out_of_context
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    sentences = (Sentence("Two credentials come up in job postings:", "lead_in", "general"),
+                 Sentence("CDRS: the specialist credential.", "list_item", "general"),
+                 Sentence("SCDCM: the specialist in driving and community mobility.", "list_item",
+                          "general"),
+                 Sentence("Many experienced driver rehab OTs hold both.", "sentence", "general"),
+                 Sentence("They also take on-road training.", "sentence", "general"))
+    chunk = Chunk("d", "d.md", "Driver Rehab", "Pub", None, None, "Credentials", "general", 0,
+                  " ".join(s.text for s in sentences), sentences)
+
+    def passage(i: int) -> Passage:
+        return Passage(chunk, "paragraph",
+                       (Candidate(chunk, i, sentences[i], 0.5, 0.5, 1.0, np.zeros(3)),), 1.0)
+
+    assert _out_of_context(passage(3))  # leans on the list
+    assert not _out_of_context(passage(4))  # the sentence before can be quoted with it
+
+
 def test_a_passage_that_only_repeats_what_is_quoted_is_left_out():
     """The same fact from a second article adds nothing: a paragraph whose best sentence says
     only what is quoted already, or a passage quoting only such words. A paragraph whose best
