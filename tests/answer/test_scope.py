@@ -101,6 +101,10 @@ def test_a_sentence_speaks_of_pay_in_any_of_its_forms():
         ("my son has autism and sensory issues, does he need OT?", "medical advice", False),
         ("What is sensory processing disorder and how is it diagnosed?", "medical advice", False),
         ("should an OT see my daughter?", "medical advice", False),
+        # a person's symptom, and what to wear or take for it
+        ("candidate has swelling in her arm after surgery, should she wear a compression sleeve?",
+         "medical advice", False),
+        ("my wrist is numb after long shifts, should i be wearing a brace?", "medical advice", False),
     ],
 )
 def test_the_shipped_policy_topics(question, topic, unless_covered):
@@ -125,6 +129,8 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "does she need OT experience to apply?",
         "besides base pay what else can i negotiate in my first offer?",  # negotiation, not pay
         "does my son need a diagnosis to get OT at school?",  # school services
+        "how do hand therapists get the swelling down after surgery?",  # what OTs do
+        "i get sore feet on long hospital shifts, should i take an outpatient job?",  # a career
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
