@@ -135,6 +135,7 @@ class Citation:
     chunk: str
     score: float
     url: str | None = None
+    date: str | None = None  # the article's date, when it gives one: how current the quote is
 
 
 Mode = Literal["candidate", "recruiter"]
@@ -176,6 +177,7 @@ class Answer:
                     "chunk": c.chunk,
                     "score": round(c.score, 4),
                     "url": c.url,
+                    "date": c.date,
                 }
                 for c in self.citations
             ],

@@ -10,7 +10,9 @@ import pytest
 
 from bot.models import Answer, Article, Chunk, Citation, Part, Sentence, Source, Statement, web_url
 
-CITATION_KEYS = ["n", "title", "publisher", "source", "section", "quote", "chunk", "score", "url"]
+CITATION_KEYS = [
+    "n", "title", "publisher", "source", "section", "quote", "chunk", "score", "url", "date"
+]
 ANSWER_KEYS = [
     "id",
     "question",

@@ -49,6 +49,7 @@ class _Numbering:
                     chunk=chunk.text,
                     score=score,
                     url=chunk.url,
+                    date=chunk.date,
                 )
             )
         return self.numbers[key]
@@ -154,15 +155,18 @@ def render(
         # One line per article section, with every marker that points into it: "[3, 4, 5] Title".
         # A section named only after its paragraphs ("Paragraphs 32–37") means nothing in an
         # e-mail: such points are listed under the article alone.
-        sections: dict[tuple[str, str, str, str], list[int]] = {}
+        # The article's date tells the recruiter how current a rule or status may be.
+        sections: dict[tuple[str, str, str, str, str], list[int]] = {}
         for c in numbering.citations:
             named = c.section if has_heading(c.section) else ""
-            sections.setdefault((c.title, c.publisher, named, c.url or ""), []).append(c.n)
-        for (title, publisher, section, url), numbers in sections.items():
+            key = (c.title, c.publisher, c.date or "", named, c.url or "")
+            sections.setdefault(key, []).append(c.n)
+        for (title, publisher, dated, section, url), numbers in sections.items():
             markers = ", ".join(str(n) for n in numbers)
             link = f" ({url})" if url else ""  # a corpus file name means nothing to a reader
+            when = f", {dated}" if dated else ""
             where = f", section “{section}”" if section else ""
-            out.append(f"[{markers}] {title} — {publisher}{where}{link}")
+            out.append(f"[{markers}] {title} — {publisher}{when}{where}{link}")
         text = "\n".join(out)
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)

@@ -129,19 +129,23 @@ def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) ->
     lines = [body, "", f"{wording.recruiter.sources_heading}:"]
     # One line per article section, with all the markers that point into it: "[3, 4, 5] Title";
     # a headingless article's points under the article alone (not "Paragraphs 32–37").
-    groups: dict[tuple[str, str, str, str | None], list[int]] = {}
+    # The article's date too: how current a quoted rule may be.
+    groups: dict[tuple[str, str, str, str, str | None], list[int]] = {}
     for c in answer.citations:
         named = c.section if has_heading(c.section) else ""
-        groups.setdefault((c.title, c.publisher, named, web_url(c.url)), []).append(c.n)
-    for (title, publisher, section, url), numbers in groups.items():
+        key = (c.title, c.publisher, c.date or "", named, web_url(c.url))
+        groups.setdefault(key, []).append(c.n)
+    for (title, publisher, dated, section, url), numbers in groups.items():
         markers = f"[{', '.join(str(n) for n in numbers)}]"
+        when = f", {dated}" if dated else ""
         if style == "markdown":
             shown = f"[{as_text(title)}]({url})" if url else as_text(title)
             where = f", “{as_text(section)}”" if section else ""
-            lines.append(f"{markers} {shown} — {as_text(publisher)}{where}")
+            lines.append(f"{markers} {shown} — {as_text(publisher)}{when}{where}")
         else:
             where = f", “{section}”" if section else ""
-            lines.append(f"{markers} {title} — {publisher}{where}" + (f": {url}" if url else ""))
+            line = f"{markers} {title} — {publisher}{when}{where}"
+            lines.append(line + (f": {url}" if url else ""))
     return "\n".join(lines)
 
 

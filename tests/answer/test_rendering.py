@@ -61,6 +61,29 @@ def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
     assert ".txt" not in text
 
 
+def test_a_recruiter_draft_dates_its_sources_and_the_json_gives_each_quotes_date():
+    """How current a quoted rule may be is the article's date: shown in the sources line and in
+    each citation."""
+    from dataclasses import replace
+
+    from bot.answer.rendering import render
+    from bot.models import Chunk, Part, Source, Statement
+    from bot.prompts import load_wording
+
+    dated = Chunk("a", "a.md", "The OT compact", "Kestrel", "2024-05-01", None, "Status",
+                  "general", 0, "The compact is not yet issuing privileges.", ())
+    undated = replace(dated, id="b", title="Travel OT", date=None, text="Contracts last 13 weeks.")
+    statements = tuple(
+        Statement((Part(c.text, Source(c.id, c.text)),), c.section) for c in (dated, undated)
+    )
+    text, citations = render(
+        statements, "recruiter", False, False, load_wording(), {"a": dated, "b": undated}
+    )
+    assert "[1] The OT compact — Kestrel, 2024-05-01, section “Status”" in text
+    assert "[2] Travel OT — Kestrel, section “Status”" in text
+    assert [c.date for c in citations] == ["2024-05-01", None]
+
+
 def test_a_list_led_by_its_own_heading_is_not_headed_twice_in_a_draft():
     from bot.answer.rendering import render
     from bot.models import Chunk, Part, Source, Statement

@@ -53,7 +53,7 @@ def recruiter_answer(question: str, refused: bool = False) -> Answer:
         return Answer(question, wording.refusal.recruiter, True, (), {}, mode="recruiter")
     cited = answer(question).citations
     unlinked = Citation(2, "OT in schools", "Flagstar", "001_b929a526930e0778.txt", "Roles",
-                        "IEP meetings.", "chunk", 0.8, None)
+                        "IEP meetings.", "chunk", 0.8, None, "2025-09-01")
     text = (
         f"{wording.recruiter.tones['friendly'].opening}\n\n**Advantages**\n- Summers off [1]\n"
         f"- IEP meetings [2]\n\nClosing line.\n\n{wording.recruiter.sources_heading}:\n"
@@ -73,7 +73,9 @@ def test_drafts_as_email_text_and_as_markdown():
     assert "**Advantages**" in markdown
     for text in (email, markdown):
         assert ".txt" not in text  # no internal file names
-        assert text.count("Sources:") == 1 and "[2] OT in schools — Flagstar, “Roles”" in text
+        # dated when the article is: how current the quote may be
+        assert text.count("Sources:") == 1
+        assert "[2] OT in schools — Flagstar, 2025-09-01, “Roles”" in text
 
 
 def test_a_headingless_articles_sources_name_the_article_not_its_paragraph_numbers():
