@@ -316,18 +316,23 @@ def test_a_question_after_an_amount_is_not_answered_by_a_sentence_that_names_the
         assert seed_bot.ask(question).refused, question
 
 
+def floor_above(bot, question: str, margins: float, monkeypatch) -> None:
+    """Set the answer floor `margins` near-margins above the question's own score."""
+    from dataclasses import replace as replaced
+
+    composer = bot.chain.composer
+    relevance = bot.evidence(question).relevance
+    floor = relevance + composer.policy.near_margin * margins
+    monkeypatch.setattr(composer, "policy", replaced(composer.policy, relevance_floor=floor))
+
+
 def test_a_refusal_just_under_the_floor_shows_the_closest_passage_cited(seed_bot, monkeypatch):
     """Scoring within the policy's near margin under the floor, a question is still refused but
     shows its closest passage (verified, cited, labelled as possibly not answering); further
     under, the plain refusal. The floor is set around the question's own score."""
-    from dataclasses import replace as replaced
-
-    composer = seed_bot.chain.composer
     question = "Do school OTs get summers off?"
-    relevance = seed_bot.evidence(question).relevance
     wording = load_wording()
-    near = replaced(composer.policy, relevance_floor=relevance + composer.policy.near_margin / 2)
-    monkeypatch.setattr(composer, "policy", near)
+    floor_above(seed_bot, question, 0.5, monkeypatch)
     shown = seed_bot.ask(question)
     assert shown.refused and len(shown.citations) == 1
     assert shown.answer.startswith(wording.refusal.nearest_candidate)
@@ -337,8 +342,7 @@ def test_a_refusal_just_under_the_floor_shows_the_closest_passage_cited(seed_bot
     assert drafted.refused and drafted.answer.startswith(wording.refusal.nearest_recruiter)
     assert wording.refusal.handoff not in drafted.answer
 
-    far = replaced(composer.policy, relevance_floor=relevance + composer.policy.near_margin * 2)
-    monkeypatch.setattr(composer, "policy", far)
+    floor_above(seed_bot, question, 2.0, monkeypatch)
     plain = seed_bot.ask(question)
     assert plain.refused and not plain.citations
     assert plain.answer.startswith(wording.refusal.candidate)
@@ -349,14 +353,9 @@ def test_a_policy_refusal_just_under_the_floor_shows_a_closest_passage_on_its_to
 ):
     """Just under the floor, a licensing question shows its closest passage when that passage
     speaks of licensing, closed by the topic's own line, rather than the bare topic refusal."""
-    from dataclasses import replace as replaced
-
-    composer = travel_bot.chain.composer
     question = "Do I need a license in each state?"
-    relevance = travel_bot.evidence(question).relevance
     wording = load_wording()
-    near = replaced(composer.policy, relevance_floor=relevance + composer.policy.near_margin / 2)
-    monkeypatch.setattr(composer, "policy", near)
+    floor_above(travel_bot, question, 0.5, monkeypatch)
     shown = travel_bot.ask(question)
     assert shown.refused and shown.answer.startswith(wording.refusal.nearest_candidate)
     assert "license in each state" in shown.citations[0].quote
