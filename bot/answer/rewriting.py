@@ -286,8 +286,13 @@ _ASKING = re.compile(
 )
 # Words that point back at something said before: a question with one needs its context.
 _POINTING = re.compile(
-    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|that|this|these|those|there|one|ones|"
-    r"same|such|me)\b",
+    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|that|this|these|those|one|ones|"
+    r"same|such|me)\b"
+    # "there" as a place said before ("do they pay more there?"), not as English says that
+    # something exists ("is there a max caseload?", "there are no limits").
+    r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bisnt )(?<!\baint )\bthere\b"
+    r"(?!\s+(?:is|are|was|were|isn't|isnt|aren't|arent|be|been|will|would|should|must|might|"
+    r"may|could|can|any|no|a|an)\b)",
     re.IGNORECASE,
 )
 

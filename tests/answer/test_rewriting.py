@@ -221,7 +221,12 @@ def test_a_message_that_tells_its_context_is_matched_on_its_one_question():
     assert focus("In the hospital it's insurance. what drives services in a school?") == (
         "what drives services in a school?"
     )
+    # "is there" says that something exists; it points back at no place
+    assert focus("is there a max caseload for school ots? my friend has 70 kids") == (
+        "is there a max caseload for school ots?"
+    )
     kept = [
+        "we moved to Ohio. do school OTs get paid more there?",  # "there": the place told
         "my professor mentions MTSS. what is that about?",  # points back at its context
         "i love kids and want variety. which setting fits me?",  # "me" is the context
         "is the compact live yet? can i use it for telehealth",  # two questions
