@@ -60,6 +60,10 @@ class RefusalWording(_Strict):
     # A refusal that shows the closest passage (the question scored just under the answer floor).
     nearest_candidate: str
     nearest_recruiter: str
+    # The same when the question names something the articles never mention ({names}): why they
+    # may not answer it. Empty: the lines above.
+    nearest_unmentioned_candidate: str = ""
+    nearest_unmentioned_recruiter: str = ""
     # For a parent asking about their own child: who can answer instead of a recruiter.
     parent_handoff: str
     # After an answer to some parts of a message: the parts ({parts}) the articles do not answer.

@@ -454,25 +454,26 @@ class AnswerChain:
             near = verify((composition.nearest,), self.library.by_id)
         # A parent asking about their own child is pointed to the child's own team, not a recruiter.
         parent = state.mode == "candidate" and about_own_child(state.question, state.history)
+        # Names the articles never use, in the parts answered (a part left unanswered keeps
+        # its own: "... What do OTs wear on Casual Fridays?").
+        unmentioned = tuple(
+            name for name in self.library.vocabulary.unmentioned(state.question)
+            if not any(name.lower() in part.lower() for part in state.uncovered)
+        )
         if near:
             handoff = self.wording.refusal.parent_handoff if parent else None
             if policy is not None and not parent:  # the topic's own line, as its refusal has
                 offer = self.wording.refusal.handoff if policy.offer_recruiter else ""
                 handoff = " ".join(part for part in (policy.handoff, offer) if part)
             text, citations = nearest(
-                near[0], state.mode, self.wording, self.library.by_id, handoff, state.tone
+                near[0], state.mode, self.wording, self.library.by_id, handoff, state.tone,
+                unmentioned,
             )
             refused = True
         elif composition.refused or not statements:
             text = self._refusal(state, parent)
             citations, refused = (), True
         else:
-            # Names the articles never use, in the parts answered (a part left unanswered keeps
-            # its own: "... What do OTs wear on Casual Fridays?").
-            unmentioned = tuple(
-                name for name in self.library.vocabulary.unmentioned(state.question)
-                if not any(name.lower() in part.lower() for part in state.uncovered)
-            )
             text, citations = render(
                 statements,
                 state.mode,

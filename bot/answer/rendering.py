@@ -197,17 +197,27 @@ def nearest(
     chunks: Mapping[str, Chunk],
     handoff: str | None = None,
     tone: str | None = None,
+    unmentioned: tuple[str, ...] = (),
 ) -> tuple[str, tuple[Citation, ...]]:
     """A refusal that shows the closest passage, cited, as what it is: not an answer. A candidate
     is offered a recruiter as with any refusal (or given `handoff` instead); a recruiter gets the
-    passage as a draft in their tone under a note to check it before sending."""
+    passage as a draft in their tone under a note to check it before sending. Names the question
+    gives that the articles never use (`unmentioned`) are said to be why."""
+    refusal = wording.refusal
+    names = " or ".join(unmentioned)
     if mode == "recruiter":
+        note = refusal.nearest_recruiter
+        if names and refusal.nearest_unmentioned_recruiter:
+            note = refusal.nearest_unmentioned_recruiter.format(names=names)
         draft, citations = render((statement,), mode, False, False, wording, chunks, tone)
-        return f"{wording.refusal.nearest_recruiter}\n\n{draft}", citations
-    handoff = wording.refusal.handoff if handoff is None else handoff
+        return f"{note}\n\n{draft}", citations
+    handoff = refusal.handoff if handoff is None else handoff
     numbering = _Numbering(chunks)
     quoted = _statement_text(statement, numbering)
-    text = f"{wording.refusal.nearest_candidate}\n\n{quoted}\n\n{handoff}"
+    lead = refusal.nearest_candidate
+    if names and refusal.nearest_unmentioned_candidate:
+        lead = refusal.nearest_unmentioned_candidate.format(names=names)
+    text = f"{lead}\n\n{quoted}\n\n{handoff}"
     check_markers(text, numbering.citations)
     return text, tuple(numbering.citations)
 

@@ -348,6 +348,20 @@ def test_a_refusal_just_under_the_floor_shows_the_closest_passage_cited(seed_bot
     assert plain.answer.startswith(wording.refusal.candidate)
 
 
+def test_a_refusal_showing_the_closest_passage_says_which_name_the_articles_never_use(
+    seed_bot, monkeypatch
+):
+    question = "Do school OTs in Texas get summers off?"
+    wording = load_wording()
+    floor_above(seed_bot, question, 0.5, monkeypatch)
+    shown = seed_bot.ask(question)
+    lead = wording.refusal.nearest_unmentioned_candidate.format(names="Texas")
+    assert shown.refused and shown.citations and shown.answer.startswith(lead)
+    drafted = seed_bot.ask(question, mode="recruiter")
+    note = wording.refusal.nearest_unmentioned_recruiter.format(names="Texas")
+    assert drafted.refused and drafted.answer.startswith(note)
+
+
 def test_a_policy_refusal_just_under_the_floor_shows_a_closest_passage_on_its_topic(
     travel_bot, monkeypatch
 ):
