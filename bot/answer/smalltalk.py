@@ -24,7 +24,9 @@ _THANKS = re.compile(
     r"^((ok(ay)?|cool|great|awesome|perfect|nice|got it|makes sense|alright|all right)[ ,]*)?"
     r"(thanks?( (you|so much|a lot|again))*|thank you( (so much|very much|again))*|thx|ty|"
     r"cheers|much appreciated|appreciate it|bye|goodbye)?"
-    r"([ ,]*(that (helps|helped)|this (helps|helped)|bye))?$"
+    r"([ ,]*(that (helps|helped)|this (helps|helped)|((that'?s|thats|that is|this is)( (really|"
+    r"so|very|super))?|very|super|really|so) (helpful|useful|great|perfect|awesome|interesting)|"
+    r"good to know|bye))?$"
 )
 _YES = re.compile(r"^(yes|yeah|yep|yup|sure|ok(ay)?|please|yes please|sure thing|definitely)$")
 

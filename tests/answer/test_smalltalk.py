@@ -24,7 +24,9 @@ def test_greetings(message):
 
 
 @pytest.mark.parametrize(
-    "message", ["thanks!", "Thank you so much", "ok thanks", "thx", "great, that helps", "bye"]
+    "message",
+    ["thanks!", "Thank you so much", "ok thanks", "thx", "great, that helps", "bye",
+     "ok thx thats helpful", "thanks, that's really helpful", "good to know"],
 )
 def test_thanks(message):
     assert kind_of(message, ANSWERED, HANDOFF) == "thanks"
