@@ -105,6 +105,10 @@ def test_a_sentence_speaks_of_pay_in_any_of_its_forms():
         ("candidate has swelling in her arm after surgery, should she wear a compression sleeve?",
          "medical advice", False),
         ("my wrist is numb after long shifts, should i be wearing a brace?", "medical advice", False),
+        # whether someone has a condition
+        ("do i have carpal tunnel?", "medical advice", False),
+        ("my toddler isnt talking yet, is that autism?", "medical advice", False),
+        ("could my dad have tendonitis from gardening?", "medical advice", False),
     ],
 )
 def test_the_shipped_policy_topics(question, topic, unless_covered):
@@ -131,6 +135,8 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "does my son need a diagnosis to get OT at school?",  # school services
         "how do hand therapists get the swelling down after surgery?",  # what OTs do
         "i get sore feet on long hospital shifts, should i take an outpatient job?",  # a career
+        "do i have enough hours to sit for the CHT?",
+        "do i have a chance at a school job as a new grad?",
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
