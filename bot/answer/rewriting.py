@@ -77,7 +77,8 @@ _CHOICE = re.compile(
     r"either|compare|comparison|difference|better|worse|versus|vs)\b",
     re.IGNORECASE,
 )
-_WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same)\b", re.IGNORECASE)
+# ("the same as a SNF" names what it compares with: no pointing back.)
+_WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same(?! as\b))\b", re.IGNORECASE)
 # "one of those", "that one": a pronoun "one" with a demonstrative points back however long the
 # question around it ("how long does one of those usually take? she gets tired fast").
 _ONE_OF_THOSE = re.compile(
@@ -287,7 +288,7 @@ _ASKING = re.compile(
 # Words that point back at something said before: a question with one needs its context.
 _POINTING = re.compile(
     r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|that|this|these|those|one|ones|"
-    r"same|such|me)\b"
+    r"same(?! as\b)|such|me)\b"
     # "there" as a place said before ("do they pay more there?"), not as English says that
     # something exists ("is there a max caseload?", "there are no limits").
     r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bisnt )(?<!\baint )\bthere\b"

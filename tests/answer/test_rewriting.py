@@ -37,9 +37,11 @@ def test_self_contained_questions_are_left_alone():
     for question in (
         "What does IEP mean?",
         "What does it take to work in a school district as an OT?",
+        "is an IRF the same as a SNF?",  # names what it compares with
     ):
         assert not is_followup(question, SUMMERS)
         assert rewrite(question, SUMMERS) == question
+    assert is_followup("is it the same in clinics?", SUMMERS)
 
 
 def test_no_history_means_no_rewrite():
