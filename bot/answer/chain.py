@@ -409,6 +409,14 @@ class AnswerChain:
             for s in statements for p in s.parts if p.source
         ]
 
+    def _unmentioned(self, state: _State) -> tuple[str, ...]:
+        """Names the question gives that the articles never use, in the parts answered (a part
+        left unanswered keeps its own: "... What do OTs wear on Casual Fridays?")."""
+        return tuple(
+            name for name in self.library.vocabulary.unmentioned(state.question)
+            if not any(name.lower() in part.lower() for part in state.uncovered)
+        )
+
     def _refusal(self, state: _State, parent: bool) -> str:
         """A plain refusal's words: a policy topic's own handoff, the child's own team for a parent
         asking about their child, or else the offer of a recruiter."""
@@ -454,12 +462,6 @@ class AnswerChain:
             near = verify((composition.nearest,), self.library.by_id)
         # A parent asking about their own child is pointed to the child's own team, not a recruiter.
         parent = state.mode == "candidate" and about_own_child(state.question, state.history)
-        # Names the articles never use, in the parts answered (a part left unanswered keeps
-        # its own: "... What do OTs wear on Casual Fridays?").
-        unmentioned = tuple(
-            name for name in self.library.vocabulary.unmentioned(state.question)
-            if not any(name.lower() in part.lower() for part in state.uncovered)
-        )
         if near:
             handoff = self.wording.refusal.parent_handoff if parent else None
             if policy is not None and not parent:  # the topic's own line, as its refusal has
@@ -467,13 +469,14 @@ class AnswerChain:
                 handoff = " ".join(part for part in (policy.handoff, offer) if part)
             text, citations = nearest(
                 near[0], state.mode, self.wording, self.library.by_id, handoff, state.tone,
-                unmentioned,
+                self._unmentioned(state),
             )
             refused = True
         elif composition.refused or not statements:
             text = self._refusal(state, parent)
             citations, refused = (), True
         else:
+            unmentioned = self._unmentioned(state)
             text, citations = render(
                 statements,
                 state.mode,

@@ -248,7 +248,9 @@ class Composer:
         # A name the articles never use ("Mayo Clinic", "Ohio") is what they cannot answer, not
         # a sign that nothing they say is close: the closest passage is shown as it would be
         # were the question asked without it.
-        near = self.policy.decision.probability({**signals, "named": 0.0})
+        near = relevance
+        if refused and signals["named"]:
+            near = self.policy.decision.probability({**signals, "named": 0.0})
         if refused and passages and near >= self.policy.relevance_floor - self.policy.near_margin:
             nearest = _passage_statement(  # as much of it as a short answer quotes
                 passages[0], self.policy.words(mode, "short"), self.policy.margin(mode, "short")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from bot.ingest.chunking import has_heading
 from bot.models import Chunk, Citation, Mode, Statement
@@ -22,6 +22,19 @@ def _shown(text: str) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def source_groups(citations: Iterable[Citation]) -> dict[tuple[str, str, str, str, str], list[int]]:
+    """A recruiter draft's sources: one line per article section cited, with every marker that
+    points into it ("[3, 4, 5] Title"), keyed (title, publisher, date, section, url), "" where
+    there is none. A section named only after its paragraphs ("Paragraphs 32–37") means nothing
+    in an e-mail: such points are listed under the article alone. The article's date tells the
+    reader how current a rule or status may be."""
+    groups: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for c in citations:
+        named = c.section if has_heading(c.section) else ""
+        groups.setdefault((c.title, c.publisher, c.date or "", named, c.url or ""), []).append(c.n)
+    return groups
 
 
 class _Numbering:
@@ -152,16 +165,9 @@ def render(
                     line = items  # a list led by its heading: the heading above says it
             out.append(line if _is_block(line) else f"- {line}")
         out += ["", voice.closing, "", f"{wording.recruiter.sources_heading}:"]
-        # One line per article section, with every marker that points into it: "[3, 4, 5] Title".
-        # A section named only after its paragraphs ("Paragraphs 32–37") means nothing in an
-        # e-mail: such points are listed under the article alone.
-        # The article's date tells the recruiter how current a rule or status may be.
-        sections: dict[tuple[str, str, str, str, str], list[int]] = {}
-        for c in numbering.citations:
-            named = c.section if has_heading(c.section) else ""
-            key = (c.title, c.publisher, c.date or "", named, c.url or "")
-            sections.setdefault(key, []).append(c.n)
-        for (title, publisher, dated, section, url), numbers in sections.items():
+        for (title, publisher, dated, section, url), numbers in source_groups(
+            numbering.citations
+        ).items():
             markers = ", ".join(str(n) for n in numbers)
             link = f" ({url})" if url else ""  # a corpus file name means nothing to a reader
             when = f", {dated}" if dated else ""

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any, Literal
 
+from bot.answer.rendering import source_groups
 from bot.app.leads import Lead
-from bot.ingest.chunking import has_heading
 from bot.ingest.tagging import setting_of
 from bot.models import Answer, Citation, web_url
 from bot.prompts import AnswerWording, AppWording
@@ -127,15 +127,11 @@ def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) ->
     if style == "email":
         body = body.replace("**", "")
     lines = [body, "", f"{wording.recruiter.sources_heading}:"]
-    # One line per article section, with all the markers that point into it: "[3, 4, 5] Title";
-    # a headingless article's points under the article alone (not "Paragraphs 32–37").
-    # The article's date too: how current a quoted rule may be.
-    groups: dict[tuple[str, str, str, str, str | None], list[int]] = {}
-    for c in answer.citations:
-        named = c.section if has_heading(c.section) else ""
-        key = (c.title, c.publisher, c.date or "", named, web_url(c.url))
-        groups.setdefault(key, []).append(c.n)
-    for (title, publisher, dated, section, url), numbers in groups.items():
+    # As the draft's own sources line groups them (`source_groups`), as links a reader can use.
+    for (title, publisher, dated, section, address), numbers in source_groups(
+        answer.citations
+    ).items():
+        url = web_url(address)
         markers = f"[{', '.join(str(n) for n in numbers)}]"
         when = f", {dated}" if dated else ""
         if style == "markdown":

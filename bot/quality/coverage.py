@@ -155,10 +155,11 @@ def load_question_bank(path: Path) -> QuestionBank:
         columns = [n for n, _ in other]
         for row in reader:
             others = {n: (row.get(raw) or "").strip() for n, raw in other}
-            if not (row.get(key) or "").strip():
+            asked = (row.get(key) or "").strip()
+            if not asked:
                 empty += 1  # a row with no question: said, not silently dropped
                 continue
-            rows.append(((row.get(key) or "").strip(), others))
+            rows.append((asked, others))
     elif path.suffix.lower() in (".txt", ".text", ".md", ""):
         # One question per line; a Markdown list reads the same (its markers are cut).
         for line in text.splitlines():
