@@ -157,10 +157,14 @@ class Answer:
     # Parts of a message asking several things that the articles do not answer (the answer
     # names them and offers a recruiter); empty for a message asking one thing.
     uncovered: tuple[str, ...] = ()
+    # Does the answer offer to connect the person with a recruiter? (Not for a medical question,
+    # a parent's question about their own child, or small talk: the web chat shows the
+    # "Talk to a recruiter" button under an answer only when it does.)
+    offers_recruiter: bool = False
 
     def to_json(self) -> dict[str, object]:
-        """The answer JSON contract (extra keys `mode`, `standalone_question` and `uncovered`
-        come last)."""
+        """The answer JSON contract (extra keys `mode`, `standalone_question`, `uncovered` and
+        `offers_recruiter` come last)."""
         return {
             "id": self.id,
             "question": self.question,
@@ -185,6 +189,7 @@ class Answer:
             "mode": self.mode,
             "standalone_question": self.standalone_question,
             "uncovered": list(self.uncovered),
+            "offers_recruiter": self.offers_recruiter,
         }
 
 

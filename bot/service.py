@@ -343,6 +343,11 @@ class Bot:
         """An indexed chunk by its id (None when it is not, or no longer, indexed)."""
         return self.chain.library.by_id.get(chunk_id)
 
+    def article_chunks(self, source: str) -> list[Chunk]:
+        """An indexed article's chunks, in reading order (none when it is not indexed)."""
+        found = [c for c in self.chain.library.chunks if c.source == source]
+        return sorted(found, key=lambda c: c.position)
+
     def passages(
         self, question: str, history: list[Turn] | None = None, mode: Mode = "candidate"
     ) -> list[Passage]:

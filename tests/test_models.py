@@ -23,6 +23,7 @@ ANSWER_KEYS = [
     "mode",
     "standalone_question",
     "uncovered",
+    "offers_recruiter",
 ]
 
 
@@ -80,7 +81,7 @@ def test_the_json_has_every_key_in_the_documented_order_with_rounded_numbers():
         id=7,
     )
     data = answer.to_json()
-    assert list(data) == ANSWER_KEYS  # the extra keys (mode, standalone_question, uncovered) last
+    assert list(data) == ANSWER_KEYS  # the extra keys (mode ... offers_recruiter) last
     assert data["uncovered"] == []  # a message that asked one thing
     assert [list(c) for c in data["citations"]] == [CITATION_KEYS, CITATION_KEYS]
     first, second = data["citations"]

@@ -521,4 +521,10 @@ class AnswerChain:
             standalone_question=state.standalone,
             id=state.id,
             uncovered=state.uncovered if not refused else (),
+            offers_recruiter=self._offers_recruiter(state, text),
         )
+
+    def _offers_recruiter(self, state: _State, text: str) -> bool:
+        """Does a candidate's answer offer a recruiter (its words say so)?"""
+        offer = self.wording.refusal.handoff
+        return state.mode == "candidate" and bool(offer) and offer in text

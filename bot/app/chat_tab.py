@@ -6,9 +6,11 @@ from typing import Any
 
 import gradio as gr
 
+from bot.answer.rewriting import Turn
 from bot.app.conversation import Conversation
 from bot.app.leads import LeadError
-from bot.app.presenting import as_text, chat_html, follow_ups
+from bot.app.presenting import as_text, chat_html
+from bot.app.suggesting import follow_ups
 from bot.prompts import AppWording
 from bot.service import Bot, QuestionError
 
@@ -47,6 +49,9 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
             for q in (words.examples + [""] * MAX_SUGGESTIONS)[:MAX_SUGGESTIONS]
         ]
         handoff_open = gr.Button(words.handoff_label, size="sm", elem_id="handoff-open")
+    # Which reply's "Talk to a recruiter" was clicked (its position in the chat; set by app.js),
+    # so that the form gets that reply's question, not the latest one.
+    handoff_for = gr.Textbox("", visible="hidden", elem_id="handoff-for")
     thanks = gr.Markdown("", elem_id="feedback-status")
     with gr.Column(visible=False, elem_id="handoff") as handoff_form:
         gr.Markdown(f"**{words.handoff_label}.** {words.handoff_intro}")
@@ -97,9 +102,13 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
         reply = chat_html(answer, f"src{id(exchange)}", words.handoff_label)
         chat.finish(exchange, reply, answer.to_json())
         chat.wait_settled(SETTLE_SECONDS)
-        suggested = follow_ups(answer, words, chat.asked(), MAX_SUGGESTIONS)
-        left_open = answer.refused or bool(answer.uncovered)  # a recruiter was offered
-        highlight = gr.update(variant="primary" if left_open else "secondary")
+        before = [*chat.history(exchange), Turn("user", exchange.question),
+                  Turn("assistant", answer.answer)]
+        suggested = follow_ups(
+            answer, words, chat.asked(), MAX_SUGGESTIONS, bot.article_chunks,
+            lambda follow_up: bot.ask(follow_up, before),
+        )
+        highlight = gr.update(variant="primary" if answer.offers_recruiter else "secondary")
         return chat.messages(), *suggestion_updates(suggested), highlight
 
     def clear(chat: Conversation) -> tuple[Any, ...]:
@@ -120,8 +129,12 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
         bot.rate(answer, bool(like.liked))
         return "Thanks for the feedback!"
 
-    def open_handoff(current: str, chat: Conversation) -> tuple[Any, ...]:
-        return gr.update(visible=True), gr.update(value=current or chat.handoff_question()), ""
+    def open_handoff(current: str, which: str, chat: Conversation) -> tuple[Any, ...]:
+        """The form, with the question of the reply whose link was clicked, or (the button below
+        the chat) the one being written, else the last one a recruiter was offered for."""
+        picked = chat.handoff_question_at(int(which)) if which.strip().isdigit() else ""
+        question = picked or current or chat.handoff_question()
+        return gr.update(visible=True), gr.update(value=question), "", ""
 
     def send(
         who: str, mail: str, call: str, agreed: bool, about: str
@@ -172,8 +185,8 @@ def build_chat_tab(bot: Bot, words: AppWording) -> None:
     chatbot.like(rate, [conversation], [thanks], api_visibility="private")
     handoff_open.click(
         open_handoff,
-        [lead_question, conversation],
-        [handoff_form, lead_question, lead_status],
+        [lead_question, handoff_for, conversation],
+        [handoff_form, lead_question, lead_status, handoff_for],
         api_visibility="private",
     )
     cancel_lead.click(

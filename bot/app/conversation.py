@@ -45,11 +45,13 @@ class Exchange:
     @property
     def left_open(self) -> str:
         """What of the question the articles did not answer, and a recruiter was offered for:
-        the whole question when refused, the parts not answered when it asked several things,
-        else "" """
-        if self.refused:
-            return self.question
-        return " ".join((self.answer or {}).get("uncovered") or [])
+        the parts not answered when it asked several things, else the whole question; "" when
+        no recruiter was offered (an answer, a medical question, a parent's question about their
+        own child)."""
+        answer = self.answer or {}
+        if not answer.get("offers_recruiter"):
+            return ""
+        return " ".join(answer.get("uncovered") or []) or self.question
 
 
 class Conversation:
@@ -135,15 +137,26 @@ class Conversation:
             return [e.question for e in self.exchanges]
 
     def handoff_question(self) -> str:
-        """What to hand to a recruiter: the last question refused (or the parts of one that the
-        articles did not answer), else the last one asked (a "yes please" to the refusal is not
-        the question)."""
+        """What to hand to a recruiter: the last question a recruiter was offered for (or the
+        parts of one that the articles did not answer), else the last one asked that was not
+        refused for want of one (a medical question is no lead; a "yes please" to the refusal is
+        not the question)."""
         with self._lock:
             answered = [e for e in self.exchanges if e.answer is not None]
         open_ = [e.left_open for e in answered if e.left_open]
         if open_:
             return open_[-1]
-        return answered[-1].question if answered else ""
+        asked = [e.question for e in answered if not e.refused]
+        return asked[-1] if asked else ""
+
+    def handoff_question_at(self, position: int) -> str:
+        """What to hand to a recruiter from the reply at `position` (0 for the first reply in
+        the chat): what it offered a recruiter for, else its question; "" for no such reply."""
+        with self._lock:
+            if not 0 <= position < len(self.exchanges):
+                return ""
+            exchange = self.exchanges[position]
+        return exchange.left_open or exchange.question
 
     def wants_recruiter(self, message: str) -> bool:
         """Does `message` ask for a person: a request in words, or a yes right after a refusal

@@ -10,9 +10,8 @@ from typing import Any, Literal
 
 from bot.answer.rendering import source_groups
 from bot.app.leads import Lead
-from bot.ingest.tagging import setting_of
 from bot.models import Answer, Citation, web_url
-from bot.prompts import AnswerWording, AppWording
+from bot.prompts import AnswerWording
 
 _MARKER = re.compile(r"\[(\d+)\]")
 PENDING = '<span class="pending">…</span>'
@@ -49,11 +48,15 @@ def chat_markdown(answer: Answer) -> str:
 
 def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
     """The chat reply as the app shows it: the answer with each [n] a link to its source, then
-    one compact chip per source whose quote opens on click; a refusal ends with the recruiter
-    handoff (after the closest passage's chip, when it shows one). `key` makes the sources' ids
+    one compact chip per source whose quote opens on click; an answer that offers a recruiter
+    ends with the handoff button (after its chips). `key` makes the sources' ids
     unique on the page (one per reply)."""
     text = as_text(answer.answer)
-    handoff = f'\n\n<button class="handoff-link" type="button">{handoff_label}</button>'
+    handoff = (
+        f'\n\n<button class="handoff-link" type="button">{handoff_label}</button>'
+        if answer.offers_recruiter
+        else ""
+    )
     if not answer.citations:
         return text + handoff
     known = {c.n for c in answer.citations}
@@ -67,7 +70,7 @@ def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
     )
     chips = "".join(source_chip(c, key) for c in answer.citations)
     shown = f'{linked}\n\n<div class="sources">{chips}</div>'
-    return shown + handoff if answer.refused or answer.uncovered else shown
+    return shown + handoff
 
 
 def source_chip(citation: Citation, key: str) -> str:
@@ -189,20 +192,3 @@ def leads_rows(leads: Sequence[Lead]) -> list[list[str]]:
         ]
         for lead in leads
     ]
-
-
-def follow_ups(
-    answer: Answer, wording: AppWording, asked: Sequence[str], limit: int = 3
-) -> list[str]:
-    """Questions to offer after an answer: the same question about the other setting first,
-    then example questions not asked yet."""
-    suggestions: list[str] = []
-    if not answer.refused:
-        setting = setting_of(answer.standalone_question)
-        if setting == "school":
-            suggestions.append(wording.followup_clinical)
-        elif setting == "clinical":
-            suggestions.append(wording.followup_school)
-    seen = {q.strip().lower() for q in asked}
-    suggestions += [q for q in wording.examples if q.lower() not in seen]
-    return suggestions[:limit]

@@ -434,6 +434,7 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
     assert any("summers off" in c.quote for c in answer.citations)
     pay = load_scope(PROMPTS_DIR / "scope.toml").check("How much do school OTs make?")
     assert pay is not None and pay.handoff in answer.answer and "Texas" in answer.answer
+    assert answer.offers_recruiter  # for the pay part
     drafted = seed_bot.ask(
         "candidate asks whether school OTs get summers off and how much school OTs make in Texas",
         mode="recruiter",
@@ -446,7 +447,8 @@ def test_a_part_on_a_policy_topic_gets_its_own_line_and_medical_advice_refuses_a
         "My son has autism. What exercises should we do at home? Does the school OT help "
         "with handwriting?"
     )
-    assert medical.refused and not medical.citations
+    assert medical.refused and not medical.citations and not medical.offers_recruiter
+    assert not drafted.offers_recruiter  # a recruiter's draft offers nobody
     # A parent's "does he have autism?" is about their child, though the part never says "my
     # son": named with the doctor line, the school part answered, no recruiter offered; a
     # message whose every part asks medical advice is refused whole.

@@ -100,3 +100,26 @@ def test_the_handoff_is_always_available(app_url: str, browser):
     form.get_by_role("button", name="Cancel").click()
     expect(form).to_be_hidden()
     page.context.close()
+
+
+def test_the_link_under_an_older_refusal_hands_on_that_refusals_question(app_url: str, browser):
+    """Two refusals: the link under the first fills the form with the first question, not the
+    latest one; a medical question gets no recruiter link at all."""
+    later = "Does OT pay well in Texas?"
+    page = open_app(browser, app_url)
+    ask(page, SALARY)
+    answered(page, 1)
+    ask(page, later)
+    answered(page, 2)
+    ask(page, "My wrist hurts when I type, what should I do?")
+    answered(page, 3)
+    rows = page.locator("#chat .bot-row")
+    expect(rows.nth(2)).to_contain_text("medical advice")
+    expect(rows.nth(2).get_by_role("button", name="Talk to a recruiter")).to_have_count(0)
+    rows.nth(0).get_by_role("button", name="Talk to a recruiter").click()
+    form = page.locator("#handoff")
+    expect(form).to_be_visible()
+    expect(form.get_by_label("Your question")).to_have_value(SALARY)
+    rows.nth(1).get_by_role("button", name="Talk to a recruiter").click()
+    expect(form.get_by_label("Your question")).to_have_value(later)
+    page.context.close()

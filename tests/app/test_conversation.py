@@ -4,10 +4,18 @@ from bot.answer.rewriting import Turn
 from bot.app.conversation import Conversation
 
 
-def answered(chat: Conversation, question: str, refused: bool = False, text: str = "An answer."):
+def answered(
+    chat: Conversation,
+    question: str,
+    refused: bool = False,
+    text: str = "An answer.",
+    offers: bool | None = None,
+):
+    """A question answered; a refusal offers a recruiter unless `offers` says otherwise."""
     exchange = chat.add(question)
     assert chat.claim_next() is exchange
-    exchange.answer = {"answer": text, "refused": refused}
+    offered = refused if offers is None else offers
+    exchange.answer = {"answer": text, "refused": refused, "offers_recruiter": offered}
     exchange.reply = text
     return exchange
 
@@ -50,12 +58,24 @@ def test_a_yes_after_an_answer_that_named_a_part_it_could_not_answer_asks_for_a_
     for the part left open, so a yes hands that part on, not the whole message."""
     chat = Conversation()
     exchange = answered(chat, "Do school OTs get summers off? How much do they make in Texas?")
-    exchange.answer = {"answer": "...", "refused": False,
+    exchange.answer = {"answer": "...", "refused": False, "offers_recruiter": True,
                        "uncovered": ["How much do they make in Texas?"]}
     assert chat.wants_recruiter("yes")
     assert chat.handoff_question() == "How much do they make in Texas?"
     answered(chat, "What does IEP mean?")
     assert not chat.wants_recruiter("yes")
+
+
+def test_a_refusal_offering_no_recruiter_is_no_lead():
+    """A medical question is refused with a doctor's line and no recruiter: a yes after it is not
+    a request for one, and the form below the chat does not get that question."""
+    chat = Conversation()
+    answered(chat, "Do school OTs get summers off?")
+    answered(chat, "My wrist hurts, what should I do?", refused=True, offers=False)
+    assert not chat.wants_recruiter("yes")
+    assert chat.handoff_question() == "Do school OTs get summers off?"
+    assert chat.handoff_question_at(1) == "My wrist hurts, what should I do?"  # asked for it
+    assert chat.handoff_question_at(5) == ""
 
 
 def test_each_session_gets_its_own_copy():

@@ -1,6 +1,8 @@
-from bot.app.presenting import chat_html, chat_markdown, draft_text, follow_ups
+import dataclasses
+
+from bot.app.presenting import chat_html, chat_markdown, draft_text
 from bot.models import Answer, Citation
-from bot.prompts import load_app_wording, load_wording
+from bot.prompts import load_wording
 
 
 def answer(question: str = "Do school OTs get summers off?", refused: bool = False) -> Answer:
@@ -28,6 +30,7 @@ def answer(question: str = "Do school OTs get summers off?", refused: bool = Fal
         citations,
         {},
         standalone_question=question,
+        offers_recruiter=refused,
     )
 
 
@@ -37,14 +40,6 @@ def test_chat_markdown_shows_source_cards_with_link():
     assert "> **[1]** [School vs Clinic](https://x.org/a) — Aequor · *Advantages*" in text
     assert "> “Summers off.”" in text
     assert chat_markdown(answer(refused=True)) == "Sorry."
-
-
-def test_follow_ups_offer_the_other_setting_then_unasked_examples():
-    wording = load_app_wording()
-    offered = follow_ups(answer(), wording, asked=["Do school OTs get summers off?"])
-    assert offered[0] == wording.followup_clinical
-    assert "Do school OTs get summers off?" not in offered
-    assert len(offered) == 3
 
 
 def recruiter_answer(question: str, refused: bool = False) -> Answer:
@@ -144,6 +139,8 @@ def test_chat_replies_link_markers_to_compact_sources():
     refusal = chat_html(answer(refused=True), "src8", "Talk to a recruiter")
     assert 'class="handoff-link"' in refusal and "<details" not in refusal
     assert "Talk to a recruiter</button>" in refusal
+    medical = dataclasses.replace(answer(refused=True), offers_recruiter=False)
+    assert "handoff-link" not in chat_html(medical, "src9", "Talk to a recruiter")
 
 
 def test_article_text_is_shown_as_text_never_as_html_or_links():
@@ -188,7 +185,7 @@ def test_a_refusal_showing_the_closest_passage_links_it_and_still_offers_a_recru
     wording = load_wording()
     cited = answer().citations[:1]
     text = f"{wording.refusal.nearest_candidate}\n\nSummers off [1].\n\n{wording.refusal.handoff}"
-    near = Answer("q", text, True, cited, {})
+    near = Answer("q", text, True, cited, {}, offers_recruiter=True)
     shown = chat_html(near, "k", "Talk to a recruiter")
     assert 'href="#k-1"' in shown and 'class="sources"' in shown
     assert shown.endswith('<button class="handoff-link" type="button">Talk to a recruiter</button>')

@@ -24,9 +24,17 @@
         setTimeout(() => source.classList.remove("flash"), 1500);
         return;
       }
-      if (target.closest("#chat .handoff-link")) {
+      const handoff = target.closest("#chat .handoff-link");
+      if (handoff) {
         event.preventDefault();
         event.stopPropagation();
+        // Tell the server which reply's link this is, so the form gets that reply's question.
+        const rows = [...document.querySelectorAll("#chat .bot-row")];
+        const which = document.querySelector("#handoff-for textarea, #handoff-for input");
+        if (which) {
+          which.value = String(rows.indexOf(handoff.closest(".bot-row")));
+          which.dispatchEvent(new Event("input", { bubbles: true }));
+        }
         document.querySelector("#handoff-open")?.click();
         setTimeout(() => document.querySelector("#handoff")?.scrollIntoView({ block: "nearest" }), 300);
       }
