@@ -194,6 +194,20 @@ _US_STATE = re.compile(
     re.IGNORECASE,
 )
 
+# The postal codes of US states, as people write them ("does NJ have a jurisprudence exam?"),
+# in capitals only, and not those that are also common words or, in OT and healthcare, other
+# things (IN, OR, ME, OK, HI; MS, MA, MD, PA, CT, CO, VA, ID, DE, LA, SC, AL, NE, SD, DC).
+_STATE_CODES = {
+    "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california", "FL": "florida",
+    "GA": "georgia", "IL": "illinois", "IA": "iowa", "KS": "kansas", "KY": "kentucky",
+    "MI": "michigan", "MN": "minnesota", "MO": "missouri", "MT": "montana", "NV": "nevada",
+    "NH": "new hampshire", "NJ": "new jersey", "NM": "new mexico", "NY": "new york",
+    "NC": "north carolina", "ND": "north dakota", "OH": "ohio", "RI": "rhode island",
+    "TN": "tennessee", "TX": "texas", "UT": "utah", "VT": "vermont", "WA": "washington",
+    "WV": "west virginia", "WI": "wisconsin", "WY": "wyoming",
+}
+_STATE_CODE = re.compile(rf"\b(?:{'|'.join(_STATE_CODES)})\b")
+
 
 @lru_cache(maxsize=16384)
 def english_frequency(word: str) -> float:
@@ -582,11 +596,16 @@ class Vocabulary:
         """The names in a question that the articles never use: a run of capitalised words
         ("Mayo Clinic", "Texas") with a word the corpus does not know, not counting a word that
         opens a sentence or one in capitals ("OT", "NBCOT"); and a US state however it is typed
-        ("does texas require ..."), unless the articles name it."""
+        ("does texas require ...", "does NJ ..."), unless the articles name it."""
         names: list[tuple[int, str]] = [
             (found.start(), found.group(0).title())
             for found in _US_STATE.finditer(text)
             if not all(w in self.surface for w in found.group(0).lower().split())
+        ]
+        names += [
+            (found.start(), found.group(0))
+            for found in _STATE_CODE.finditer(text)
+            if not all(w in self.surface for w in _STATE_CODES[found.group(0)].split())
         ]
         run: list[re.Match[str]] = []
 

@@ -270,6 +270,11 @@ def test_a_us_state_is_a_name_however_it_is_typed():
         "Mayo Clinic", "West Virginia"
     )
     assert vocabulary.unmentioned("do i need a license in new york or ohio") == ()  # named
+    # A postal code in capitals, unless the articles name its state; not one that is also a
+    # word or, in healthcare, something else (MS, PA, OR).
+    assert vocabulary.unmentioned("does NJ have a jurisprudence exam?") == ("NJ",)
+    assert vocabulary.unmentioned("can I get licensed in NY?") == ()
+    assert vocabulary.unmentioned("do OTs in the OR work with MS or PA patients?") == ()
 
 
 def test_names_the_articles_never_mention_are_found():
