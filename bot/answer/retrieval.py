@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,10 +102,20 @@ class Library:
         key = counts_key(self.by_id) if len(self.chunks) >= cache_from else None
         counts = load_counts(self.index.index_dir, key) if key else None
         if counts is None:
-            counts = WordCounts.of(s.text for c in self.chunks for s in c.sentences)
+            counts = WordCounts.of(self._texts())
             if key:
                 save_counts(self.index.index_dir, key, counts)
         return counts
+
+    def _texts(self) -> Iterator[str]:
+        """What the articles write: their sentences, and each title and heading once (a word
+        only a heading uses, "Red Flags to Watch For", is still a word the articles know)."""
+        for chunk in self.chunks:
+            for sentence in chunk.sentences:
+                yield sentence.text
+        yield from dict.fromkeys(
+            part for c in self.chunks for part in (c.title, *c.section.split(" › ")) if part
+        )
 
     def center(self, vector: Vectors) -> Vectors:
         """A question vector centred like the sentence vectors."""

@@ -23,7 +23,7 @@ from bot.answer import lexical
 from bot.answer.lexical import WordCounts
 
 FILE = "word-counts.json.gz"
-FORMAT = 1
+FORMAT = 2
 
 
 def counts_key(chunk_ids: Iterable[str]) -> str:

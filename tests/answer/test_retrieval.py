@@ -96,3 +96,18 @@ def test_a_large_index_keeps_its_word_counts_beside_it(seed_bot, tmp_path, monke
     monkeypatch.undo()
     assert Library(small, word_cache_chunks=1).vocabulary.counts == counted.vocabulary.counts
     assert not (tmp_path / "absent").exists()
+
+
+def test_a_word_only_a_heading_or_title_uses_is_a_word_the_articles_know(seed_bot):
+    """ "Red Flags to Watch For" heads a list whose items never say "red": a question using the
+    heading's words must not read as asking about something the articles never mention."""
+    from bot.answer.lexical import tokens
+
+    library = seed_bot.chain.library
+    said = {w for c in library.chunks for s in c.sentences for w in tokens(s.text)}
+    headed = {w for c in library.chunks for w in tokens(f"{c.title} {c.section}")}
+    only_headed = headed - said
+    assert only_headed  # the shipped articles have some
+    assert all(w in library.vocabulary for w in only_headed), only_headed - set(
+        w for w in only_headed if w in library.vocabulary
+    )
