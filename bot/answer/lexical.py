@@ -44,6 +44,7 @@ STOP_WORDS = frozenset(
     tell know want wanted like please thanks thank hi hello hey okay ok kind sort really
     much many may might must shall us one ones thing things something anything way ways lot
     lots go going without within across among via upon onto toward towards around else though tho
+    till til unless since
     """.split()
 )
 # Words that shape a question rather than name its topic (asking, comparing, judging, who is

@@ -82,7 +82,10 @@ _WEAK_ANAPHORA = re.compile(r"\b(it|that|this|the same(?! as\b))\b", re.IGNORECA
 # "one of those", "that one": a pronoun "one" with a demonstrative points back however long the
 # question around it ("how long does one of those usually take? she gets tired fast").
 _ONE_OF_THOSE = re.compile(
-    r"\b(?:one|any|each|some|all|either|neither|both) of (?:those|these|them)\b|\b(?:that|this) one\b",
+    r"\b(?:one|any|each|some|all|either|neither|both) of (?:those|these|them)\b|\b(?:that|this) one\b"
+    # "the aota one", "the online ones": one of those just spoken of, told apart by a word
+    # ("the only one", "the one ..." are no pointing back).
+    r"|\bthe (?!only\b|same\b)[a-z]+ ones?\b(?!\s+(?:who|that|which|where)\b)",
     re.IGNORECASE,
 )
 

@@ -120,6 +120,7 @@ def test_english_targets_take_one_slip_in_a_long_word_only():
 def test_stop_words_typed_without_their_apostrophe_are_no_topic():
     assert tokens("whats the kinds of jobs") == ["job"]
     assert tokens("what's the kind of jobs") == ["job"]
+    assert tokens("how long till the eval, unless they wait") == ["long", "eval", "wait"]
 
 
 def test_chat_shorthand_is_written_out_before_matching():

@@ -173,8 +173,10 @@ def test_one_of_those_points_back_however_long_the_question():
     for question in (
         "how long does one of those usually take? she gets tired pretty fast",
         "could i skip that one and just go straight for the seating and mobility specialist cert?",
+        "is the aota one open to cotas or just ots?",  # one told apart by a word
     ):
         assert is_followup(question, history), question
+    assert not is_followup("am i the only one who finds school documentation confusing?", history)
     assert not is_followup("got two offers and one pays more. should i go with that one?", [])
     # ending on a pronoun after any preposition points back as well ("during it", "after that")
     assert is_followup("do OT students get paid during it?", history)
