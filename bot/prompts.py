@@ -78,6 +78,7 @@ class SmallTalkWording(_Strict):
     greeting: str
     thanks: str
     recruiter_yes: str
+    identity: str = ""  # "are you a real person?"; without it, such a message is a question
 
 
 class AnswerWording(_Strict):

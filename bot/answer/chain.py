@@ -30,6 +30,7 @@ from bot.answer.rewriting import (
     as_parent,
     asks_for_brevity,
     focus,
+    policy_text,
     questions_of,
     rewrite,
     strip_framing,
@@ -338,13 +339,13 @@ class AnswerChain:
         state.standalone = vocabulary.correct_text(rewrite(focused, state.history))
         state.search_text = self.glossary.expand(state.standalone, vocabulary.english)
         # (A policy may be known already: a part of a parent's message asked for medical advice.)
-        state.out_of_scope = state.out_of_scope or self.scope.check(state.standalone)
+        state.out_of_scope = state.out_of_scope or self.scope.check(policy_text(state.standalone))
         if state.out_of_scope is None and focused != framed:
             state.out_of_scope = self.scope.check(framed)
         if state.out_of_scope is None and question != state.question:
             # Checked as typed too: a policy word is never lost to a correction ("dose": "does").
             typed = rewrite(strip_framing(state.question), state.history)
-            state.out_of_scope = self.scope.check(typed)
+            state.out_of_scope = self.scope.check(policy_text(typed))
         state.timings["rewrite"] = (time.perf_counter() - started) * 1000
         return state
 

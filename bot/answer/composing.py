@@ -18,6 +18,7 @@ import numpy as np
 from bot.answer.lexical import tokens
 from bot.answer.refusal import sigmoid
 from bot.answer.retrieval import Hit, Library
+from bot.answer.rewriting import policy_text
 from bot.answer.scope import Glossary
 from bot.answer.scoring import (
     EVIDENCE_SENTENCES,
@@ -237,8 +238,11 @@ class Composer:
             self.library, scored.terms, evidence, evidence_terms, hits, self.embed_words
         )
         signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
-        # Whether it names a place or employer the articles never do ("texas", "Mayo Clinic").
-        signals["named"] = float(bool(self.library.vocabulary.unmentioned(question)))
+        # Whether it names a place or employer the articles never do ("texas", "Mayo Clinic"):
+        # itself, not an earlier question it borrows ("ok last q, what do IEP goals focus on"
+        # after a pay question about Ohio).
+        named = self.library.vocabulary.unmentioned(policy_text(question))
+        signals["named"] = float(bool(named))
         relevance = self.policy.decision.probability(signals)
         refused = not passages or relevance < self.policy.relevance_floor
         statements = () if refused else tuple(

@@ -105,6 +105,14 @@ _FRAME_PREFIX = re.compile(
     rf"|^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:a |the )?{_ASKER} here\b[\s,.;:!]*",
     re.IGNORECASE,
 )
+# A message announcing a question of its own: "ok last q, ...", "one more question -",
+# "different question:", "another thing,". What follows asks afresh, whatever it says.
+_NEW_QUESTION = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|and|also|alright|oh|hey|hi)\b[\s,!.]*)*(?:one\s+|a\s+)?"
+    r"(?:last|more|other|another|quick|new|different|final|unrelated|random|separate)\s+"
+    r"(?:q|qs|question|questions|thing)\b[\s,:;.!?–—-]*",
+    re.IGNORECASE,
+)
 _FRAME_VERB = re.compile(
     rf"^(?:(?:so|and|but)\s+)?(?:(?:the|a|my|our|this|one)\s+)?(?:{_ASKER}|she|he|they|someone)"
     # a short description of the asker may come between ("candidate in a rural area asks")
@@ -232,7 +240,7 @@ def strip_framing(question: str) -> str:
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
         cut = _FRAME_TELL.sub("", _FRAME_REQUEST.sub("", text, count=1), count=1)
         cut = _FRAME_DRAFT.sub("", cut, count=1)
-        cut = _FRAME_PREFIX.sub("", cut, count=1)
+        cut = _FRAME_PREFIX.sub("", _NEW_QUESTION.sub("", cut, count=1), count=1)
         # The asker and the verb go; a description of the asker stays ("is a COTA").
         cut = _FRAME_VERB.sub(lambda m: f"{(m.group('about') or '').strip()} ".lstrip(), cut, count=1)
         if cut == text:
@@ -467,6 +475,8 @@ def is_followup(question: str, history: list[Turn]) -> bool:
     """A question that only makes sense with the conversation before it."""
     if last_user_question(history) is None:
         return False
+    # "ok last q, what do IEP goals focus on": what follows the announcement is the question.
+    question = _NEW_QUESTION.sub("", question, count=1) or question
     words = tokens(question)
     lead = _LEAD.match(question)
     if lead and len(words) <= 6:
@@ -578,6 +588,19 @@ def own_words(standalone: str) -> str:
         -> "does aota say anything about that"
     """
     return _BORROWED.sub("", standalone) or standalone
+
+
+def policy_text(standalone: str) -> str:
+    """What a question's policy topic (pay, licensing, medical advice) is read from: a
+    follow-up's own words when they name two topics or more, without the earlier question it
+    borrows; else the whole standalone question. "ok last q, any tips for the nbcot exam?" after
+    "does an OTD pay more?" asks nothing about pay; "and in texas?" after a pay question does.
+
+    Example: "any tips for the nbcot exam (does an OTD pay more)?"
+        -> "any tips for the nbcot exam"
+    """
+    own = own_words(standalone)
+    return own if own != standalone and len(_topic(own)) >= 2 else standalone
 
 
 # What opens and closes an e-mail rather than asking anything: "Hi Jess,", "Hello!", "Thanks,

@@ -525,3 +525,21 @@ def test_an_answer_about_a_place_the_articles_never_name_is_marked_refused(seed_
     assert answer.answer.endswith(wording.refusal.handoff)
     plain = seed_bot.ask("do school OTs get summers off?")
     assert not plain.refused and wording.refusal.handoff not in plain.answer
+
+
+def test_a_follow_up_asking_something_of_its_own_keeps_no_policy_or_place_of_the_one_before(
+    seed_bot,
+):
+    """A pay question about Ohio, then a follow-up with topics of its own: it is not refused for
+    pay or for Ohio (a web newcomer's finding: the last refusal leaked into the next message)."""
+    pay = load_scope(PROMPTS_DIR / "scope.toml").check("How much do school OTs make?")
+    assert pay is not None
+    history = [Turn("user", "How much do school OTs make in Ohio?"), Turn("assistant", "Sorry.")]
+    own = seed_bot.ask("so do they also write IEP goals with teachers?", history)
+    assert pay.handoff not in own.answer and "Ohio" not in own.answer
+    assert own.citations  # the IEP passage, answered or shown as the closest
+    fresh = seed_bot.ask("ok last q, what do IEP goals focus on", history)
+    assert not fresh.refused and fresh.standalone_question == "what do IEP goals focus on"
+    # A follow-up with no topic of its own still asks the pay question.
+    again = seed_bot.ask("and in texas?", history)
+    assert again.refused and pay.handoff in again.answer

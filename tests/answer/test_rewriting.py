@@ -5,6 +5,7 @@ from bot.answer.rewriting import (
     is_followup,
     own_words,
     pasted_questions,
+    policy_text,
     questions_of,
     rewrite,
     strip_framing,
@@ -489,3 +490,25 @@ def test_a_pasted_email_gives_its_questions_without_greeting_or_signature():
         "Do agencies arrange housing?", "What is the salary in Ohio?",
     ]
 
+
+
+def test_a_message_announcing_a_new_question_asks_afresh():
+    """ "ok last q, ..." announces a question of its own: no follow-up of the one before, unless
+    what follows points back itself ("another thing - is it paid?")."""
+    pay = [Turn("user", "How much do school OTs make in Ohio?"), Turn("assistant", "Sorry.")]
+    assert not is_followup("ok last q, what do IEP goals focus on", pay)
+    assert strip_framing("ok last q, what do IEP goals focus on") == "what do IEP goals focus on"
+    assert strip_framing("one more question - what is an IEP?") == "what is an IEP?"
+    assert is_followup("another thing - is it paid?", pay)
+
+
+def test_a_policy_is_read_from_a_follow_ups_own_words_when_they_ask_something_of_their_own():
+    """A pay topic borrowed from the question before is no pay question when the follow-up
+    names topics of its own; "and in texas?" names none, so it keeps the pay question."""
+    assert policy_text("any tips for the nbcot exam (does an OTD pay more)?") == (
+        "any tips for the nbcot exam"
+    )
+    assert policy_text("in texas (how much do school OTs make)?") == (
+        "in texas (how much do school OTs make)?"
+    )
+    assert policy_text("Do school OTs get summers off?") == "Do school OTs get summers off?"

@@ -26,10 +26,22 @@ def test_greetings(message):
 @pytest.mark.parametrize(
     "message",
     ["thanks!", "Thank you so much", "ok thanks", "thx", "great, that helps", "bye",
-     "ok thx thats helpful", "thanks, that's really helpful", "good to know"],
+     "ok thx thats helpful", "thanks, that's really helpful", "good to know",
+     "thank u so much!! this was helpful", "thanks, that was really useful"],
 )
 def test_thanks(message):
     assert kind_of(message, ANSWERED, HANDOFF) == "thanks"
+
+
+@pytest.mark.parametrize(
+    "message", ["are you a real person?", "hey who am i talking to? are you a bot", "is this AI?"]
+)
+def test_asking_who_answers_is_told_it_is_an_automated_assistant(message):
+    from bot.answer.smalltalk import reply
+    from bot.prompts import load_wording
+
+    assert kind_of(message, ANSWERED, HANDOFF) == "identity"
+    assert "automated assistant" in (reply(message, ANSWERED, load_wording()) or "")
 
 
 def test_a_yes_is_to_the_recruiter_only_right_after_the_offer():
@@ -46,6 +58,9 @@ def test_a_yes_is_to_the_recruiter_only_right_after_the_offer():
         "ok and what about weekends",
         "Do school OTs get summers off?",
         "hello kitty jobs",
+        "is it helpful to get the CHT?",
+        "are you a COTA or an OT?",
+        "who are you talking to about school OT?",
     ],
 )
 def test_a_message_that_asks_something_is_no_small_talk(message):
