@@ -45,13 +45,16 @@ class Exchange:
     @property
     def left_open(self) -> str:
         """What of the question the articles did not answer, and a recruiter was offered for:
-        the parts not answered when it asked several things, else the whole question; "" when
-        no recruiter was offered (an answer, a medical question, a parent's question about their
-        own child)."""
+        the parts not answered when it asked several things, else the whole question as
+        understood; "" when no recruiter was offered (an answer, a medical question, a parent's
+        question about their own child)."""
         answer = self.answer or {}
         if not answer.get("offers_recruiter"):
             return ""
-        return " ".join(answer.get("uncovered") or []) or self.question
+        # The question as understood: a follow-up with what it goes on from ("what about for a
+        # cota (how do i get CLT certified)?"), not a bare "what about for a cota?".
+        understood = str(answer.get("standalone_question") or "") or self.question
+        return " ".join(answer.get("uncovered") or []) or understood
 
 
 class Conversation:

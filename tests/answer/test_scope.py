@@ -78,6 +78,14 @@ def test_a_sentence_speaks_of_pay_in_any_of_its_forms():
     assert not pay.covered_by(["Home health OTs drive between patients' homes."])
 
 
+def test_what_a_family_pays_for_a_service_is_a_cost_not_an_ots_pay():
+    for question in ("how much do families pay for school OT?", "how much do we have to pay for EI"):
+        assert SHIPPED.check(question) is None, question
+    for question in ("how much will I get paid", "how much would i make in a snf"):
+        found = SHIPPED.check(question)
+        assert found is not None and found.topic == "pay and salary", question
+
+
 @pytest.mark.parametrize(
     ("question", "topic", "unless_covered"),
     [

@@ -78,6 +78,15 @@ def test_a_refusal_offering_no_recruiter_is_no_lead():
     assert chat.handoff_question_at(5) == ""
 
 
+def test_a_follow_up_is_handed_on_as_understood():
+    chat = Conversation()
+    answered(chat, "how do i get CLT certified")
+    exchange = answered(chat, "what about for a cota?", refused=True)
+    exchange.answer = {**(exchange.answer or {}),
+                       "standalone_question": "what about for a cota (how do i get CLT certified)?"}
+    assert chat.handoff_question() == "what about for a cota (how do i get CLT certified)?"
+
+
 def test_each_session_gets_its_own_copy():
     template = Conversation()
     mine = copy.deepcopy(template)
