@@ -198,6 +198,9 @@ def test_phone_layout_keeps_the_suggestions_on_the_first_screen(app_url: str, br
     for element in ("#question", "#suggestions", "#handoff-open"):
         box = page.locator(element).bounding_box()
         assert box["y"] + box["height"] <= 844, f"{element} is below the first screen"
+    # The recruiter is not scrolled out of sight at the end of the row of suggestions.
+    handoff = page.locator("#handoff-open").bounding_box()
+    assert handoff["x"] >= 0 and handoff["x"] + handoff["width"] <= 390
     chat = page.locator("#chat").bounding_box()
     assert chat["height"] >= 300  # and the chat still uses the height left
     ask(page, LONG)
