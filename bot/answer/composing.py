@@ -35,8 +35,9 @@ from bot.answer.scoring import (
 from bot.answer.verification import CONTEXT_JOIN
 from bot.ingest.chunking import has_heading, lead_in_of, list_head
 from bot.ingest.embedding import Vectors
+from bot.ingest.plaintext import row_statement
 from bot.ingest.tagging import SIDES, is_comparison
-from bot.models import Chunk, Detail, Mode, Part, Sentence, Source, Statement
+from bot.models import Cell, Chunk, Detail, Mode, Part, Sentence, Source, Statement
 
 # How many of the best sentences a generative answerer is given to word an answer from.
 EVIDENCE_FOR_MODEL = 8
@@ -81,10 +82,13 @@ def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
         (i, s) for i, s in enumerate(chunk.sentences) if s.kind == "table_cell" and s.row == row
     ]
     # A table of three columns or more names each row in its first ("Factor | SNF | Home
-    # health"): the name leads the row, as a list's lead-in leads its items, uncited.
+    # health"): the name leads the row, as a list's lead-in leads its items, uncited. A table
+    # whose first column has no header keeps the name in its row's text only ("Funding — ...").
     name = ""
     if len(cells) >= 3:
         name, cells = f"{cells[0][1].text.rstrip('.:')}{CONTEXT_JOIN}", cells[1:]
+    elif named := _row_name(chunk, [s for _, s in cells]):
+        name = f"{named}{CONTEXT_JOIN}"
     parts = tuple(
         Part(
             s.text,
@@ -94,6 +98,16 @@ def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
         for n, (i, s) in enumerate(cells)
     )
     return Statement(parts, chunk.section, "row")
+
+
+def _row_name(chunk: Chunk, cells: list[Sentence]) -> str:
+    """The name a row of a table with an unheaded first column has in the chunk's text
+    ("Funding — Clinic: ...; School: ..."), else "" """
+    said = row_statement(tuple(Cell(s.label, s.text) for s in cells))
+    for line in chunk.text.splitlines():
+        if line.endswith(f" — {said}"):
+            return line[: -len(f" — {said}")].strip()
+    return ""
 
 
 def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:

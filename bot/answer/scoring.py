@@ -115,8 +115,15 @@ _DATED_YEAR = re.compile(
     r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*),?\s+(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# That something costs nothing, an amount of money too: "at no cost to families", "free of
+# charge", "families may pay nothing".
+_COSTS_NOTHING = re.compile(
+    r"\bat no (?:cost|charge)\b|\bfree of charge\b|\b(?:pay|pays|paid|cost|costs) nothing\b",
+    re.IGNORECASE,
+)
 _STATES_MONEY = re.compile(
-    r"[$€£]\s?\d|\b\d[\d,.]*\s*(k|dollars?|usd|cents?|percent)\b|\d\s*%", re.IGNORECASE
+    rf"[$€£]\s?\d|\b\d[\d,.]*\s*(k|dollars?|usd|cents?|percent)\b|\d\s*%|{_COSTS_NOTHING.pattern}",
+    re.IGNORECASE,
 )
 # A sentence that answers "how many / how long" without a number: there is no fixed amount
 # ("no single national limit"), it varies ("vary widely by district"), or how it compares
@@ -648,12 +655,17 @@ def evidence_words(evidence: list[Candidate]) -> list[str]:
 
 def answers_amount(text: str, given: set[str] | frozenset[str] = frozenset()) -> bool:
     """Can this sentence answer a question asking for an amount: does it state one the question
-    did not give (`given`), or say that there is no fixed one or how it compares?
+    did not give (`given`), or say that there is no fixed one, how it compares, or that it costs
+    nothing?
 
     Example: "Caseloads range from the 30s to over 60" and "There is no single national caseload
     limit" can; "Caseload size matters" cannot.
     """
-    return bool(_amounts(text) - given) or bool(_NO_FIXED_AMOUNT.search(text))
+    return (
+        bool(_amounts(text) - given)
+        or bool(_NO_FIXED_AMOUNT.search(text))
+        or bool(_COSTS_NOTHING.search(text))
+    )
 
 
 def counts_other_than_time(question: str) -> bool:

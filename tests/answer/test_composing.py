@@ -416,6 +416,24 @@ def test_a_row_of_a_wider_table_is_led_by_its_name_not_cited_as_a_cell():
     assert statement.parts[1].context == "Home Health: "
 
 
+def test_a_row_whose_name_sits_in_an_unheaded_first_column_is_led_by_it():
+    """'| Clinic | School' with the row names in a first column without a header: the row's
+    text ("Funding — Clinic: ...") keeps the name, and the quoted row is led by it."""
+    from bot.answer.composing import _row_statement
+    from bot.answer.scoring import Candidate
+    from bot.answer.verification import verify
+    from bot.models import Chunk, Sentence
+
+    cells = (("Clinic", "Private insurance"), ("School", "Public funding, at no cost to families"))
+    text = "Clinic vs school\nFunding — " + "; ".join(f"{h}: {c}" for h, c in cells) + "."
+    sentences = tuple(Sentence(c, "table_cell", "general", label=h, row=0) for h, c in cells)
+    chunk = Chunk("t", "t.md", "Clinic vs school", "Pub", None, None, "Clinic vs school",
+                  "general", 0, text, sentences)
+    members = (Candidate(chunk, 1, sentences[1], 0.5, 0.5, 1.0, np.zeros(3)),)
+    (statement,) = verify((_row_statement(chunk, members),), {"t": chunk})
+    assert [p.context for p in statement.parts] == ["Funding — Clinic: ", "School: "]
+
+
 def test_a_table_row_is_quoted_whole_with_its_column_headers(composer, retrieve):
     composition = compose(
         composer, retrieve, "How do schedules differ between school and clinical OT?"

@@ -454,6 +454,13 @@ def test_an_amount_is_answered_by_a_figure_or_by_saying_there_is_no_fixed_one():
     assert answers_amount("There is no set number of visits per week.")
     assert not answers_amount("No single credential is required, but these are common.")
     assert not answers_amount("There is no single route, but most OTs follow a similar sequence.")
+    # that something costs nothing is an amount of money ("how much do families pay?")
+    from bot.answer.scoring import answers_money
+
+    for free in ("Public funding through the district, at no cost to families",
+                 "Families may pay nothing."):
+        assert answers_amount(free) and answers_money(free), free
+    assert not answers_money("Cost is a common worry for families.")
 
 
 def test_a_money_figure_is_asked_for_by_the_nouns_of_pay_and_price():
