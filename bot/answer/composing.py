@@ -158,8 +158,35 @@ def _passage_statement(
         named |= own
         budget -= words
     if passage.kind == "list":
-        return _list_statement(chunk, [(m.index, m.score) for m in kept])
+        items = [(m.index, m.score) for m in kept]
+        whole = _list_items(chunk, passage.best.index)
+        if len(whole) <= SHORT_LIST and _ALL_OF.search(lead_in_of(chunk, passage.best.index)):
+            # A short list of what is all required is quoted whole: one of three requirements
+            # alone reads as all of them ("candidates must have: 4,000 hours").
+            lowest = min(score for _, score in items)
+            items += [(i, lowest) for i in whole if i not in {j for j, _ in items}]
+        return _list_statement(chunk, items)
     return Statement(_in_context(chunk, kept), chunk.section, "sentences")
+
+
+# A list of requirements or steps, all of which hold ("candidates must have:", "the steps
+# are:"), unlike a list of advantages any one of which may be asked about: English's words of
+# obligation and sequence.
+_ALL_OF = re.compile(
+    r"\b(?:must|need|needs|required?|requires|requirements?|steps?|eligib\w*|qualif\w*)\b",
+    re.IGNORECASE,
+)
+# The items of such a list short enough to be quoted whole.
+SHORT_LIST = 3
+
+
+def _list_items(chunk: Chunk, index: int) -> list[int]:
+    """The positions of the list items in the run that holds `index`."""
+    start = list_head(chunk, index) + 1
+    end = start
+    while end < len(chunk.sentences) and chunk.sentences[end].kind == "list_item":
+        end += 1
+    return list(range(start, end))
 
 
 # A sentence that leans on the one before it for what it speaks of: it opens with a pronoun or a

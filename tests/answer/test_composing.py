@@ -265,6 +265,27 @@ def test_a_list_item_naming_what_else_the_question_asks_joins_past_the_budget():
     assert [p.text for p in _passage_statement(passage, 15, 0.5).parts] == [texts[0]]
 
 
+def test_a_short_list_of_requirements_is_quoted_whole_a_list_of_advantages_is_not():
+    """'Candidates must have:' three things: one of them alone reads as all of them. Of three
+    advantages, the one asked about is enough."""
+    from bot.answer.composing import _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    def quoted(lead: str) -> list[str]:
+        items = ("A current OT or PT license", "At least 3 years of practice",
+                 "At least 4,000 hours of hand therapy")
+        sentences = (Sentence(lead, "lead_in", "general"),
+                     *(Sentence(t, "list_item", "general") for t in items))
+        chunk = Chunk("h", "h.md", "Hand therapy", "Pub", None, None, "The CHT", "general", 0,
+                      " ".join(s.text for s in sentences), sentences)
+        best = Candidate(chunk, 3, sentences[3], 0.5, 0.5, 1.0, np.zeros(3))
+        return [p.text for p in _passage_statement(Passage(chunk, "list", (best,), 2.0), 15, 0.5).parts]
+
+    assert len(quoted("Candidates must have:")) == 3
+    assert quoted("Advantages of hand therapy:") == ["At least 4,000 hours of hand therapy"]
+
+
 def test_a_sentence_that_points_back_is_never_quoted_without_what_it_points_at():
     """'Many experienced driver rehab OTs hold both.' means nothing alone: beside a better
     sentence it is left out; as the best sentence it comes after the one it leans on. A sentence
