@@ -68,14 +68,17 @@ def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
         ),
         text,
     )
-    chips = "".join(source_chip(c, key) for c in answer.citations)
+    titles = [c.title for c in answer.citations]
+    chips = "".join(source_chip(c, key, titles.count(c.title) > 1) for c in answer.citations)
     shown = f'{linked}\n\n<div class="sources">{chips}</div>'
     return shown + handoff
 
 
-def source_chip(citation: Citation, key: str) -> str:
-    """One source as a collapsed chip ("[1] Title · Publisher"); opened, it shows the quote, the
-    section and a link to the article when its address is http(s)."""
+def source_chip(citation: Citation, key: str, by_section: bool = False) -> str:
+    """One source as a collapsed chip ("[1] Title · Publisher"; with `by_section`, for one of
+    several sources from the same article, "[2] Section · Title" so that they can be told
+    apart); opened, it shows the quote, the section and a link to the article when its address
+    is http(s)."""
     url = web_url(citation.url)
     link = (
         f' · <a href="{escape(url)}" target="_blank" rel="noopener">Read the article</a>'
@@ -83,12 +86,17 @@ def source_chip(citation: Citation, key: str) -> str:
         else ""
     )
     quote = " ".join(citation.quote.split())
+    name, beside = citation.title, citation.publisher
+    where = escape(citation.section)
+    if by_section and citation.section:
+        name, beside = citation.section.split(" › ")[-1], citation.title
+        where = f"{where} · {escape(citation.publisher)}"
     return (
         f'<details class="source" id="{key}-{citation.n}">'
-        f'<summary><b>[{citation.n}]</b> {escape(citation.title)}'
-        f' <span class="publisher">· {escape(citation.publisher)}</span></summary>'
+        f'<summary><b>[{citation.n}]</b> {escape(name)}'
+        f' <span class="publisher">· {escape(beside)}</span></summary>'
         f"<blockquote>“{escape(quote)}”</blockquote>"
-        f'<p class="where">{escape(citation.section)}{link}</p></details>'
+        f'<p class="where">{where}{link}</p></details>'
     )
 
 
