@@ -74,11 +74,11 @@ def chat_html(answer: Answer, key: str, handoff_label: str) -> str:
     return shown + handoff
 
 
-def source_chip(citation: Citation, key: str, by_section: bool = False) -> str:
-    """One source as a collapsed chip ("[1] Title · Publisher"; with `by_section`, for one of
-    several sources from the same article, "[2] Section · Title" so that they can be told
-    apart); opened, it shows the quote, the section and a link to the article when its address
-    is http(s)."""
+def source_chip(citation: Citation, key: str, repeated: bool = False) -> str:
+    """One source as a collapsed chip ("[1] Title · Publisher"; when the answer cites
+    several passages of the same article (`repeated`), "[2] “Quote…” · Title", so that they can
+    be told apart, the publisher shown opened); opened, it shows the quote, the section
+    and a link to the article when its address is http(s)."""
     url = web_url(citation.url)
     link = (
         f' · <a href="{escape(url)}" target="_blank" rel="noopener">Read the article</a>'
@@ -86,15 +86,14 @@ def source_chip(citation: Citation, key: str, by_section: bool = False) -> str:
         else ""
     )
     quote = " ".join(citation.quote.split())
-    name, beside = citation.title, citation.publisher
+    summary = f'{escape(citation.title)} <span class="publisher">· {escape(citation.publisher)}</span>'
     where = escape(citation.section)
-    if by_section and citation.section:
-        name, beside = citation.section.split(" › ")[-1], citation.title
+    if repeated:
+        summary = f'“{escape(quote)}” <span class="publisher">· {escape(citation.title)}</span>'
         where = f"{where} · {escape(citation.publisher)}"
     return (
         f'<details class="source" id="{key}-{citation.n}">'
-        f'<summary><b>[{citation.n}]</b> {escape(name)}'
-        f' <span class="publisher">· {escape(beside)}</span></summary>'
+        f"<summary><b>[{citation.n}]</b> {summary}</summary>"
         f"<blockquote>“{escape(quote)}”</blockquote>"
         f'<p class="where">{where}{link}</p></details>'
     )

@@ -143,17 +143,17 @@ def test_chat_replies_link_markers_to_compact_sources():
     assert "handoff-link" not in chat_html(medical, "src9", "Talk to a recruiter")
 
 
-def test_sources_from_one_article_are_told_apart_by_their_section():
+def test_sources_from_one_article_are_told_apart_by_their_quotes():
     first = answer().citations[0]
-    second = dataclasses.replace(first, n=2, section="Schedules › Summers", quote="Year-round.")
+    second = dataclasses.replace(first, n=2, section="Schedules", quote="Year-round.")
     shown = chat_html(
         dataclasses.replace(answer(), answer="Summers off [1]. Year-round [2].",
                             citations=(first, second)),
         "k", "Talk to a recruiter",
     )
-    assert '<summary><b>[1]</b> Advantages <span class="publisher">· School vs Clinic</span>' in shown
-    assert '<summary><b>[2]</b> Summers <span class="publisher">· School vs Clinic</span>' in shown
-    assert "Schedules › Summers · Aequor" in shown  # the publisher still shows, opened
+    assert '<summary><b>[1]</b> “Summers off.” <span class="publisher">· School vs' in shown
+    assert '<summary><b>[2]</b> “Year-round.” <span class="publisher">· School vs' in shown
+    assert "Schedules · Aequor" in shown  # the publisher, opened
     # One source per article: its title and publisher, as before.
     assert '<summary><b>[1]</b> School vs Clinic <span class="publisher">· Aequor' in chat_html(
         answer(), "k", "Talk to a recruiter"
