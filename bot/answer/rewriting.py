@@ -434,9 +434,18 @@ def questions_of(
     framed = strip_framing(message)
     cut = framed != message.strip()  # "candidate asks whether" went with the framing
     sentences = [s for s in _SENTENCE_BREAK.split(framed.strip()) if s]
+    # Sentences that only tell, before the questions ("thinking of travel OT. how long are
+    # contracts and do i need a license in every state?"), are the questions' context: each
+    # part is read with it, in parentheses, as a follow-up with what it borrows.
+    told = []
+    while len(sentences) > 1 and _TELLS.match(sentences[0]):
+        told.append(sentences.pop(0).strip().rstrip("."))
     parts = [p.strip() for s in sentences for p in _AND_ASKING.split(s) if p.strip()]
     if not 2 <= len(parts) <= 3:
         return [message]
+    if told:
+        context = ", ".join(told)
+        parts = [f"{p.rstrip('?. ')} ({context})?" for p in parts]
     # "... ? also do clinic OTs work year round": a plain "and"/"also" only joins the next
     # question; "and what about clinics?" still leans on the one before (`_LEAD` below).
     parts = [parts[0]] + [_JOINER.sub("", p, count=1) for p in parts[1:]]
@@ -459,6 +468,10 @@ def questions_of(
             return [message]
     return parts
 
+
+# A sentence that tells rather than asks: it ends with a full stop and opens with no question
+# word ("thinking of travel OT.", "im a new grad.").
+_TELLS = re.compile(rf"^(?!\W*{_QUESTION_START})[^?]*\.\s*$", re.IGNORECASE)
 
 # A bare choice between options: "insurance or the district?", "school or clinic?".
 _OPTIONS = re.compile(r"^[^?]*\bor\b[^?]*\?\s*$", re.IGNORECASE)

@@ -512,3 +512,17 @@ def test_a_policy_is_read_from_a_follow_ups_own_words_when_they_ask_something_of
         "in texas (how much do school OTs make)?"
     )
     assert policy_text("Do school OTs get summers off?") == "Do school OTs get summers off?"
+
+
+def test_sentences_that_only_tell_before_several_questions_are_each_questions_context():
+    """'thinking of travel OT. how long are contracts and do i need a license in every state?':
+    two questions, each read with what was told (it had been one question, and lost a part)."""
+    assert questions_of(
+        "thinking of travel OT. how long are contracts and do i need a license in every state?"
+    ) == [
+        "how long are contracts (thinking of travel OT)?",
+        "do i need a license in every state (thinking of travel OT)?",
+    ]
+    # One question after what is told stays one message (`focus` reads it).
+    told = "im a new grad. do school OTs get summers off?"
+    assert questions_of(told) == [told]
