@@ -79,7 +79,7 @@ def test_a_refusal_hands_off_to_a_recruiter_and_the_lead_reaches_the_content_tab
 
 
 def test_yes_to_the_refusal_opens_the_form_instead_of_another_refusal(app_url: str, browser):
-    page = open_app(browser, app_url)
+    page = open_app(browser, app_url, width=390, height=844)  # a phone: the form is below the chat
     ask(page, SALARY)
     answered(page, 1)
     ask(page, "yes please connect me")
@@ -87,6 +87,7 @@ def test_yes_to_the_refusal_opens_the_form_instead_of_another_refusal(app_url: s
     expect(page.locator("#chat .bot-row").last).to_contain_text("leave your details")
     form = page.locator("#handoff")
     expect(form).to_be_visible()
+    expect(form.get_by_label("Name")).to_be_in_viewport()  # brought into view, not below it
     # The question for the recruiter is the one refused, not the "yes".
     expect(form.get_by_label("Your question")).to_have_value(SALARY)
     page.context.close()

@@ -1,6 +1,7 @@
 // otbot's page behaviour, on top of Gradio:
 // - [n] in an answer opens its source chip and brings it into view;
-// - "Talk to a recruiter" inside a refusal opens the handoff form;
+// - "Talk to a recruiter" inside a refusal opens the handoff form, which is brought into view
+//   however it opens;
 // - a new answer is shown from its first line (the chat does not jump to its last source);
 // - choosing an article file clears the last upload's message;
 // - drafts are downloaded exactly as they are on screen.
@@ -36,7 +37,6 @@
           which.dispatchEvent(new Event("input", { bubbles: true }));
         }
         document.querySelector("#handoff-open")?.click();
-        setTimeout(() => document.querySelector("#handoff")?.scrollIntoView({ block: "nearest" }), 300);
       }
     },
     true,
@@ -72,6 +72,14 @@
     const bottom = row.bottom - box.top + log.scrollTop;
     log.scrollTop = Math.max(0, Math.min(top - 8, bottom - log.clientHeight + 8));
   };
+  // The recruiter form, however it opens (a link, a "yes", the button), is brought into view.
+  let formShown = false;
+  const showForm = () => {
+    const form = document.querySelector("#handoff");
+    const shown = !!form && form.offsetParent !== null;
+    if (shown && !formShown) form.scrollIntoView({ block: "nearest" });
+    formShown = shown;
+  };
   let scheduled = false;
   new MutationObserver(() => {
     if (scheduled) return;
@@ -79,8 +87,12 @@
     requestAnimationFrame(() => {
       scheduled = false;
       showNewAnswer();
+      showForm();
     });
-  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+  }).observe(document.documentElement, {
+    childList: true, subtree: true, characterData: true, attributes: true,
+    attributeFilter: ["class", "style", "hidden"],
+  });
 
   window.otbotDownload = (selector, value, filename, kind, nothing) => {
     const box = document.querySelector(selector);
