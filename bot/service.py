@@ -345,8 +345,7 @@ class Bot:
 
     def article_chunks(self, source: str) -> list[Chunk]:
         """An indexed article's chunks, in reading order (none when it is not indexed)."""
-        found = [c for c in self.chain.library.chunks if c.source == source]
-        return sorted(found, key=lambda c: c.position)
+        return self.chain.library.by_source.get(source, [])
 
     def passages(
         self, question: str, history: list[Turn] | None = None, mode: Mode = "candidate"

@@ -33,7 +33,7 @@ from bot.answer.scoring import (
     score_evidence,
 )
 from bot.answer.verification import CONTEXT_JOIN
-from bot.ingest.chunking import has_heading, lead_in_of, list_head
+from bot.ingest.chunking import has_heading, lead_in_of, list_head, list_items
 from bot.ingest.embedding import Vectors
 from bot.ingest.plaintext import row_statement
 from bot.ingest.tagging import SIDES, is_comparison
@@ -159,7 +159,7 @@ def _passage_statement(
         budget -= words
     if passage.kind == "list":
         items = [(m.index, m.score) for m in kept]
-        whole = _list_items(chunk, passage.best.index)
+        whole = list_items(chunk, passage.best.index)
         if len(whole) <= SHORT_LIST and _ALL_OF.search(lead_in_of(chunk, passage.best.index)):
             # A short list of what is all required is quoted whole: one of three requirements
             # alone reads as all of them ("candidates must have: 4,000 hours").
@@ -179,14 +179,6 @@ _ALL_OF = re.compile(
 # The items of such a list short enough to be quoted whole.
 SHORT_LIST = 3
 
-
-def _list_items(chunk: Chunk, index: int) -> list[int]:
-    """The positions of the list items in the run that holds `index`."""
-    start = list_head(chunk, index) + 1
-    end = start
-    while end < len(chunk.sentences) and chunk.sentences[end].kind == "list_item":
-        end += 1
-    return list(range(start, end))
 
 
 # A sentence that leans on the one before it for what it speaks of: it opens with a pronoun or a

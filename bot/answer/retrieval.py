@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -106,6 +107,15 @@ class Library:
             if key:
                 save_counts(self.index.index_dir, key, counts)
         return counts
+
+    @cached_property
+    def by_source(self) -> dict[str, list[Chunk]]:
+        """Each article's chunks in reading order, by its source (built on first use: only the
+        web chat's suggestions read it)."""
+        found: dict[str, list[Chunk]] = {}
+        for chunk in sorted(self.chunks, key=lambda c: c.position):
+            found.setdefault(chunk.source, []).append(chunk)
+        return found
 
     def _texts(self) -> Iterator[str]:
         """What the articles write: their sentences, and each title and heading once (a word

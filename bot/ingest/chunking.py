@@ -141,6 +141,15 @@ def list_head(chunk: Chunk, index: int) -> int:
     return position
 
 
+def list_items(chunk: Chunk, index: int) -> list[int]:
+    """The positions of the list items in the run that holds `index`."""
+    start = list_head(chunk, index) + 1
+    end = start
+    while end < len(chunk.sentences) and chunk.sentences[end].kind == "list_item":
+        end += 1
+    return list(range(start, end))
+
+
 def lead_in_of(chunk: Chunk, index: int, whole: bool = False) -> str:
     """The lead-in ("Advantages of school based OT:") that the list item at `index` belongs to.
 

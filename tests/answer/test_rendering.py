@@ -34,12 +34,20 @@ def test_an_articles_own_reference_marks_never_break_an_answer(tmp_path: Path, e
     assert "dim lighting and soft seating [1]." in answer.answer
 
 
+def _draft_quoting(*chunks):
+    """A recruiter draft with one point per chunk, quoting its whole text."""
+    from bot.answer.rendering import render
+    from bot.models import Part, Source, Statement
+    from bot.prompts import load_wording
+
+    statements = tuple(Statement((Part(c.text, Source(c.id, c.text)),), c.section) for c in chunks)
+    return render(statements, "recruiter", False, False, load_wording(), {c.id: c for c in chunks})
+
+
 def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
     """Points from an article without headings ("Paragraphs 3–5") never read as part of the
     section of another article above them; sources name no corpus file."""
-    from bot.answer.rendering import render
-    from bot.models import Chunk, Part, Source, Statement
-    from bot.prompts import load_wording
+    from bot.models import Chunk
 
     def chunk(chunk_id: str, title: str, publisher: str, section: str, text: str, url=None):
         return Chunk(chunk_id, f"{chunk_id}.txt", title, publisher, None, url, section,
@@ -47,12 +55,7 @@ def test_a_recruiter_draft_heads_a_headingless_articles_points_with_its_title():
 
     headed = chunk("a", "School vs Clinic", "Aequor", "Key Differences", "Schedules differ.")
     plain = chunk("b", "OT in schools", "Flagstar", "Paragraphs 3–5", "Therapists travel.")
-    statements = tuple(
-        Statement((Part(c.text, Source(c.id, c.text)),), c.section) for c in (headed, plain)
-    )
-    text, citations = render(
-        statements, "recruiter", False, False, load_wording(), {"a": headed, "b": plain}
-    )
+    text, citations = _draft_quoting(headed, plain)
     assert "**Key Differences**\n- Schedules differ [1]." in text
     assert "**OT in schools**\n- Therapists travel [2]." in text
     assert "[1] School vs Clinic — Aequor, section “Key Differences”" in text
@@ -66,19 +69,12 @@ def test_a_recruiter_draft_dates_its_sources_and_the_json_gives_each_quotes_date
     each citation."""
     from dataclasses import replace
 
-    from bot.answer.rendering import render
-    from bot.models import Chunk, Part, Source, Statement
-    from bot.prompts import load_wording
+    from bot.models import Chunk
 
     dated = Chunk("a", "a.md", "The OT compact", "Kestrel", "2024-05-01", None, "Status",
                   "general", 0, "The compact is not yet issuing privileges.", ())
     undated = replace(dated, id="b", title="Travel OT", date=None, text="Contracts last 13 weeks.")
-    statements = tuple(
-        Statement((Part(c.text, Source(c.id, c.text)),), c.section) for c in (dated, undated)
-    )
-    text, citations = render(
-        statements, "recruiter", False, False, load_wording(), {"a": dated, "b": undated}
-    )
+    text, citations = _draft_quoting(dated, undated)
     assert "[1] The OT compact — Kestrel, 2024-05-01, section “Status”" in text
     assert "[2] Travel OT — Kestrel, section “Status”" in text
     assert [c.date for c in citations] == ["2024-05-01", None]
