@@ -72,10 +72,13 @@ def _source(candidate_chunk: Chunk, sentence: Sentence, score: float) -> Source:
     return Source(candidate_chunk.id, sentence.text, score)
 
 
-def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
-    """A comparison-table row, both columns side by side, each cell cited with its own score
-    (a cell that was not scored, the row's lowest): the clinic cell is the best match to a
-    question about clinics."""
+def _row_statement(
+    chunk: Chunk, members: tuple[Candidate, ...], other: str | None = None
+) -> Statement:
+    """A comparison-table row, its columns side by side, each cell cited with its own score
+    (a cell that was not scored, the row's lowest). A question about one setting only (`other`
+    is the setting it is not about) gets that setting's cell: "do clinical OTs get summers off?"
+    is answered "Clinical/Healthcare OT: Year-round...", not with the school's calendar too."""
     scores = {m.index: m.score for m in members}
     lowest, row = min(scores.values()), members[0].sentence.row
     cells = [
@@ -89,6 +92,8 @@ def _row_statement(chunk: Chunk, members: tuple[Candidate, ...]) -> Statement:
         name, cells = f"{cells[0][1].text.rstrip('.:')}{CONTEXT_JOIN}", cells[1:]
     elif named := _row_name(chunk, [s for _, s in cells]):
         name = f"{named}{CONTEXT_JOIN}"
+    if other and len(cells) == 2:
+        cells = [(i, s) for i, s in cells if s.setting != other] or cells
     parts = tuple(
         Part(
             s.text,
@@ -126,7 +131,11 @@ def _list_statement(chunk: Chunk, items: list[tuple[int, float]]) -> Statement:
 
 
 def _passage_statement(
-    passage: Passage, budget: int, margin: float | None = None, asked: frozenset[str] = frozenset()
+    passage: Passage,
+    budget: int,
+    margin: float | None = None,
+    asked: frozenset[str] = frozenset(),
+    other: str | None = None,
 ) -> Statement:
     """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
     a paragraph's best sentences in order. Sentences are added best first while they fit
@@ -136,7 +145,7 @@ def _passage_statement(
     every state, or is there a compact?" is answered on both."""
     chunk = passage.chunk
     if passage.kind == "row":
-        return _row_statement(chunk, passage.members)
+        return _row_statement(chunk, passage.members, other)
     kept: list[Candidate] = []
     named: set[str] = set()
     full = False  # past the budget: only an item naming more of the question joins
@@ -279,7 +288,7 @@ class Composer:
         relevance = self.policy.decision.probability(signals)
         refused = not passages or relevance < self.policy.relevance_floor
         statements = () if refused else tuple(
-            self._statements(question, passages, mode, detail, comparison)
+            self._statements(question, passages, mode, detail, comparison, scored.other)
         )
         nearest = None
         # A name the articles never use ("Mayo Clinic", "Ohio") is what they cannot answer, not
@@ -290,7 +299,10 @@ class Composer:
             near = self.policy.decision.probability({**signals, "named": 0.0})
         if refused and passages and near >= self.policy.relevance_floor - self.policy.near_margin:
             nearest = _passage_statement(  # as much of it as a short answer quotes
-                passages[0], self.policy.words(mode, "short"), self.policy.margin(mode, "short")
+                passages[0],
+                self.policy.words(mode, "short"),
+                self.policy.margin(mode, "short"),
+                other=scored.other,
             )
         return Composition(
             statements,
@@ -311,6 +323,7 @@ class Composer:
         mode: Mode,
         detail: Detail,
         comparison: bool,
+        other_setting: str | None = None,
     ) -> list[Statement]:
         """The best passages that are likely enough beside the best and not redundant with one
         already chosen (a comparison gets each side), as statements within the word budget;
@@ -340,7 +353,7 @@ class Composer:
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
             statement = _passage_statement(
-                passage, budget, self.policy.margin(mode, detail), frozenset(asked)
+                passage, budget, self.policy.margin(mode, detail), frozenset(asked), other_setting
             )
             words = sum(len(part.text.split()) for part in statement.parts)
             if placed and words > budget and passage not in sides:

@@ -514,12 +514,14 @@ def passage_features(
 
 @dataclass(frozen=True)
 class Scored:
-    """The evidence for one question: its terms, every citable sentence scored (best first) and
-    the passages ranked by the passage ranker (best first)."""
+    """The evidence for one question: its terms, every citable sentence scored (best first),
+    the passages ranked by the passage ranker (best first), and the setting the question is not
+    about ("school" when it asks only about clinics; None for both or neither)."""
 
     terms: list[Term]
     candidates: list[Candidate]
     passages: list[Passage]
+    other: str | None = None
 
 
 def score_evidence(
@@ -564,7 +566,7 @@ def score_evidence(
     if other:
         # A question about one setting is not answered from what is said only of the other.
         passages = [p for p in passages if p.features["other_setting"] < 1.0] or passages
-    return Scored(terms, ranked, passages)
+    return Scored(terms, ranked, passages, other)
 
 
 def evidence_signals(

@@ -467,6 +467,27 @@ def test_a_table_row_is_quoted_whole_with_its_column_headers(composer, retrieve)
     ]
 
 
+def test_a_question_about_one_setting_quotes_its_cell_of_a_row(composer, retrieve):
+    """A comparison table answers a question about one setting by that setting's column; the
+    other column is for a question comparing both (above)."""
+    from bot.answer.composing import _row_statement
+
+    question = "Do clinical OTs get summers off?"
+    found = retrieve(question)
+    scored = composer.score(question, found.vector, found.hits)
+    assert scored.other == "school"
+    row = next(p for p in scored.passages if p.kind == "row" and "Year-round" in p.text)
+    both = _row_statement(row.chunk, row.members)
+    assert [p.context for p in both.parts] == ["School-Based OT: ", "Clinical/Healthcare OT: "]
+    one = _row_statement(row.chunk, row.members, scored.other)
+    assert [(p.context, p.text) for p in one.parts] == [
+        ("Clinical/Healthcare OT: ", "Year-round, with varied shifts depending on setting"),
+    ]
+    compared = "How do schedules differ between school and clinical OT?"
+    found = retrieve(compared)
+    assert composer.score(compared, found.vector, found.hits).other is None
+
+
 # The word budget per mode and detail
 
 
@@ -613,7 +634,7 @@ def test_a_recruiter_draft_groups_its_points_by_section_the_best_first(
 
 
 def test_two_passages_saying_the_same_thing_are_quoted_once(composer, retrieve):
-    question = "What should school-based OT goals focus on?"
+    question = "How should school-based OT goals be written?"
     found = retrieve(question)
     first, second, *rest = composer.score(question, found.vector, found.hits).passages
     # Preconditions: the two best passages say the same and both are likely enough to be quoted.
