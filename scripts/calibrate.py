@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answer.adapting import QueryAdapter  # noqa: E402
-from bot.answer.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel, pair_terms  # noqa: E402
+from bot.answer.refusal import PASSAGE_FEATURES, SIGNALS, RefusalModel  # noqa: E402
 from bot.quality.evalsets import SetQuestion, has_text, judge, load_sets, materialise  # noqa: E402
 from bot.service import Bot, build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -162,18 +162,10 @@ def top1(groups: list[tuple[np.ndarray, np.ndarray]], score: Callable[[np.ndarra
     return sum(float(y[int(np.argmax(score(x)))]) for x, y in groups) / max(1, len(groups))
 
 
-# The ranker weighs each passage feature and each product of two (`refusal.pair_terms`): what
-# one feature is worth depends on others. On dev (2026-11-28, 529 questions, the best passage
-# holds the anchor), cross-validated five-fold / leaving out one whole set at a time: features
-# alone 0.695 / 0.690; with their products 0.726 / 0.724. Its L2 penalty, with the products,
-# leaving one set out: 0.001 0.711, 0.0001 0.724.
-RANKER_TERMS = pair_terms(PASSAGE_FEATURES)
-RANKER_L2 = 0.0001
-
-
-def pairs(x: np.ndarray) -> np.ndarray:
-    """Passage features (columns in PASSAGE_FEATURES order) widened to RANKER_TERMS."""
-    return np.hstack([x] + [x[:, i : i + 1] * x[:, i:] for i in range(x.shape[1])])
+# The ranker's L2 penalty. On dev (2026-11-27, 367 questions), cross-validated in-scope right
+# and out-of-scope refused: 0.0001 0.689 / 0.971, 0.001 0.684 / 0.971, 0.01 0.654 / 0.962,
+# 0.05 0.640 / 0.952; the pointwise fit it replaced 0.629 / 0.962.
+RANKER_L2 = 0.001
 
 
 def fit_listwise(part: list[tuple[np.ndarray, np.ndarray]], l2: float) -> tuple[np.ndarray, float]:
@@ -219,7 +211,7 @@ def fit_ranker(
         chosen = set(held.tolist())
         w, b = fit_listwise([g for i, g in enumerate(groups) if i not in chosen], RANKER_L2)
         right += top1([groups[i] for i in held], _linear(w, b)) * len(held)
-        fold = RefusalModel(dict(zip(RANKER_TERMS, w.tolist(), strict=True)), b)
+        fold = RefusalModel(dict(zip(PASSAGE_FEATURES, w.tolist(), strict=True)), b)
         held_out.update({i: fold for i in chosen})
     w, b = fit_listwise(groups, RANKER_L2)
     return w, b, right / max(1, len(groups)), held_out
@@ -240,8 +232,7 @@ def decision_cv(x: np.ndarray, y: np.ndarray, out_cost: float) -> np.ndarray:
 
 def write_model(path: Path, header: list[str], names: tuple[str, ...], w: np.ndarray, b: float) -> None:
     lines = [*(f"# {line}" for line in header), f"bias = {b:.4f}", "", "[weights]"]
-    lines += [f'"{name}" = {v:.6g}' if "*" in name else f"{name} = {v:.4f}"
-              for name, v in zip(names, w, strict=True)]
+    lines += [f"{name} = {v:.4f}" for name, v in zip(names, w, strict=True)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {path.relative_to(ROOT)}")
 
@@ -258,23 +249,22 @@ def main() -> int:
     cross = CrossFit(args.work / "adapter-folds.npz")
     print(f"query adapter: out-of-fold for {len(cross.folds)} dev questions (scripts/adapt.py)")
 
-    narrow, group_ids = passage_rows(questions, cross)
-    groups = [(pairs(x), y) for x, y in narrow]
+    groups, group_ids = passage_rows(questions, cross)
     current = questions[0][0].chain.composer.policy.ranker
-    before = top1(groups, lambda x: x @ np.array([current.weights.get(n, 0.0) for n in RANKER_TERMS]))
+    before = top1(groups, lambda x: x @ np.array([current.weights.get(n, 0.0) for n in PASSAGE_FEATURES]))
     w, b, cv, held_out = fit_ranker(groups)
     fitted = top1(groups, lambda x: x @ w + b)
     print(f"ranker: {len(groups)} dev questions; best passage holds the anchor: current {before:.3f}, "
           f"fitted {fitted:.3f}, five-fold cross-validated {cv:.3f}")
-    for i in np.argsort(-np.abs(w))[:20]:
-        print(f"  {RANKER_TERMS[i]:36} {w[i]:+.3f}")
-    ranker = RefusalModel(dict(zip(RANKER_TERMS, w.tolist(), strict=True)), b)
+    for name, v in zip(PASSAGE_FEATURES, w, strict=True):
+        print(f"  {name:18} {v:+.3f}")
+    ranker = RefusalModel(dict(zip(PASSAGE_FEATURES, w.tolist(), strict=True)), b)
     if args.write:
         write_model(ROOT / "prompts" / "ranking.toml", [
             "The passage ranker (bot/answer/scoring.py passages_of), fitted by scripts/calibrate.py on the",
             f"dev split only ({today}: {len(groups)} in-scope questions, label = the passage holds the",
             f"question's anchor). Best passage right: fitted {fitted:.3f}, cross-validated {cv:.3f}.",
-        ], RANKER_TERMS, w, b)
+        ], PASSAGE_FEATURES, w, b)
     # Refit the decision over the new ranker's answers, each question's from a ranker that
     # never saw it.
     cross.ranker = ranker

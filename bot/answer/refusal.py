@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from bot.prompts import PromptError, read_toml
@@ -35,11 +34,8 @@ def sigmoid(z: float) -> float:
 
 @dataclass(frozen=True)
 class RefusalModel:
-    """P(answerable) = sigmoid(bias + sum(weight * term)). A term is a signal ("similarity") or
-    the product of two ("similarity*coverage"): the passage ranker weighs pairs, because what a
-    feature is worth depends on another (sharing the question's words counts for more in a
-    passage whose meaning is close). The defaults weigh meaning and words equally, as the single
-    evidence score did before calibration."""
+    """P(answerable) = sigmoid(bias + sum(weight * signal)). The defaults weigh meaning and words
+    equally, as the single evidence score did before calibration."""
 
     weights: dict[str, float] = field(
         default_factory=lambda: {"similarity": 6.0, "coverage": 6.0}
@@ -50,24 +46,7 @@ class RefusalModel:
         return sigmoid(self.logit(signals))
 
     def logit(self, signals: dict[str, float]) -> float:
-        total = self.bias
-        for factors, weight in self._terms:
-            value = weight
-            for name in factors:
-                value *= signals.get(name, 0.0)
-            total += value
-        return total
-
-    @cached_property
-    def _terms(self) -> tuple[tuple[tuple[str, ...], float], ...]:
-        return tuple((tuple(name.split("*")), w) for name, w in self.weights.items())
-
-
-def pair_terms(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Each signal and each product of two (a signal with itself too), in a fixed order: the
-    terms of a ranker that weighs pairs, as `scripts/calibrate.py` fits it."""
-    pairs = tuple(f"{a}*{b}" for i, a in enumerate(names) for b in names[i:])
-    return names + pairs
+        return self.bias + sum(w * signals.get(name, 0.0) for name, w in self.weights.items())
 
 
 def load_refusal_model(
@@ -83,7 +62,7 @@ def load_refusal_model(
         bias = float(data["bias"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise PromptError(f"{path}: not a refusal model ({error})") from None
-    unknown = {name for name in weights if not set(name.split("*")) <= set(known)}
+    unknown = set(weights) - set(known)
     if unknown:
         raise PromptError(f"{path}: unknown signals {sorted(unknown)} (known: {', '.join(known)})")
     return RefusalModel(weights, bias)

@@ -634,7 +634,7 @@ def test_a_recruiter_draft_groups_its_points_by_section_the_best_first(
 
 
 def test_two_passages_saying_the_same_thing_are_quoted_once(composer, retrieve):
-    question = "How should school-based OT goals be written?"
+    question = "What should school-based OT goals focus on?"
     found = retrieve(question)
     first, second, *rest = composer.score(question, found.vector, found.hits).passages
     # Preconditions: the two best passages say the same and both are likely enough to be quoted.

@@ -12,7 +12,6 @@ from bot.answer.refusal import (
     SIGNALS,
     RefusalModel,
     load_refusal_model,
-    pair_terms,
     sigmoid,
 )
 from bot.prompts import PROMPTS_DIR, PromptError
@@ -51,23 +50,7 @@ def test_the_shipped_models_load_and_weigh_only_known_signals():
     assert decision.weights and set(decision.weights) <= set(SIGNALS)
     assert decision != RefusalModel()  # the calibrated one, not the default
     ranker = load_refusal_model(PROMPTS_DIR / "ranking.toml", PASSAGE_FEATURES)
-    assert ranker.weights and set(ranker.weights) <= set(pair_terms(PASSAGE_FEATURES))
-
-
-def test_a_term_can_be_the_product_of_two_signals():
-    model = RefusalModel({"similarity": 1.0, "similarity*coverage": 2.0, "row*row": -1.0}, 0.5)
-    assert model.logit({"similarity": 0.5, "coverage": 0.25, "row": 1.0}) == pytest.approx(
-        0.5 + 0.5 + 2.0 * 0.5 * 0.25 - 1.0
-    )
-    # A product with an absent signal counts 0, like the signal alone.
-    assert model.logit({"similarity": 0.5}) == pytest.approx(1.0)
-
-
-def test_pair_terms_are_each_signal_then_each_pair_once():
-    assert pair_terms(("a", "b")) == ("a", "b", "a*a", "a*b", "b*b")
-    terms = pair_terms(PASSAGE_FEATURES)
-    n = len(PASSAGE_FEATURES)
-    assert len(terms) == len(set(terms)) == n + n * (n + 1) // 2
+    assert ranker.weights and set(ranker.weights) <= set(PASSAGE_FEATURES)
 
 
 def test_a_missing_file_gives_the_default_or_the_given_model(tmp_path: Path):
@@ -89,7 +72,6 @@ def test_a_file_is_read_into_weights_and_bias(tmp_path: Path):
         ('bias = "high"\n[weights]\nsimilarity = 1.0\n', "not a refusal model"),
         ('bias = 1.0\n[weights]\nsimilarity = "a lot"\n', "not a refusal model"),
         ("bias = 1.0\n[weights]\nsalary = 1.0\n", r"unknown signals \['salary'\]"),
-        ('bias = 1.0\n[weights]\n"similarity*salary" = 1.0\n', r"unknown signals \['similarity\*salary'\]"),
         ("bias = 1.0\n[weights\n", "not valid TOML"),
     ],
 )
