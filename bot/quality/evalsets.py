@@ -14,6 +14,7 @@ to choose a rule, a word or a threshold.
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 import shutil
@@ -424,6 +425,19 @@ def markdown(report: SetReport, thresholds: dict[str, float]) -> str:
         f"{_fmt(report.typo_ratio)} of the clean rate.",
         "",
     ]
+    spread = [
+        f"{r.name} in-scope {_fmt(r.in_right)} ± {_fmt(_margin(r.in_right, r.n_in))}, "
+        f"out-of-scope {_fmt(r.out_refused)} ± {_fmt(_margin(r.out_refused, r.n_out))}"
+        for r in report.rows
+        if r.name in ("dev", "test")
+    ]
+    if spread:
+        lines += [
+            "How far these rates would move on other questions of the same kind (95% interval, "
+            "normal approximation): " + "; ".join(spread) + ". A change between two runs "
+            "smaller than that says little.",
+            "",
+        ]
     if report.by_set:
         lines += [
             "Each own set apart (which articles and phrasings hold up, and which do not):",
@@ -451,6 +465,13 @@ def markdown(report: SetReport, thresholds: dict[str, float]) -> str:
             lines.append(f"- `{o.question.id}` {o.question.question!r}: {o.why}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _margin(rate: float, n: int) -> float:
+    """Half the 95% interval of a rate measured over `n` questions (normal approximation)."""
+    if n <= 0 or rate != rate:
+        return float("nan")
+    return 1.96 * math.sqrt(rate * (1 - rate) / n)
 
 
 def _fmt(value: float) -> str:

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.models import Answer, Citation
 from bot.quality.evalsets import (
     EvalSet,
@@ -117,6 +119,8 @@ def test_run_sets_reports_dev_test_and_typos(seed_bot, tmp_path: Path):
         "mini dev": (1, 0), "mini test": (1, 1)
     }
     assert "| mini test |" in markdown(report, {})
+    # How far each rate could move on other questions like these: nothing over one question.
+    assert "test in-scope 1.00 ± 0.00" in markdown(report, {})
     assert [r["name"] for r in report.to_json({})["by_set"]] == ["mini dev", "mini test"]
     assert report.row("dev, sets with a test split") is None  # every dev question's set has test
 
@@ -153,3 +157,13 @@ def test_the_gap_is_measured_on_sets_with_both_splits(seed_bot, tmp_path: Path):
     assert matched_test is not None and matched_test.n_in == 1 and report.row("test").n_in == 2
     assert report.gap == abs(matched.in_right - matched_test.in_right)
     assert report.gap_all == abs(report.row("dev").in_right - report.row("test").in_right)
+
+
+def test_a_rates_interval_narrows_with_more_questions():
+    from bot.quality.evalsets import _margin
+
+    assert _margin(0.5, 100) == pytest.approx(1.96 * 0.05)
+    assert _margin(0.67, 417) == pytest.approx(0.045, abs=0.001)
+    assert _margin(0.67, 4170) < _margin(0.67, 417)
+    assert _margin(1.0, 10) == 0.0
+    assert _margin(0.5, 0) != _margin(0.5, 0)  # no questions: no figure (shown as —)
