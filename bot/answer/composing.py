@@ -137,8 +137,9 @@ def _passage_statement(
     asked: frozenset[str] = frozenset(),
     other: str | None = None,
 ) -> Statement:
-    """The passage as one point: a row whole; a list's best items (in order) under its lead-in;
-    a paragraph's best sentences in order. Sentences are added best first while they fit
+    """The passage as one point: a row whole (for a question about one setting, `other` being
+    the setting it is not about, that setting's cell); a list's best items (in order) under its
+    lead-in; a paragraph's best sentences in order. Sentences are added best first while they fit
     `budget` words (and, with a `margin`, a list's items while they score within it of the
     best); the best one always shows. A list item within the margin that names a word of the
     question (`asked`, as `tokens`) that no item kept names joins past the budget: "a license in
