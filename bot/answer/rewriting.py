@@ -164,6 +164,11 @@ _DOUBT_SUFFIX = re.compile(
     r"(?:true|right|a myth)|true or false)\s*(?=[?.!]*\s*$)",
     re.IGNORECASE,
 )
+# Words that describe a reply's length or tone ("a short, friendly reply").
+_REPLY_MANNER_WORDS = (
+    r"(?:quick|short|brief|concise|simple|clear|friendly|warm|kind|nice|polite|formal|casual|"
+    r"professional|encouraging|upbeat|positive),?"
+)
 # A request for the reply itself, after the question: "... what should I tell her?", "Can you
 # draft something I can send her?", "need a quick reply", "add that".
 _FRAME_SUFFIX = re.compile(
@@ -176,6 +181,20 @@ _FRAME_SUFFIX = re.compile(
     r"|[\s]*[.,;:!-]\s*(?:(?:i )?need (?:a |to send (?:a |her |him |them )?)?(?:quick |short )?"
     r"(?:reply|response|answer|draft|note|email|message)\b"
     r"|(?:please )?(?:add|include) (?:that|this|it)\b)[^?]*\?*\s*$",
+    re.IGNORECASE,
+)
+
+
+# A request for a reply that says what it is to be about: "Can you draft a reply about what
+# help she'd get?", "could you write her a note explaining how the IEP works?". What follows
+# "about" is the question; the request goes.
+_FRAME_ABOUT = re.compile(
+    r"[\s.,;:!-]*(?:(?:can|could|would) (?:you|u) (?:please |pls )?|please |pls )?"
+    r"(?:draft|write|prepare|compose|put together)\b(?:\s+(?:me|her|him|them))?"
+    rf"(?:\s+(?:a|an|something|some|the|my))?(?:\s+{_REPLY_MANNER_WORDS})*"
+    r"(?:\s+(?:reply|response|answer|note|email|message|text|something))?"
+    r"\s+(?:about|on|explaining|telling (?:her|him|them))\s+"
+    r"(?P<question>(?:what|how|why|which|who|when|where|whether|if)\b[^?]*)\?*\s*$",
     re.IGNORECASE,
 )
 
@@ -246,6 +265,7 @@ def strip_framing(question: str) -> str:
         if cut == text:
             break
         text = cut
+    text = _FRAME_ABOUT.sub(lambda m: f". {m.group('question').strip()}?", text, count=1).lstrip(". ")
     text = _FRAME_FORM.sub("", _FRAME_SUFFIX.sub("", text)).rstrip(",;: ")
     text = _FRAME_FOR.sub("", _FRAME_AFTER.sub("", text)).strip()
     text = _DOUBT_SUFFIX.sub("", _DOUBT_PREFIX.sub("", text, count=1)).strip()

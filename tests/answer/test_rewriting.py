@@ -89,6 +89,22 @@ def test_a_request_to_word_a_reply_is_framing():
     )
 
 
+def test_a_request_saying_what_the_reply_is_about_keeps_that_as_the_question():
+    """"Can you draft a reply about what help she'd get?": the request goes, what it is about
+    is the question (it had gone with the request, leaving only the story before it)."""
+    assert strip_framing(
+        "Candidate is nervous about the onboarding paperwork. Can you draft a reply about what "
+        "help she'd get?"
+    ) == "Candidate is nervous about the onboarding paperwork. what help she'd get?"
+    assert strip_framing("could you write her a short note explaining how the IEP works?") == (
+        "how the IEP works?"
+    )
+    # A request that says nothing of its subject is cut whole, as before.
+    assert strip_framing("Do school OTs get summers off? Can you draft something I can send her?") == (
+        "Do school OTs get summers off?"
+    )
+
+
 def test_a_note_after_the_question_and_whom_the_reply_is_for_are_framing():
     assert strip_framing("is school OT covered by insurance or IDEA? candidate confused") == (
         "is school OT covered by insurance or IDEA?"
