@@ -23,7 +23,7 @@ from bot.answer.rewriting import own_words
 from bot.answer.scope import Glossary
 from bot.ingest.chunking import lead_in_of, list_head
 from bot.ingest.embedding import Vectors
-from bot.ingest.tagging import is_comparison, other_side, set_aside, settings_named
+from bot.ingest.tagging import is_comparison, other_side, settings_named
 from bot.models import Chunk, Detail, Mode, Sentence
 
 # Sentences that sell rather than inform are not answers.
@@ -546,12 +546,6 @@ def score_evidence(
         # parentheses is context ("and does prn pay more in those settings (...)?").
         asked = set(library.vocabulary.terms(own))  # the words `question_terms` keys terms by
         terms = [t if t.word in asked else replace(t, weight=t.weight * BORROWED_WEIGHT, borrowed=True) for t in terms]
-    # A word the question names only to set it aside ("besides schools, where do OTs
-    # practice?", "what do they focus on instead of medical rehabilitation?") is not asked about.
-    spans, rest = set_aside(own)
-    if spans:
-        aside = set(library.vocabulary.terms(spans)) - set(library.vocabulary.terms(rest))
-        terms = [t for t in terms if t.word not in aside] or terms
     named = settings_named(question)
     other = None
     if len(named) == 1 and not is_comparison(question):
