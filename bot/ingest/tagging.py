@@ -63,19 +63,11 @@ def practice_settings() -> PracticeSettings:
 # A setting named only to be set aside ("Outside of schools, OTs practice in hospitals"; "where
 # do OTs work outside of schools?"): what the text says is about the other one, or neither.
 _SET_ASIDE = re.compile(
-    r"(?<!\ban )(?<!\ba )(?<!\bthe )\b(?:outside(?: of)?|beyond|unlike|rather than|instead of|apart from|away from|besides|"
-    r"other than|aside from|except(?: for)?)\s+"
+    r"\b(?:outside(?: of)?|beyond|unlike|rather than|instead of|apart from|away from)\s+"
     r"(?:(?:the|a|an)\s+)?[\w-]+(?:\s+(?:ots?|therapists?|settings?|roles?|jobs?))?"
     r"(?:,?\s+(?:or|and|nor)\s+(?:(?:the|a|an)\s+)?[\w-]+)*",  # "a clinic or a classroom"
     re.IGNORECASE,
 )
-
-
-def set_aside(text: str) -> tuple[str, str]:
-    """What a text names only to set aside ("besides schools", "instead of medical
-    rehabilitation"), and the text without it."""
-    spans = " ".join(m.group(0) for m in _SET_ASIDE.finditer(text))
-    return spans, _SET_ASIDE.sub(" ", text)
 
 
 def setting_of(text: str) -> Setting:
@@ -111,23 +103,15 @@ def named_setting(text: str) -> Setting | None:
 
 
 def settings_named(question: str) -> set[Setting]:
-    """The practice settings a question names: {"school"}, {"clinical"}, both or none. One it
-    only sets aside does not count; when it names no other, the question asks about the other
-    side ("where do OTs work outside of schools?": {"clinical"})."""
+    """The practice settings a question names: {"school"}, {"clinical"}, both or none (not one
+    it only sets aside: "where do OTs work outside of schools?" names none)."""
     found: set[Setting] = set()
-    spans, rest = set_aside(question)
-    for part in _PARTS.split(rest):
+    for part in _PARTS.split(question):
         setting = setting_of(part)
         if setting in SIDES:
             found.add(setting)
         elif setting == "both":
             found.update(SIDES)
-    if not found:
-        # One setting set aside and none named: the question asks about the other ("besides
-        # schools, where do OTs practice?" asks about clinical settings).
-        aside = [side for side, words in practice_settings().any_word.items() if words.search(spans)]
-        if len(aside) == 1 and aside[0] in SIDES:
-            found.add(other_side(aside[0]))
     return found
 
 

@@ -333,19 +333,6 @@ def test_a_passage_that_leans_on_the_sentence_before_is_flagged(
 # score_evidence: the one-setting and amount rules
 
 
-def test_a_setting_named_only_to_set_it_aside_is_not_the_one_asked_about(
-    retrieve, library, policy, glossary
-):
-    """"Besides schools, where ...?" asks about the other setting: school passages are pushed
-    down as for a question naming clinical settings."""
-    besides, _ = scored(
-        retrieve, library, policy, glossary, "Besides schools, where do occupational therapists practice?"
-    )
-    assert besides.other == "school"
-    plain, _ = scored(retrieve, library, policy, glossary, "Where do occupational therapists practice?")
-    assert plain.other is None
-
-
 def test_a_question_about_one_setting_is_not_answered_from_passages_only_about_the_other(
     retrieve, library, policy, glossary
 ):

@@ -2,7 +2,6 @@ from bot.ingest.tagging import (
     is_comparison,
     named_setting,
     overall,
-    set_aside,
     setting_as_said,
     setting_of,
     settings_named,
@@ -23,21 +22,7 @@ def test_a_setting_an_article_names_only_to_set_aside_is_not_what_it_is_about():
     instead = "Instead of a clinic or a classroom, your workplace is a family's living room."
     assert setting_of(instead) == "general"
     assert setting_of("OTs work in schools and hospitals.") == "both"
-    # A question that sets one setting aside and names none asks about the other.
-    assert settings_named("Where do OTs work outside of schools?") == {"clinical"}
-    assert settings_named("Besides schools, where do occupational therapists practice?") == {
-        "clinical"
-    }
-    assert settings_named("other than hospitals, where can an OT work?") == {"school"}
-    assert settings_named("outside of schools, do OTs work in hospitals?") == {"clinical"}
-
-
-def test_what_a_text_sets_aside_is_told_apart_from_the_rest():
-    assert set_aside("Besides schools, where do OTs practice?") == (
-        "Besides schools", " , where do OTs practice?"
-    )
-    # "an outside evaluation" sets nothing aside: "outside" describes it.
-    assert set_aside("can i ask for an outside eval?") == ("", "can i ask for an outside eval?")
+    assert settings_named("Where do OTs work outside of schools?") == set()
 
 
 def test_overall_setting_of_parts():
