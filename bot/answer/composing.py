@@ -190,7 +190,6 @@ _ALL_OF = re.compile(
 SHORT_LIST = 3
 
 
-
 # A sentence that leans on the one before it for what it speaks of: it opens with a pronoun or a
 # demonstrative standing for a noun ("This lets graduates ...", "They also ...") or ends on one
 # ("... OTs hold both."). English's own words for pointing back, not words of any article. A

@@ -164,10 +164,10 @@ _DOUBT_SUFFIX = re.compile(
     r"(?:true|right|a myth)|true or false)\s*(?=[?.!]*\s*$)",
     re.IGNORECASE,
 )
-# Words that describe a reply's length or tone ("a short, friendly reply").
-_REPLY_MANNER_WORDS = (
+# The words that describe a reply's length or tone ("a short, friendly reply", "keep it formal").
+_REPLY_MANNER = (
     r"(?:quick|short|brief|concise|simple|clear|friendly|warm|kind|nice|polite|formal|casual|"
-    r"professional|encouraging|upbeat|positive),?"
+    r"professional|encouraging|upbeat|positive)"
 )
 # A request for the reply itself, after the question: "... what should I tell her?", "Can you
 # draft something I can send her?", "need a quick reply", "add that".
@@ -191,7 +191,7 @@ _FRAME_SUFFIX = re.compile(
 _FRAME_ABOUT = re.compile(
     r"[\s.,;:!-]*(?:(?:can|could|would) (?:you|u) (?:please |pls )?|please |pls )?"
     r"(?:draft|write|prepare|compose|put together)\b(?:\s+(?:me|her|him|them))?"
-    rf"(?:\s+(?:a|an|something|some|the|my))?(?:\s+{_REPLY_MANNER_WORDS})*"
+    rf"(?:\s+(?:a|an|something|some|the|my))?(?:\s+{_REPLY_MANNER},?)*"
     r"(?:\s+(?:reply|response|answer|note|email|message|text|something))?"
     r"\s+(?:about|on|explaining|telling (?:her|him|them))\s+"
     r"(?P<question>(?:what|how|why|which|who|when|where|whether|if)\b[^?]*)\?*\s*$",
@@ -202,11 +202,6 @@ _FRAME_ABOUT = re.compile(
 # A word on the reply's length or form, after the question: "... vs school? keep it short",
 # "..., quick draft", "... hire OTs. draft pls", "... draft reply" (the length is read apart,
 # `asks_for_brevity`).
-# The words that describe a reply's length or tone ("a short, friendly reply", "keep it formal").
-_REPLY_MANNER = (
-    r"(?:quick|short|brief|concise|simple|clear|friendly|warm|kind|nice|polite|formal|casual|"
-    r"professional|encouraging|upbeat|positive)"
-)
 _FRAME_FORM = re.compile(
     rf"(?<=[.,;:!?])\s*(?:(?:please|pls|and|just)\s+)?(?:keep it {_REPLY_MANNER}"
     rf"(?:,?\s+(?:and\s+)?{_REPLY_MANNER})*"

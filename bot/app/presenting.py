@@ -86,11 +86,12 @@ def source_chip(citation: Citation, key: str, repeated: bool = False) -> str:
         else ""
     )
     quote = " ".join(citation.quote.split())
-    summary = f'{escape(citation.title)} <span class="publisher">· {escape(citation.publisher)}</span>'
-    where = escape(citation.section)
-    if repeated:
+    if repeated:  # told apart by their quotes; the publisher shows opened
         summary = f'“{escape(quote)}” <span class="publisher">· {escape(citation.title)}</span>'
-        where = f"{where} · {escape(citation.publisher)}"
+        where = f"{escape(citation.section)} · {escape(citation.publisher)}"
+    else:
+        summary = f'{escape(citation.title)} <span class="publisher">· {escape(citation.publisher)}</span>'
+        where = escape(citation.section)
     return (
         f'<details class="source" id="{key}-{citation.n}">'
         f"<summary><b>[{citation.n}]</b> {summary}</summary>"
