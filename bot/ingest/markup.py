@@ -3,6 +3,7 @@ metadata the page carries."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -62,7 +63,11 @@ _DROP_TAGS = (
 )
 _FURNITURE_CLASS = re.compile(
     r"(^|[-_ ])(share|sharing|social|newsletter|subscribe|related|comments?|sidebar|breadcrumbs?|"
-    r"cookie|menu|widget|navbar|nav|footer|header|advert|ads|promo|popup|modal)([-_ ]|$)",
+    r"cookie|menu|widget|navbar|nav|footer|header|advert|ads|promo|popup|modal|"
+    # The page's own notes about the article (author box, byline, date and tag line, reading
+    # time, table of contents, a call to action): not the article. Not "tag": WordPress marks the
+    # article element itself with its tags ("tag-occupational-therapy").
+    r"author|byline|bio|meta|tags|toc|cta)([-_ ]|$)",
     re.IGNORECASE,
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -151,6 +156,11 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
     flush()
 
 
+# What follows an article's title in a page's <title> when it names the site: a separator, the
+# site's name, and perhaps more after another separator ("| Northbridge Staffing | Blog").
+_SITE_SUFFIX = re.compile(r"\s*[|·•–—-]\s*([^|·•–—]+)")
+
+
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
     for name in names:
         tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
@@ -169,18 +179,72 @@ def _without_byline(blocks: list[Block]) -> tuple[list[Block], str | None]:
     return blocks, None
 
 
+# schema.org types that describe the article a page shows (its JSON-LD), not the site around it.
+_ARTICLE_TYPES = frozenset({
+    "article", "blogposting", "newsarticle", "techarticle", "scholarlyarticle", "report",
+    "medicalwebpage", "webpage",
+})
+
+
+def _name_of(value: object) -> str | None:
+    """A schema.org person or organisation ({"name": ...}, a list of them, or a plain string)."""
+    if isinstance(value, list):
+        names = [n for n in (_name_of(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _linked_data(soup: BeautifulSoup) -> dict[str, str]:
+    """What a page's schema.org JSON-LD says of its article (headline, publisher, author, date,
+    url): the structured metadata most publishing tools write, read when no <meta> tag says it.
+    A script that is not valid JSON is skipped."""
+    found: dict[str, str] = {}
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.string or "")
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        items = [g for i in items if isinstance(i, dict) for g in (i.get("@graph") or [i])]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds):
+                continue
+            page = item.get("mainEntityOfPage")
+            values = {
+                "title": item.get("headline") or item.get("name"),
+                "publisher": _name_of(item.get("publisher")),
+                "author": _name_of(item.get("author")),
+                "date": item.get("datePublished"),
+                "url": item.get("url") or (page.get("@id") if isinstance(page, dict) else page),
+            }
+            for key, value in values.items():
+                if isinstance(value, str) and value.strip() and key not in found:
+                    found[key] = value.strip()
+    return found
+
+
 def parse_html(html: str) -> Parsed:
     """Main content of a saved page as blocks; navigation, scripts and styles are dropped."""
     soup = BeautifulSoup(html, "html.parser")
     meta: dict[str, str] = {}
+    linked = _linked_data(soup)
     page_title = soup.title.string.strip() if soup.title and soup.title.string else ""
-    title = _meta(soup, "og:title", "twitter:title") or page_title or None
-    publisher = _meta(soup, "og:site_name", "publisher", "author")
-    url = _meta(soup, "og:url")
+    title = _meta(soup, "og:title", "twitter:title") or linked.get("title") or page_title or None
+    publisher = (
+        _meta(soup, "og:site_name") or linked.get("publisher") or _meta(soup, "publisher", "author")
+        or linked.get("author")
+    )
+    url = _meta(soup, "og:url") or linked.get("url")
     canonical = soup.find("link", rel="canonical")
     if isinstance(canonical, Tag) and canonical.get("href"):
         url = str(canonical["href"])
-    date = _meta(soup, "article:published_time", "date", "pubdate", "dc.date")
+    date = _meta(soup, "article:published_time", "date", "pubdate", "dc.date") or linked.get("date")
     time_tag = soup.find("time")
     if not date and isinstance(time_tag, Tag):
         date = str(time_tag.get("datetime") or _text(time_tag))
@@ -190,16 +254,21 @@ def parse_html(html: str) -> Parsed:
         root = soup.body if soup.body else soup
     blocks: list[Block] = []
     _walk(root, blocks)
-    # The page's first heading is usually its title, often repeated in <title> with a site suffix.
-    if blocks and blocks[0].kind == "heading" and (not title or blocks[0].text in title):
+    # The page's first heading is usually its title, often repeated in <title> with a site suffix,
+    # or shortened in og:title ("The PRN OT Playbook" for "The PRN OT Playbook: What Per Diem
+    # Work Really Looks Like"): the heading, as the reader sees it, is the title.
+    if blocks and blocks[0].kind == "heading" and (
+        not title or blocks[0].text in title or blocks[0].text.startswith(title)
+    ):
         title = blocks[0].text
         blocks = blocks[1:]
     blocks, byline_date = _without_byline(blocks)
     date = date or byline_date
-    if not publisher and title and page_title.startswith(title):
-        # "Article title | Site name": the usual <title> of a page names its site last.
-        suffix = re.split(r"\s+[|·•–—-]\s+", page_title[len(title) :].strip(" |·•–—-"), maxsplit=1)
-        publisher = suffix[0].strip() or None
+    suffix = _SITE_SUFFIX.match(page_title[len(title) :]) if title and page_title.startswith(title) else None
+    if not publisher and suffix:
+        # "Article title | Site name": the usual <title> of a page names its site last, after a
+        # separator (a title's own colon starts its subtitle, not a site's name).
+        publisher = suffix.group(1).strip() or None
     for key, value in (("title", title), ("publisher", publisher), ("url", url)):
         if value:
             meta[key] = value

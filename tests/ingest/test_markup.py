@@ -127,3 +127,37 @@ def test_a_byline_at_the_top_is_metadata_and_the_page_title_names_the_site():
     assert [b.text for b in parsed.blocks] == ["Pediatric clinic OTs see children after school."]
     markdown = parse_markdown("# OT vs. COTA\n\n*By Renata Holloway, OTR/L | Copperleaf*\n\nTwo roles.\n")
     assert [b.text for b in markdown.blocks] == ["Two roles."]
+
+
+def test_a_page_s_json_ld_names_its_publisher_and_its_heading_the_full_title():
+    page = """<html><head><title>The PRN Playbook: What Per Diem Work Is Like</title>
+    <meta property="og:title" content="The PRN Playbook">
+    <script type="application/ld+json">{"@context": "https://schema.org", "@type": "BlogPosting",
+     "headline": "The PRN Playbook", "author": {"@type": "Person", "name": "Alicia Brandt"},
+     "publisher": {"@type": "Organization", "name": "ShiftWell Health"},
+     "datePublished": "2024-11-05"}</script>
+    <script type="application/ld+json">{not json</script></head><body><main>
+    <div class="blog-post__meta"><a class="blog-post__tag">Career Advice</a></div>
+    <h1>The PRN Playbook: What Per Diem Work Really Looks Like</h1>
+    <div class="blog-post__author"><span>Alicia Brandt, OTR/L</span> &middot; <span>8 min read</span></div>
+    <p>PRN means as needed.</p>
+    <div class="cta-banner"><h3>Ready to pick up shifts?</h3><p>Browse PRN jobs now!</p></div>
+    <div class="author-box"><h3>About Alicia</h3><p>Alicia writes for ShiftWell.</p></div>
+    </main></body></html>"""
+    parsed = parse_html(page)
+    # og:title shortens the heading the reader sees; "<title>"'s colon starts a subtitle, not a
+    # site's name, so the publisher comes from the JSON-LD.
+    assert parsed.meta["title"] == "The PRN Playbook: What Per Diem Work Really Looks Like"
+    assert parsed.meta["publisher"] == "ShiftWell Health"
+    assert parsed.meta["date"] == "2024-11-05"
+    # The tag line, author line, call to action and author box are the page's, not the article's.
+    assert [b.text for b in parsed.blocks] == ["PRN means as needed."]
+
+
+def test_wordpress_tag_classes_on_the_article_element_do_not_drop_it():
+    page = """<html><head><title>Travel OT | Kestrel</title></head><body>
+    <article class="post-4182 post type-post tag-occupational-therapy tag-contracts">
+    <h1>Travel OT</h1><p>Contracts usually last 13 weeks.</p></article></body></html>"""
+    parsed = parse_html(page)
+    assert parsed.meta == {"title": "Travel OT", "publisher": "Kestrel"}
+    assert [b.text for b in parsed.blocks] == ["Contracts usually last 13 weeks."]
