@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         description="Upper bound of words per chunk; the model reads at most 256 tokens.",
     )
     embed_batch_size: int = Field(default=32, ge=1, description="Texts embedded per model call.")
-    retrieval_k: int = Field(default=6, ge=1, le=50, description="Chunks retrieved per question.")
+    retrieval_k: int = Field(default=8, ge=1, le=50, description="Chunks retrieved per question.")
     relevance_floor: float = Field(
         default=0.5,
         ge=0.0,

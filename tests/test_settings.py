@@ -27,7 +27,7 @@ def test_defaults_need_no_environment_and_find_the_shipped_files_from_anywhere(
     settings = Settings()
     assert settings.corpus_dir == Path("corpus") and settings.index_dir == Path(".otbot")
     assert settings.embedding_model == "" and settings.chroma_host == ""
-    assert settings.relevance_floor == 0.5 and settings.retrieval_k == 6
+    assert settings.relevance_floor == 0.5 and settings.retrieval_k == 8
     assert settings.prompts_dir == ROOT / "prompts"
     assert (settings.prompts_dir / "answer.toml").is_file()
     assert settings.question_bank.is_file()
@@ -40,7 +40,7 @@ def test_environment_values_are_read_into_typed_settings(monkeypatch: pytest.Mon
         "OTBOT_CHROMA_HOST": "chroma.internal",
         "OTBOT_CHROMA_PORT": "9000",
         "OTBOT_RELEVANCE_FLOOR": "0.35",
-        "OTBOT_RETRIEVAL_K": "8",
+        "OTBOT_RETRIEVAL_K": "10",
         "OTBOT_LLM_TIMEOUT": "2.5",
         "OTBOT_CORS_ORIGINS": "https://careers.example.com,https://example.org",
         "otbot_admin_user": "editor",  # names are not case-sensitive
@@ -51,7 +51,7 @@ def test_environment_values_are_read_into_typed_settings(monkeypatch: pytest.Mon
     assert settings.corpus_dir == Path("/srv/articles")
     assert settings.index_dir == Path("/srv/index")
     assert (settings.chroma_host, settings.chroma_port) == ("chroma.internal", 9000)
-    assert settings.relevance_floor == 0.35 and settings.retrieval_k == 8
+    assert settings.relevance_floor == 0.35 and settings.retrieval_k == 10
     assert settings.llm_timeout == 2.5
     assert settings.cors_origins == "https://careers.example.com,https://example.org"
     assert settings.admin_user == "editor"
