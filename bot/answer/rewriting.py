@@ -288,9 +288,26 @@ _OWN_CHILD = re.compile(
 )
 
 
+# A relative's own education or career in therapy ("my daughter is finishing her OT program",
+# "my son wants to become a COTA"): the grown child is the one choosing a career, not a child
+# receiving services, and a recruiter, not the child's own team, is who can help.
+_RELATIVES_CAREER = re.compile(
+    r"\b(?:(?:ot|ota|cota|occupational therapy|pt|nursing)\s+(?:program|school|degree|"
+    r"students?|major|classes|job|jobs|career|license|exam|boards)|grad(?:uate)? school|"
+    r"fieldwork|nbcot|board exam|licensure|job offers?|(?:his|her|their) career|"
+    r"become an? (?:ot|ota|cota|occupational therapist|occupational therapy assistant)|"
+    r"work (?:in|as an?) (?:ot|occupational therap\w*|cota|ota)|"
+    r"(?:an? |the )?(?:ot|occupational therapy|cota|ota) (?:assistant )?(?:grad|graduate)\b)",
+    re.IGNORECASE,
+)
+
+
 def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
-    """Does a parent ask this, about their own child (here or earlier in the conversation)?"""
+    """Does a parent ask this, about their own child (here or earlier in the conversation)? Not
+    when the child is the one studying or working in therapy (`_RELATIVES_CAREER`)."""
     asked = [question] + [t.content for t in history or [] if t.role == "user"]
+    if any(_RELATIVES_CAREER.search(text) for text in asked):
+        return False
     return any(_OWN_CHILD.search(text) for text in asked)
 
 

@@ -231,6 +231,11 @@ def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
     # or who speaks of a child's own school services
     assert about_own_child("hes starting high school next year, will his school OT change?")
     assert not about_own_child("candidate asks if her license transfers to Ohio")
+    # A grown child choosing a career in therapy is not a child receiving services
+    assert not about_own_child("my daughter is finishing her OT program, is there a NICU cert?")
+    assert not about_own_child("my son wants to become a COTA, how long does it take?")
+    assert not about_own_child("my daughter is in OT school. will a hospital job help later?")
+    assert about_own_child("my son is in high school. will his school OT write a letter for college?")
 
 
 def test_a_message_that_tells_its_context_is_matched_on_its_one_question():
