@@ -313,6 +313,7 @@ def question_terms(library: Library, question: str, glossary: Glossary) -> list[
     terms = []
     vocabulary = library.vocabulary
     used = set(glossary.abbreviations(question, vocabulary.english))
+    written = vocabulary.written_forms(question)
     for word in vocabulary.terms(question):
         key = word if word in used else word + "s" if word + "s" in used else ""
         long_form = glossary.acronyms.get(key)
@@ -321,7 +322,10 @@ def question_terms(library: Library, question: str, glossary: Glossary) -> list[
             weight = max((vocabulary.idf(w) for w in (word, *spelt)), default=0.0)
             terms.append(Term(word, weight, spelt, word in vocabulary))
         else:
-            terms.append(Term(word, vocabulary.idf(word), relatives=tuple(vocabulary.relatives(word))))
+            terms.append(Term(
+                word, vocabulary.weight(word, written.get(word)),
+                relatives=tuple(vocabulary.relatives(word)),
+            ))
     return terms
 
 

@@ -67,6 +67,21 @@ def test_idf_is_highest_for_unknown_words():
     assert vocabulary.idf("salary") > vocabulary.idf("calendar") > vocabulary.idf("school")
 
 
+def test_an_everyday_word_weighs_no_more_than_english_gives_it():
+    from bot.answer.lexical import english_idf
+
+    vocabulary = Vocabulary(["School OTs support students.", "Clinics treat patients."] * 20)
+    # Neither word is in the articles, so both have the highest idf; "new" is everyday English
+    assert vocabulary.idf("new") == vocabulary.idf("cprp")
+    assert vocabulary.weight("new", "new") < vocabulary.weight("cprp", "cprp")
+    assert vocabulary.weight("cprp", "cprp") == vocabulary.idf("cprp")  # too rare to list
+    assert english_idf("new") < english_idf("week") < english_idf("stuck") < english_idf("neurology")
+    assert english_idf("cprp") is None
+    # the words as written key the question's terms
+    assert vocabulary.written_forms("Whats it like being stuck in schools?")["stuck"] == "stuck"
+    assert vocabulary.written_forms("Whats it like being stuck in schools?")["school"] == "schools"
+
+
 def test_misspelt_question_words_are_corrected_even_when_the_articles_never_use_them():
     # Articles' sentences rarely say "what" or "does"; a typo in one must not look like a topic.
     vocabulary = Vocabulary(["School OTs follow the school calendar."])
