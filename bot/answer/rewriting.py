@@ -516,6 +516,14 @@ def last_user_question(history: list[Turn]) -> str | None:
     return None
 
 
+# A part of what was said before, named with "the": "what's the positioning part for?", "how long
+# does the state part take?" ("the hardest part of school OT" names its whole itself).
+_PART_SAID = re.compile(
+    r"\bthe (?:\w+ ){1,2}(?:part|bit|side|piece|step)\b(?! (?:of|about|in|with|that)\b)(?! for \w)",
+    re.IGNORECASE,
+)
+
+
 def is_followup(question: str, history: list[Turn]) -> bool:
     """A question that only makes sense with the conversation before it."""
     if last_user_question(history) is None:
@@ -537,7 +545,7 @@ def is_followup(question: str, history: list[Turn]) -> bool:
             return True
     if _ANAPHORA.search(question) and len(words) <= 5 or _POINTING_END.search(question):
         return True
-    if _ONE_OF_THOSE.search(question):
+    if _ONE_OF_THOSE.search(question) or _PART_SAID.search(question) and len(words) <= 6:
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
     # ("job"), as "does that include jobs?" does; words that only shape a question do not.

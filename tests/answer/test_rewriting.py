@@ -284,6 +284,15 @@ def test_news_then_a_question_about_what_was_said_before_is_a_follow_up():
     assert not is_followup("hes starting high school next year, will it change?", [])
 
 
+def test_a_part_of_what_was_said_before_named_with_the_is_a_follow_up():
+    license = [Turn("user", "do I need a state license after the NBCOT?"), Turn("assistant", "...")]
+    assert is_followup("how long does the state part usually take?", license)
+    assert is_followup("what's the positioning part for?", license)
+    assert "state license after the NBCOT" in rewrite("how long does the state part take?", license)
+    # a part named with its whole is a question of its own
+    assert not is_followup("what is the hardest part of school OT for new grads?", license)
+
+
 def test_a_comparison_before_a_dash_is_the_subject_not_framing():
     # "ot" names an asker in "new grad ot here -", not in a comparison of settings
     assert strip_framing("school based vs clinic ot - what ages do u work with in each?") == (
