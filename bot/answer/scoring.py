@@ -109,6 +109,13 @@ _STATES_SHARE = re.compile(
     rf"|\b(?:one|\d+) in (?:every )?(?:{_COUNT})\b|\b(?:{_COUNT}) out of (?:every )?(?:{_COUNT})\b",
     re.IGNORECASE,
 )
+# A question asking when something happened ("when was OT first organized?", "what year did the
+# rule take effect?") is answered only where a sentence found states a year or a decade ("in
+# 1917", "the 1990s"). English's ways of asking for a point in the past, not words of any question.
+_ASKS_YEAR = re.compile(
+    r"\b(?:what|which) year\b|\bwhen (?:did|was|were)\b(?! (?:i|you|we) )", re.IGNORECASE
+)
+_STATES_YEAR = re.compile(r"\b(?:1[89]|20)\d\d(?:'?s)?\b")
 # A year in a date ("since 2022", "in May 2024") is no amount.
 _DATED_YEAR = re.compile(
     r"\b(?:in|since|by|from|until|till|before|after|around|circa|jan\w*|feb\w*|mar\w*|apr\w*|"
@@ -566,6 +573,12 @@ def score_evidence(
         ranked = [c for c in ranked if answers_money(c.sentence.text)]
     if _ASKS_SHARE.search(own):
         ranked = [c for c in ranked if answers_share(c.sentence.text)]
+    if _ASKS_YEAR.search(own) and not any(
+        _STATES_YEAR.search(c.sentence.text) for c in ranked[:EVIDENCE_SENTENCES]
+    ):
+        # Not answered when no sentence of the evidence states a year; where one does, the others
+        # still count ("started in psych": the sentence on its early leaders), so none is dropped.
+        ranked = []
     passages = passages_of(library, ranked, terms, hits, vector, policy.ranker)
     if other:
         # A question about one setting is not answered from what is said only of the other.

@@ -406,6 +406,25 @@ def test_a_question_asking_for_an_amount_keeps_only_sentences_stating_one(
     ]
 
 
+def test_a_question_asking_when_is_answered_only_where_a_sentence_states_a_year(
+    retrieve, library, policy, glossary
+):
+    from bot.answer.scoring import _ASKS_YEAR, _STATES_YEAR
+
+    assert _ASKS_YEAR.search("when was OT first organized as a profession?")
+    assert _ASKS_YEAR.search("what year did the rule take effect?")
+    assert not _ASKS_YEAR.search("when do school OTs start the year?")
+    assert _STATES_YEAR.search("organized in 1917") and _STATES_YEAR.search("since the 1990s")
+    assert not _STATES_YEAR.search("a caseload of 2500 minutes")  # no year: 2500 is past 2099
+    # The shipped articles state no year: nothing answers when the agency was founded.
+    asked = "When was Flagstar Rehab founded?"
+    found = retrieve(asked)
+    assert score_evidence(library, asked, found.vector, found.hits, policy, glossary).passages == []
+    # The same evidence answers what the agency does.
+    other = "What does Flagstar Rehab do?"
+    assert score_evidence(library, other, found.vector, found.hits, policy, glossary).passages
+
+
 def test_an_amount_the_question_already_gives_is_not_an_answer(retrieve, library, policy, glossary):
     evidence, _ = scored(
         retrieve,
