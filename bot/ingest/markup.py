@@ -158,7 +158,8 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
 
 # What follows an article's title in a page's <title> when it names the site: a separator, the
 # site's name, and perhaps more after another separator ("| Northbridge Staffing | Blog").
-_SITE_SUFFIX = re.compile(r"\s*[|·•–—-]\s*([^|·•–—]+)")
+# (A dash separates only with spaces round it: "School" is no title of "School-based OT".)
+_SITE_SUFFIX = re.compile(r"(?:\s*[|·•]|\s+[–—-](?=\s))\s*([^|·•–—]+)")
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
@@ -193,7 +194,7 @@ def _name_of(value: object) -> str | None:
         return ", ".join(names) or None
     if isinstance(value, dict):
         value = value.get("name")
-    return value.strip() or None if isinstance(value, str) else None
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def _linked_data(soup: BeautifulSoup) -> dict[str, str]:
@@ -208,6 +209,9 @@ def _linked_data(soup: BeautifulSoup) -> dict[str, str]:
             continue
         items = data if isinstance(data, list) else [data]
         items = [g for i in items if isinstance(i, dict) for g in (i.get("@graph") or [i])]
+        # The article's own entry before the page's ("WebPage" names the page, often with the
+        # site's name in it), whichever order the graph lists them in.
+        items.sort(key=lambda item: isinstance(item, dict) and item.get("@type") == "WebPage")
         for item in items:
             if not isinstance(item, dict):
                 continue

@@ -161,3 +161,17 @@ def test_wordpress_tag_classes_on_the_article_element_do_not_drop_it():
     parsed = parse_html(page)
     assert parsed.meta == {"title": "Travel OT", "publisher": "Kestrel"}
     assert [b.text for b in parsed.blocks] == ["Contracts usually last 13 weeks."]
+
+
+def test_the_article_s_json_ld_entry_wins_over_the_page_s_in_a_graph():
+    page = """<html><head><title>Working PRN - ShiftWell Health</title>
+    <script type="application/ld+json">{"@graph": [
+     {"@type": "WebPage", "name": "Working PRN - ShiftWell Health", "datePublished": "2020-01-01"},
+     {"@type": ["Article"], "headline": "Working PRN", "datePublished": "2024-11-05",
+      "publisher": {"name": "ShiftWell Health"}}]}</script></head>
+    <body><article><p>PRN means as needed.</p></article></body></html>"""
+    parsed = parse_html(page)
+    assert parsed.meta == {"title": "Working PRN", "publisher": "ShiftWell Health", "date": "2024-11-05"}
+    # A dash that joins a word is no separator before a site's name
+    hyphen = "<html><head><title>School-based OT</title><meta property='og:title' content='School'>"
+    assert "publisher" not in parse_html(hyphen + "<body><p>Text here.</p></body></html>").meta
