@@ -424,10 +424,14 @@ class Vocabulary:
         common = english_idf(written) if written else None
         return weight if common is None else min(weight, common)
 
+    def _as_asked(self, text: str) -> str:
+        """A question's text as its terms are read from: corrected, "how long" read as "how"."""
+        return _HOW_WHAT.sub("how", self.correct_text(text))
+
     def written_forms(self, text: str) -> dict[str, str]:
         """The question's terms (as `terms` gives them) with a word each stands for as written."""
         forms: dict[str, str] = {}
-        for word in words_of(_HOW_WHAT.sub("how", self.correct_text(text))):
+        for word in words_of(self._as_asked(text)):
             for term in _content_tokens([word]):
                 forms.setdefault(self._derived(term), word)
         return forms
@@ -680,8 +684,7 @@ class Vocabulary:
 
     def terms(self, text: str) -> list[str]:
         """Distinct content tokens of a question, misspellings corrected against the corpus."""
-        text = _HOW_WHAT.sub("how", self.correct_text(text))
-        words = [w for w in words_of(text) if w not in QUESTION_WORDS]
+        words = [w for w in words_of(self._as_asked(text)) if w not in QUESTION_WORDS]
         return list(dict.fromkeys(self._derived(t) for t in tokens(" ".join(words))))
 
     def _derived(self, term: str) -> str:

@@ -297,7 +297,7 @@ _RELATIVES_CAREER = re.compile(
     r"fieldwork|nbcot|board exam|licensure|job offers?|(?:his|her|their) career|"
     r"become an? (?:ot|ota|cota|occupational therapist|occupational therapy assistant)|"
     r"work (?:in|as an?) (?:ot|occupational therap\w*|cota|ota)|"
-    r"(?:an? |the )?(?:ot|occupational therapy|cota|ota) (?:assistant )?(?:grad|graduate)\b)",
+    r"(?:ot|occupational therapy|cota|ota) (?:assistant )?(?:grad|graduate)\b)",
     re.IGNORECASE,
 )
 
@@ -545,7 +545,7 @@ def is_followup(question: str, history: list[Turn]) -> bool:
             return True
     if _ANAPHORA.search(question) and len(words) <= 5 or _POINTING_END.search(question):
         return True
-    if _ONE_OF_THOSE.search(question) or _PART_SAID.search(question) and len(words) <= 6:
+    if _ONE_OF_THOSE.search(question) or (_PART_SAID.search(question) and len(words) <= 6):
         return True
     # Beside "it"/"that", only topic words count: "does that include job stuff?" names one
     # ("job"), as "does that include jobs?" does; words that only shape a question do not.
