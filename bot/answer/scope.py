@@ -22,8 +22,9 @@ class _Topic(BaseModel):
     refuse: Literal["always", "unless_covered"] = "always"
     offer_recruiter: bool = True  # does the refusal also offer a recruiter?
     recruiter: str = ""  # the refusal a recruiter drafting a reply reads instead
+    unless: str = ""  # a question this also matches is not on the topic
 
-    @field_validator("pattern")
+    @field_validator("pattern", "unless")
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
@@ -65,11 +66,18 @@ class ScopePolicy:
     """Topics refused whatever the articles say near them (prompts/scope.toml)."""
 
     def __init__(self, topics: list[_Topic]) -> None:
-        self.topics = [(t, re.compile(t.pattern, re.IGNORECASE)) for t in topics]
+        self.topics = [
+            (
+                t,
+                re.compile(t.pattern, re.IGNORECASE),
+                re.compile(t.unless, re.IGNORECASE) if t.unless else None,
+            )
+            for t in topics
+        ]
 
     def check(self, question: str) -> OutOfScope | None:
-        for topic, pattern in self.topics:
-            if pattern.search(question):
+        for topic, pattern, unless in self.topics:
+            if pattern.search(question) and not (unless and unless.search(question)):
                 return OutOfScope(
                     topic.name,
                     topic.handoff,

@@ -277,7 +277,7 @@ def test_a_recruiter_refused_on_a_policy_topic_reads_a_note_meant_for_them(seed_
         candidate = seed_bot.ask(question)
         recruiter = seed_bot.ask(question, mode="recruiter")
         assert candidate.refused and recruiter.refused
-        note = next(t.recruiter for t, _ in seed_bot.chain.scope.topics if t.name == topic)
+        note = next(t.recruiter for t, _, _ in seed_bot.chain.scope.topics if t.name == topic)
         assert recruiter.answer == note
         assert recruiter.answer != candidate.answer
 

@@ -117,6 +117,8 @@ def test_what_a_family_pays_for_a_service_is_a_cost_not_an_ots_pay():
         ("do i have carpal tunnel?", "medical advice", False),
         ("my toddler isnt talking yet, is that autism?", "medical advice", False),
         ("could my dad have tendonitis from gardening?", "medical advice", False),
+        # a profession's scope of practice, but asked for the asker's own child
+        ("can the OT prescribe something for my son?", "medical advice", False),
     ],
 )
 def test_the_shipped_policy_topics(question, topic, unless_covered):
@@ -145,10 +147,27 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "i get sore feet on long hospital shifts, should i take an outpatient job?",  # a career
         "do i have enough hours to sit for the CHT?",
         "do i have a chance at a school job as a new grad?",
+        # what a profession may do: its scope of practice
+        "do low vision OTs prescribe the magnifiers or is that someone else's job?",
+        "who prescribes the wheelchair, the OT or the doctor?",
+        "can a COTA give medications?",
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
     assert SHIPPED.check(question) is None
+
+
+def test_a_question_the_unless_pattern_also_matches_is_not_on_the_topic(tmp_path: Path):
+    text = TWO_TOPICS.replace(
+        "handoff = \"Ask a recruiter about visas.\"",
+        "handoff = \"Ask a recruiter about visas.\"\nunless = '\\bhistory of\\b'",
+    )
+    assert "unless" in text
+    policy = load_scope(write(tmp_path, text))
+    found = policy.check("Do you sponsor visas?")
+    assert found is not None and found.topic == "visas"
+    assert policy.check("what is the history of work visas for therapists?") is None
+    assert policy.check("what is the history of OT pay?") is not None  # another topic still applies
 
 
 @pytest.mark.parametrize(
@@ -237,7 +256,7 @@ def test_a_medical_refusal_points_to_a_doctor_and_a_recruiter_draft_offers_no_re
 
 
 def test_every_shipped_topic_has_a_note_that_speaks_to_the_recruiter():
-    for topic, _ in SHIPPED.topics:
+    for topic, _, _ in SHIPPED.topics:
         assert topic.recruiter, topic.name
         assert "candidate" in topic.recruiter  # about the candidate, to the recruiter
         assert "you're" not in topic.recruiter and "your situation" not in topic.recruiter
