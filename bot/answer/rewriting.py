@@ -228,6 +228,16 @@ _FRAME_FOR = re.compile(
     re.IGNORECASE,
 )
 
+# A letter's close after the question: "... in Denver?\n\nThanks, Jess", "... ? thanks so much!",
+# "Best,\nJess". English letter-writing (as `_SIGN_OFF` below), asking nothing; "best" closes only
+# with a comma, a line break or its "regards" ("Best settings for me?" asks).
+_SIGNED = re.compile(
+    r"(?<=[.!?\n])\s*(?:(?:many )?thanks|thank (?:you|u)|thx|ty|cheers|regards|kind regards|"
+    r"best(?: regards| wishes)?(?=\s*(?:[,!\n]|$))|all the best|sincerely|warmly|talk soon|"
+    r"sent from)\b[^?]{0,40}$",
+    re.IGNORECASE,
+)
+
 
 # A request for a short reply, anywhere in the message: "..., need a quick reply", "briefly,
 # ...", "in one sentence", "tl;dr".
@@ -251,6 +261,9 @@ def strip_framing(question: str) -> str:
     tell her?" -> "whether school OTs get summers off."
     """
     text = question.strip()
+    signed = _SIGNED.search(text)
+    if signed and signed.start() > 0 and len(signed.group().split()) <= 6:
+        text = text[: signed.start()].strip()
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
         cut = _FRAME_TELL.sub("", _FRAME_REQUEST.sub("", text, count=1), count=1)
         cut = _FRAME_DRAFT.sub("", cut, count=1)

@@ -127,6 +127,24 @@ def test_a_note_after_the_question_and_whom_the_reply_is_for_are_framing():
     )
 
 
+def test_a_letters_close_after_the_question_is_framing():
+    email = (
+        "I'm finishing my MOT in May. Do NICUs hire new grads? And how much does a NICU OT make "
+        "in Denver?\n\nThanks, Jess"
+    )
+    assert questions_of(email, []) == [
+        "Do NICUs hire new grads (I'm finishing my MOT in May)?",
+        "how much does a NICU OT make in Denver (I'm finishing my MOT in May)?",
+    ]
+    assert strip_framing("whats a superbill? thanks so much!") == "whats a superbill?"
+    assert strip_framing("is PRN good for me?\nBest,\nJess") == "is PRN good for me?"
+    # "best" that asks, and thanks before the question, are no close.
+    assert strip_framing("I am a new grad. Best settings for me") == (
+        "I am a new grad. Best settings for me"
+    )
+    assert strip_framing("thanks! what is an IEP?") == "thanks! what is an IEP?"
+
+
 def test_a_wh_question_after_asks_keeps_its_question_word():
     assert strip_framing("candidate asks what to look for before accepting a school role") == (
         "what to look for before accepting a school role"
