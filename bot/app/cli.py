@@ -71,6 +71,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report.rebuilt = "searching the stored vectors crashed (a damaged HNSW file)"
     for error in report.errors:
         print(f"otbot: skipped {error}", file=sys.stderr)
+    for source in report.gone:
+        print(f"otbot: removed {source} from the index: it is no longer in the corpus"
+              f"{_instead(source, report.errors)}", file=sys.stderr)
     if report.rebuilt and report.rebuilt != "asked for":
         print(f"otbot: the index could not be read ({report.rebuilt}); rebuilt it from the corpus",
               file=sys.stderr)
@@ -83,6 +86,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"({report.seconds:.2f} s) -> {settings.index_dir}"
         )
     return 1 if args.strict and report.errors else 0
+
+
+def _instead(source: str, errors: list[str]) -> str:
+    """The skipped file that took an article's place, as a renamed article does ("nicu.pdf"
+    for "nicu.txt"), said after the article's removal; "" when there is none."""
+    stem = source.rsplit(".", 1)[0]
+    for error in errors:
+        skipped = error.split(":", 1)[0]
+        if skipped != source and skipped.rsplit(".", 1)[0] == stem:
+            return f" ({skipped}, skipped above, is there instead)"
+    return ""
 
 
 def _search_crashes(settings: Settings) -> bool:

@@ -47,6 +47,7 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
     repaired: int = 0  # chunks found without all their sentence vectors, and orphaned sentences
     rebuilt: str = ""  # why the whole index was rebuilt from the corpus ("" when it was not)
+    gone: list[str] = field(default_factory=list)  # articles removed: their file is no longer there
 
     def summary(self) -> dict[str, Any]:
         """The `--json` object: the contract keys first, then the errors and repairs."""
@@ -272,6 +273,9 @@ def ingest(
         report.removed = len(to_remove)
         report.unchanged = report.chunks - len(to_add) - len(to_update)
         report.errors = [str(error) for error in load.errors]
+        report.gone = sorted(
+            {str(stored[i].get("source")) for i in to_remove} - set(chunk_ids) - set(kept)
+        )
     report.seconds = time.perf_counter() - started
     return report
 

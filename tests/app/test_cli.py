@@ -46,6 +46,23 @@ def test_skipped_files_are_named_on_stderr(corpus: Path, tmp_path: Path, capsys)
     assert "otbot: embedding" in captured.err
 
 
+def test_an_article_renamed_to_a_type_otbot_cannot_read_is_named_as_removed(
+    corpus: Path, tmp_path: Path, capsys
+):
+    index = str(tmp_path / "ix")
+    assert main(["ingest", "--corpus", str(corpus), "--index", index]) == 0
+    article = next(p for p in sorted(corpus.glob("*.txt")))
+    article.rename(article.with_suffix(".pdf"))
+    capsys.readouterr()
+    assert main(["ingest", "--corpus", str(corpus), "--index", index]) == 0
+    err = capsys.readouterr().err
+    assert f"otbot: skipped {article.stem}.pdf: unsupported file type '.pdf'" in err
+    assert (
+        f"otbot: removed {article.name} from the index: it is no longer in the corpus "
+        f"({article.stem}.pdf, skipped above, is there instead)"
+    ) in err
+
+
 def test_env_settings_are_used_when_options_are_absent(
     corpus: Path, tmp_path: Path, monkeypatch, capsys
 ):

@@ -76,6 +76,7 @@ def test_deleted_article_chunks_are_removed(corpus, index, embedder):
     report = run(corpus, index, embedder)
     assert report.articles == 1 and report.added == 0
     assert report.removed == first.chunks - report.chunks
+    assert report.gone == [SEED_SCHOOLS]  # named, for the CLI to say which article went
     assert set(chunk_ids_by_source(index)) == {SEED_SCHOOL_VS_CLINIC}
     assert [a["source"] for a in read_manifest(index.index_dir)["articles"]] == [
         SEED_SCHOOL_VS_CLINIC
