@@ -136,6 +136,7 @@ def _passage_statement(
     margin: float | None = None,
     asked: frozenset[str] = frozenset(),
     other: str | None = None,
+    every_kind: bool = False,
 ) -> Statement:
     """The passage as one point: a row whole (for a question about one setting, `other` being
     the setting it is not about, that setting's cell); a list's best items (in order) under its
@@ -143,7 +144,8 @@ def _passage_statement(
     `budget` words (and, with a `margin`, a list's items while they score within it of the
     best); the best one always shows. A list item within the margin that names a word of the
     question (`asked`, as `tokens`) that no item kept names joins past the budget: "a license in
-    every state, or is there a compact?" is answered on both."""
+    every state, or is there a compact?" is answered on both. A question asking what kinds
+    there are (`every_kind`: "what levels of NICU are there?") gets a list of a few items whole."""
     chunk = passage.chunk
     if passage.kind == "row":
         return _row_statement(chunk, passage.members, other)
@@ -170,9 +172,12 @@ def _passage_statement(
     if passage.kind == "list":
         items = [(m.index, m.score) for m in kept]
         whole = list_items(chunk, passage.best.index)
-        if len(whole) <= SHORT_LIST and _ALL_OF.search(lead_in_of(chunk, passage.best.index)):
+        if (every_kind and len(whole) <= KINDS_LIST) or (
+            len(whole) <= SHORT_LIST and _ALL_OF.search(lead_in_of(chunk, passage.best.index))
+        ):
             # A short list of what is all required is quoted whole: one of three requirements
-            # alone reads as all of them ("candidates must have: 4,000 hours").
+            # alone reads as all of them ("candidates must have: 4,000 hours"). So is a list
+            # of the kinds a question asks for: three levels of four read as all there are.
             lowest = min(score for _, score in items)
             items += [(i, lowest) for i in whole if i not in {j for j, _ in items}]
         return _list_statement(chunk, items)
@@ -188,6 +193,16 @@ _ALL_OF = re.compile(
 )
 # The items of such a list short enough to be quoted whole.
 SHORT_LIST = 3
+# A question asking which kinds, levels or steps there are ("what levels of NICU are there?",
+# "what are the main types of ...", "list the steps"): English's words for the members of a
+# classification, not words of any article; in the plural ("what kind of degree" asks for one). Its list is quoted whole up to `KINDS_LIST` items.
+_EVERY_KIND = re.compile(
+    r"\b(?:what|which)\s+(?:(?:are|r)\s+(?:the\s+)?(?:different\s+|main\s+|various\s+)?)?"
+    r"(?:different\s+|main\s+)?(?:types|kinds|levels|stages|steps|categories|tiers|"
+    r"phases|sorts)\s+(?:of\b|are there\b|exist\b)|\blist (?:all )?(?:the|of)\b",
+    re.IGNORECASE,
+)
+KINDS_LIST = 6
 
 
 # A sentence that leans on the one before it for what it speaks of: it opens with a pronoun or a
@@ -333,6 +348,7 @@ class Composer:
         top = passages[0]
         chosen: list[Passage] = []
         asked = set(tokens(question))
+        every_kind = bool(_EVERY_KIND.search(question))
         for passage in passages:
             if len(chosen) >= limit:
                 break
@@ -353,7 +369,8 @@ class Composer:
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
             statement = _passage_statement(
-                passage, budget, self.policy.margin(mode, detail), frozenset(asked), other_setting
+                passage, budget, self.policy.margin(mode, detail), frozenset(asked), other_setting,
+                every_kind,
             )
             words = sum(len(part.text.split()) for part in statement.parts)
             if placed and words > budget and passage not in sides:

@@ -286,6 +286,28 @@ def test_a_short_list_of_requirements_is_quoted_whole_a_list_of_advantages_is_no
     assert quoted("Advantages of hand therapy:") == ["At least 4,000 hours of hand therapy"]
 
 
+def test_a_question_asking_what_kinds_there_are_gets_the_list_whole():
+    """'What levels of NICU are there?': three levels of four read as all there are."""
+    from bot.answer.composing import _EVERY_KIND, _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    items = ("Level I: a well newborn nursery", "Level II: a special care nursery",
+             "Level III: a NICU for very small babies", "Level IV: a regional NICU")
+    sentences = (Sentence("Hospitals describe newborn care in levels:", "lead_in", "general"),
+                 *(Sentence(t, "list_item", "general") for t in items))
+    chunk = Chunk("n", "n.txt", "NICU", "Pub", None, None, "The NICU", "general", 0,
+                  " ".join(s.text for s in sentences), sentences)
+    best = Candidate(chunk, 3, sentences[3], 0.5, 0.5, 1.0, np.zeros(3))
+    passage = Passage(chunk, "list", (best,), 2.0)
+    assert len(_passage_statement(passage, 15, 0.5, every_kind=True).parts) == 4
+    assert len(_passage_statement(passage, 15, 0.5).parts) == 1
+    for asked in ("what levels of NICU are there?", "what are the main types of hand splints",
+                  "which stages of the IEP process are there"):
+        assert _EVERY_KIND.search(asked), asked
+    assert not _EVERY_KIND.search("what kind of degree does a COTA need?")  # one, not every kind
+
+
 def test_a_sentence_that_points_back_is_never_quoted_without_what_it_points_at():
     """'Many experienced driver rehab OTs hold both.' means nothing alone: beside a better
     sentence it is left out; as the best sentence it comes after the one it leans on. A sentence
