@@ -34,6 +34,7 @@ from bot.answer.rewriting import (
     questions_of,
     rewrite,
     strip_framing,
+    unsigned,
 )
 from bot.answer.scope import Glossary, OutOfScope, ScopePolicy
 from bot.answer.scoring import OFF_TOPIC_SIMILARITY, AnswerPolicy, Passage
@@ -412,9 +413,10 @@ class AnswerChain:
 
     def _unmentioned(self, state: _State) -> tuple[str, ...]:
         """Names the question gives that the articles never use, in the parts answered (a part
-        left unanswered keeps its own: "... What do OTs wear on Casual Fridays?")."""
+        left unanswered keeps its own: "... What do OTs wear on Casual Fridays?"); not the names
+        of a letter's greeting and signature ("Hi Sam, ... Best, Jenna")."""
         return tuple(
-            name for name in self.library.vocabulary.unmentioned(state.question)
+            name for name in self.library.vocabulary.unmentioned(unsigned(state.question))
             if not any(name.lower() in part.lower() for part in state.uncovered)
         )
 
@@ -465,7 +467,10 @@ class AnswerChain:
         parent = state.mode == "candidate" and about_own_child(state.question, state.history)
         if near:
             handoff = self.wording.refusal.parent_handoff if parent else None
-            if policy is not None and not parent:  # the topic's own line, as its refusal has
+            # The topic's own line, as its refusal has; a parent's too when a recruiter can
+            # help with the topic (pay, licensing: "what do OTs make in Chicago?" after a
+            # question about their child asks about OTs, not the child).
+            if policy is not None and (not parent or policy.offer_recruiter):
                 offer = self.wording.refusal.handoff if policy.offer_recruiter else ""
                 handoff = " ".join(part for part in (policy.handoff, offer) if part)
             text, citations = nearest(

@@ -254,16 +254,26 @@ def asks_for_brevity(message: str) -> bool:
     return bool(_BRIEF.search(message))
 
 
+def unsigned(message: str) -> str:
+    """The message without a letter's greeting and close, which ask nothing and name only the
+    people writing ("Hi Sam,\n\n... in Denver?\n\nBest,\nJenna" -> "... in Denver?")."""
+    text = message.strip()
+    signed = _SIGNED.search(text)
+    if signed and signed.start() > 0 and len(signed.group().split()) <= 6:
+        text = text[: signed.start()].strip()
+    greeted = _SALUTATION.match(text)
+    if greeted and text[greeted.end() :].strip():
+        text = text[greeted.end() :].strip()
+    return text
+
+
 def strip_framing(question: str) -> str:
     """The question without the asker's framing; unchanged when nothing is framing.
 
     Example: "recruiter here: candidate asks whether school OTs get summers off. what should i
     tell her?" -> "whether school OTs get summers off."
     """
-    text = question.strip()
-    signed = _SIGNED.search(text)
-    if signed and signed.start() > 0 and len(signed.group().split()) <= 6:
-        text = text[: signed.start()].strip()
+    text = unsigned(question)
     for _ in range(2):  # "recruiter here: candidate asks ..." has two layers
         cut = _FRAME_TELL.sub("", _FRAME_REQUEST.sub("", text, count=1), count=1)
         cut = _FRAME_DRAFT.sub("", cut, count=1)
@@ -315,9 +325,28 @@ _RELATIVES_CAREER = re.compile(
 )
 
 
+# The asker speaks of their own work in therapy: "I am an OT myself", "im a cota", "six years in
+# skilled nursing", "my caseload". Children they mention ("my kids start school next year") are
+# then the context of a career question, not a child's services asked about.
+_OWN_PRACTICE = re.compile(
+    r"\b(?:i'?m|i am|im)\s+(?:an?\s+)?(?:(?:new|school|peds|pediatric|experienced|licensed|travel|"
+    r"practicing|certified)\s+)?(?:ot|ota|cota|occupational therapist|occupational therapy "
+    r"assistant)\b(?!\s+(?:students?|program|school|major)\b)"
+    r"|\bmy (?:caseload|productivity|dor|rehab director|clinical supervisor|employer)\b"
+    r"|\b(?:years?|yrs?)\s+(?:as an? (?:ot|cota|ota|occupational therapist|therapist)|"
+    r"(?:working )?in (?:skilled nursing|an? snf|snfs|acute care|outpatient|inpatient|home health|"
+    r"a hospital|hospitals|school-based|school based|pediatrics|peds))\b",
+    re.IGNORECASE,
+)
+
+
 def about_own_child(question: str, history: list[Turn] | None = None) -> bool:
     """Does a parent ask this, about their own child (here or earlier in the conversation)? Not
-    when the child is the one studying or working in therapy (`_RELATIVES_CAREER`)."""
+    when the child is the one studying or working in therapy (`_RELATIVES_CAREER`), nor when the
+    asker says here that they work in therapy themselves (`_OWN_PRACTICE`: "ok different
+    question, I am an OT myself. how long are travel contracts?")."""
+    if _OWN_PRACTICE.search(question):
+        return False
     asked = [question] + [t.content for t in history or [] if t.role == "user"]
     if any(_RELATIVES_CAREER.search(text) for text in asked):
         return False

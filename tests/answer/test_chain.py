@@ -388,6 +388,27 @@ def test_a_parent_refused_about_their_own_child_is_pointed_to_the_school_team(se
     assert wording.refusal.parent_handoff not in drafted.answer  # a recruiter's note is theirs
 
 
+def test_the_names_of_a_letters_greeting_and_signature_are_no_names_asked_about(seed_bot):
+    email = "Hi Sam,\n\nDo school OTs get summers off?\n\nBest,\nJenna"
+    answer = seed_bot.ask(email, mode="recruiter")
+    assert not answer.refused
+    assert "Jenna" not in answer.answer and "Sam" not in answer.answer
+
+
+def test_a_parents_later_question_on_a_career_topic_gets_the_topics_handoff(seed_bot):
+    """After a question about their child, "what do OTs make in Chicago?" asks about OTs' pay:
+    its refusal gives the pay line and a recruiter, not the child's own team."""
+    wording = load_wording()
+    earlier = [Turn("user", "my daughter is in 2nd grade, can the school give her OT?"),
+               Turn("assistant", "(answer)")]
+    answer = seed_bot.ask("what do OTs make in Chicago?", earlier)
+    assert answer.refused
+    pay = seed_bot.chain.scope.check("what do OTs make in Chicago?")
+    assert pay is not None and pay.topic == "pay and salary"
+    assert pay.handoff in answer.answer
+    assert wording.refusal.parent_handoff not in answer.answer
+
+
 def test_a_message_asking_two_things_gets_both_answered(seed_bot):
     """Each question of "what do school OTs work on? do clinical OTs treat adults recovering from
     strokes?" is answered with its own passage, as when asked alone, cited once each."""

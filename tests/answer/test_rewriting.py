@@ -143,6 +143,11 @@ def test_a_letters_close_after_the_question_is_framing():
         "I am a new grad. Best settings for me"
     )
     assert strip_framing("thanks! what is an IEP?") == "thanks! what is an IEP?"
+    # and a letter's greeting before it
+    assert strip_framing("Hi Sam,\n\ndo school OTs get summers off?\n\nBest,\nJenna") == (
+        "do school OTs get summers off?"
+    )
+    assert strip_framing("hello") == "hello"  # a greeting alone is all there is
 
 
 def test_a_wh_question_after_asks_keeps_its_question_word():
@@ -254,6 +259,12 @@ def test_a_parent_speaking_of_their_own_child_is_recognised_here_or_earlier():
     assert not about_own_child("my son wants to become a COTA, how long does it take?")
     assert not about_own_child("my daughter is in OT school. will a hospital job help later?")
     assert about_own_child("my son is in high school. will his school OT write a letter for college?")
+    # An asker who works in therapy asks about their career, whatever their children do
+    assert not about_own_child("ok different question, I am an OT myself. how long are contracts?",
+                               earlier)
+    assert not about_own_child("six years in skilled nursing and my kids start school next year, "
+                               "would school-based OT fit me?")
+    assert about_own_child("im a teacher and my son has an IEP, what does OT work on with him?")
 
 
 def test_a_message_that_tells_its_context_is_matched_on_its_one_question():

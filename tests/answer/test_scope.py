@@ -94,6 +94,8 @@ def test_what_a_family_pays_for_a_service_is_a_cost_not_an_ots_pay():
         ("whats the starting pay at a SNF", "pay and salary", True),
         ("also whats the pay like", "pay and salary", True),
         ("are EI therapists salaried or paid per visit?", "pay and salary", True),
+        ("what do OTs make in Chicago?", "pay and salary", True),
+        ("what would i make at a SNF?", "pay and salary", True),
         ("is per-visit pay better than a salary?", "pay and salary", True),
         ("Do I need a license in each state?", "licensure", True),
         ("Is Texas a compact state for OTs?", "licensure", True),
@@ -147,6 +149,7 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "i get sore feet on long hospital shifts, should i take an outpatient job?",  # a career
         "do i have enough hours to sit for the CHT?",
         "do i have a chance at a school job as a new grad?",
+        "what would i actually make with patients in a legacy project?",  # crafts, not pay
         # what a profession may do: its scope of practice
         "do low vision OTs prescribe the magnifiers or is that someone else's job?",
         "who prescribes the wheelchair, the OT or the doctor?",
