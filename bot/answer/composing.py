@@ -195,7 +195,8 @@ _ALL_OF = re.compile(
 SHORT_LIST = 3
 # A question asking which kinds, levels or steps there are ("what levels of NICU are there?",
 # "what are the main types of ...", "list the steps"): English's words for the members of a
-# classification, not words of any article; in the plural ("what kind of degree" asks for one). Its list is quoted whole up to `KINDS_LIST` items.
+# classification, not words of any article; in the plural ("what kind of degree" asks for one).
+# Its list is quoted whole up to `KINDS_LIST` items.
 _EVERY_KIND = re.compile(
     r"\b(?:what|which)\s+(?:(?:are|r)\s+(?:the\s+)?(?:different\s+|main\s+|various\s+)?)?"
     r"(?:different\s+|main\s+)?(?:types|kinds|levels|stages|steps|categories|tiers|"

@@ -371,7 +371,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     )
     if not settings.corpus_dir.is_dir():
         # Said in the report too: its reader may never see the terminal's warning.
-        report = replace(report, notes=(
+        report = replace(report, notes=(*report.notes,
             f"made from the index at {settings.index_dir} as it was: there is no corpus "
             f"folder at {settings.corpus_dir}, so articles added or changed since the last "
             "ingest are not in it.",

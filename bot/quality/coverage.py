@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.answer.scoring import NEAR_MARGIN
+from bot.answer.lexical import english_frequency
+from bot.answer.scoring import NEAR_MARGIN, OFF_TOPIC_SIMILARITY
 from bot.ingest.chunking import has_heading
 from bot.prompts import read_toml
 
@@ -159,6 +160,9 @@ def load_question_bank(path: Path) -> QuestionBank:
             if not asked:
                 empty += 1  # a row with no question: said, not silently dropped
                 continue
+            if asked.startswith("#"):
+                comments += 1  # "# to ask legal", as a .txt bank's comment lines are
+                continue
             rows.append((asked, others))
     elif path.suffix.lower() in (".txt", ".text", ".md", ""):
         # One question per line; a Markdown list reads the same (its markers are cut).
@@ -208,6 +212,23 @@ def coverage_report(
     bank = questions if questions is not None else read_question_bank(bot.settings.question_bank)
     themes = Themes.load(bot.settings.prompts_dir / "themes.toml")
     return coverage(bot, bank, themes, include_app_log=include_app_log)
+
+
+def _unrelated(bot: Bot, question: str) -> bool:
+    """Is a question the app logged no gap an article could fill: off topic (no chunk comes near
+    it: the weather, a recipe), medical advice (refused whatever the articles say) or no words
+    at all (two or more, none of them English or the articles': "asdkjh qwe zzzz")?"""
+    evidence = bot.evidence(question)
+    policy = evidence.out_of_scope
+    if policy is not None and not policy.unless_covered:
+        return True
+    if evidence.signals is not None and evidence.signals["chunk"] < OFF_TOPIC_SIMILARITY:
+        return True
+    words = re.findall(r"[a-z']+", question.lower())
+    vocabulary = bot.chain.library.vocabulary
+    return len(words) >= 2 and not any(
+        english_frequency(w) > 0 or w in vocabulary.surface for w in words
+    )
 
 
 def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
@@ -273,6 +294,8 @@ def coverage(
             if question.lower() not in seen:
                 seen.add(question.lower())
                 asked.append((question, origin))
+    unrelated = [q for q, origin in asked if origin != "bank" and _unrelated(bot, q)]
+    asked = [(q, origin) for q, origin in asked if q not in unrelated]
 
     results = []
     for question, origin in asked:
@@ -332,7 +355,15 @@ def coverage(
         for a in bot.articles()
         for g in a.get("gaps", [])
     ]
-    return CoverageReport(results, articles, gaps, structural, bot.settings.relevance_floor)
+    left_out = (
+        (f"{len(unrelated)} question{'' if len(unrelated) == 1 else 's'} the app logged "
+         "left out as no gap an article could fill (off topic, medical advice or not words): "
+         + "; ".join(f"“{q[:80]}”" for q in unrelated[:5]) + ("; …" if len(unrelated) > 5 else ""),)
+        if unrelated else ()
+    )
+    return CoverageReport(
+        results, articles, gaps, structural, bot.settings.relevance_floor, notes=left_out
+    )
 
 
 def to_csv(report: CoverageReport) -> str:

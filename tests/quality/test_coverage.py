@@ -44,8 +44,9 @@ def test_a_bank_file_as_people_write_one(tmp_path: Path):
     assert bank.questions == ["What is IDEA?", "What is an IEP?", "Pay?"]
     assert bank.skipped == ["1 repeated question", "1 comment line"] and not bank.extra
     csv_file = tmp_path / "bank.csv"
-    csv_file.write_text("question,Expected,owner\nWhat is an IEP?,covered,ana\n")
+    csv_file.write_text("question,Expected,owner\nWhat is an IEP?,covered,ana\n# legal's,,\n")
     bank = load_question_bank(csv_file)
+    assert bank.skipped == ["1 comment line"]  # a row commented out, as in a .txt bank
     assert bank.columns == ["Expected", "owner"]
     assert bank.extra == {"What is an IEP?": {"Expected": "covered", "owner": "ana"}}
     # A spreadsheet's tab- or semicolon-separated "CSV"; a row with no question is counted.
@@ -138,6 +139,21 @@ def test_app_log_questions_are_included(seed_bot):
     report = coverage(seed_bot, ["What does IEP mean?"], THEMES, include_app_log=True)
     origins = {q.question: q.origin for q in report.questions}
     assert origins["Do you sponsor visas for OTs?"] == "refused"
+
+
+def test_app_log_questions_no_article_could_answer_are_left_out_and_said(seed_bot):
+    unrelated = ["whats the best lasagna recipe", "asdkjh qwe zzzz",
+                 "does my son have autism?"]  # off topic, no words, medical advice
+    for question in [*unrelated, "Do school OTs in Ohio get a mentor?"]:
+        seed_bot.feedback.record_refusal(question)
+    report = coverage(seed_bot, ["What does IEP mean?"], THEMES, include_app_log=True)
+    asked = {q.question for q in report.questions}
+    assert "Do school OTs in Ohio get a mentor?" in asked  # a gap an article could fill
+    assert not asked & set(unrelated)
+    (note,) = report.notes
+    assert "questions the app logged left out as no gap" in note and "lasagna" in note
+    # a bank's own questions are all reported, whatever they ask
+    assert coverage(seed_bot, unrelated, THEMES).counts()["not_covered"] == 3
 
 
 def test_coverage_cli_json_contract(seed_bot, tmp_path: Path, capsys):
