@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from functools import partial
 from html import escape
 from typing import Any, Literal
 
@@ -104,17 +106,69 @@ def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftSt
     """Recruiter drafts ready to send: `email` is plain text to paste into a message, `markdown`
     keeps emphasis and links. Sources are titles and links (never the corpus's file names); a
     question the articles do not cover gets a note to the recruiter instead of a candidate reply.
-    Several questions get one section each."""
-    sections = [_draft_section(a, wording, style) for a in answers]
+    Several questions make one message: the notes to the recruiter first, then one greeting,
+    each question's answer under it, one closing, and one source list numbered through."""
     if len(answers) == 1:
-        return sections[0]
-    if style == "markdown":
-        return "\n\n---\n\n".join(
-            f"### {a.question}\n\n{text}" for a, text in zip(answers, sections, strict=True)
-        )
-    return "\n\n\n".join(
-        f"Question: {a.question}\n\n{text}" for a, text in zip(answers, sections, strict=True)
-    )
+        return _draft_section(answers[0], wording, style)
+    notes: list[str] = []
+    parts: list[tuple[str, str, tuple[Citation, ...]]] = []
+    greeting = closing = ""
+    shift = 0
+    for answer in answers:
+        if answer.refused and not answer.citations:
+            note = answer.answer if answer.answer else wording.refusal.recruiter
+            notes.append(_note(f"{note} (“{answer.question}”)", wording, style))
+            continue
+        text = answer.answer
+        if answer.refused:  # the closest passage as a draft, under a note to check it
+            first, _, text = text.partition("\n\n")
+            notes.append(_note(f"{first} (“{answer.question}”)", wording, style))
+        paragraphs = _without_sources(text, wording.recruiter.sources_heading).split("\n\n")
+        kept = []
+        for paragraph in paragraphs:
+            if paragraph.startswith(f"{wording.recruiter.note_for_recruiter}: "):
+                notes.append(_note(f"{paragraph} (“{answer.question}”)", wording, style))
+            elif paragraph in _greetings(wording):
+                greeting = greeting or paragraph
+            elif paragraph in _closings(wording):
+                closing = closing or paragraph
+            else:
+                kept.append(paragraph)
+        body = _MARKERS.sub(partial(_shifted, by=shift), "\n\n".join(kept))
+        moved = tuple(replace(c, n=c.n + shift) for c in answer.citations)
+        shift += len(answer.citations)
+        parts.append((answer.question, body, moved))
+    if not parts:
+        return "\n\n".join(notes)
+    out = [*notes, greeting] if greeting else list(notes)
+    for question, body, _ in parts:
+        heading = f"### {question}" if style == "markdown" else f"Question: {question}"
+        out.append(f"{heading}\n\n{body}")
+    if closing:
+        out.append(closing)
+    text = "\n\n".join(out)
+    if style == "email":
+        text = text.replace("**", "")
+    cited = [c for _, _, citations in parts for c in citations]
+    sources = _source_lines(cited, style)
+    return "\n".join([text, "", f"{wording.recruiter.sources_heading}:", *sources])
+
+
+# A draft's citation markers, one number or several ("[3]", "[1, 2]", "[1-3]").
+_MARKERS = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
+
+
+def _shifted(marker: re.Match[str], by: int) -> str:
+    """A citation marker with every number moved on by `by` ("[1, 2]" -> "[4, 5]")."""
+    return "[" + re.sub(r"\d+", lambda n: str(int(n.group()) + by), marker.group(1)) + "]"
+
+
+def _greetings(wording: AnswerWording) -> set[str]:
+    return {line for t in wording.recruiter.tones.values() for line in (t.opening, t.opening_comparison)}
+
+
+def _closings(wording: AnswerWording) -> set[str]:
+    return {t.closing for t in wording.recruiter.tones.values()}
 
 
 def _note(note: str, wording: AnswerWording, style: DraftStyle) -> str:
@@ -137,11 +191,15 @@ def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) ->
     body = above + _without_sources(text, wording.recruiter.sources_heading)
     if style == "email":
         body = body.replace("**", "")
-    lines = [body, "", f"{wording.recruiter.sources_heading}:"]
-    # As the draft's own sources line groups them (`source_groups`), as links a reader can use.
-    for (title, publisher, dated, section, address), numbers in source_groups(
-        answer.citations
-    ).items():
+    return "\n".join([body, "", f"{wording.recruiter.sources_heading}:",
+                      *_source_lines(answer.citations, style)])
+
+
+def _source_lines(citations: Sequence[Citation], style: DraftStyle) -> list[str]:
+    """A draft's source list: as the draft's own sources line groups them (`source_groups`),
+    as links a reader can use."""
+    lines = []
+    for (title, publisher, dated, section, address), numbers in source_groups(citations).items():
         url = web_url(address)
         markers = f"[{', '.join(str(n) for n in numbers)}]"
         when = f", {dated}" if dated else ""
@@ -153,7 +211,7 @@ def _draft_section(answer: Answer, wording: AnswerWording, style: DraftStyle) ->
             where = f", “{section}”" if section else ""
             line = f"{markers} {title} — {publisher}{when}{where}"
             lines.append(line + (f": {url}" if url else ""))
-    return "\n".join(lines)
+    return lines
 
 
 def _without_sources(text: str, heading: str) -> str:

@@ -105,13 +105,28 @@ def test_a_topic_refusal_keeps_its_own_note_to_the_recruiter():
     assert note in text and wording.refusal.recruiter not in text
 
 
-def test_drafts_for_several_questions_are_sectioned():
+def test_drafts_for_several_questions_are_one_message_numbered_through():
+    """An e-mail asking three things gets one reply: the recruiter's notes first, one greeting,
+    each answered question under its own heading, one source list whose numbers run on."""
     wording = load_wording()
-    both = [recruiter_answer("Q one?"), recruiter_answer("Q two?", refused=True)]
-    markdown = draft_text(both, wording, "markdown")
-    assert "### Q one?" in markdown and "### Q two?" in markdown
-    email = draft_text(both, wording, "email")
-    assert "Question: Q one?" in email and "Question: Q two?" in email and "###" not in email
+    opening = wording.recruiter.tones["friendly"].opening
+    three = [recruiter_answer("Q one?"), recruiter_answer("Q two?", refused=True),
+             recruiter_answer("Q three?")]
+    markdown = draft_text(three, wording, "markdown")
+    assert "### Q one?" in markdown and "### Q three?" in markdown
+    assert markdown.startswith("> **Note for you") and "(“Q two?”)" in markdown
+    email = draft_text(three, wording, "email")
+    assert "Question: Q one?" in email and "Question: Q three?" in email and "###" not in email
+    for text in (markdown, email):
+        assert text.count(opening) == 1 and text.count("Sources:") == 1
+        assert text.index(opening) < text.index("Q one?") < text.index("Q three?")
+        third = text[text.index("Q three?"):]
+        assert "Summers off [3]" in third and "IEP meetings [4]" in third  # numbered on
+        assert "[2, 4] OT in schools — Flagstar" in text  # one line per source
+    # Only notes when nothing is answered.
+    notes = draft_text([recruiter_answer("A?", refused=True), recruiter_answer("B?", refused=True)],
+                       wording, "email")
+    assert notes.count("NOTE FOR YOU") == 2 and "Sources:" not in notes
 
 
 def test_a_draft_from_the_closest_passage_is_a_draft_under_a_note_to_check_it():
