@@ -96,6 +96,9 @@ def test_what_a_family_pays_for_a_service_is_a_cost_not_an_ots_pay():
         ("are EI therapists salaried or paid per visit?", "pay and salary", True),
         ("what do OTs make in Chicago?", "pay and salary", True),
         ("what would i make at a SNF?", "pay and salary", True),
+        # a follow-up asking after pay alone, and its standalone form
+        ("what about pay tho", "pay and salary", True),
+        ("pay tho (do acute care OTs have to work weekends)?", "pay and salary", True),
         ("is per-visit pay better than a salary?", "pay and salary", True),
         ("Do I need a license in each state?", "licensure", True),
         ("Is Texas a compact state for OTs?", "licensure", True),
@@ -150,6 +153,8 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "do i have enough hours to sit for the CHT?",
         "do i have a chance at a school job as a new grad?",
         "what would i actually make with patients in a legacy project?",  # crafts, not pay
+        "who pays for EI?",  # a family's cost
+        "pay attention to what during an eval?",
         # what a profession may do: its scope of practice
         "do low vision OTs prescribe the magnifiers or is that someone else's job?",
         "who prescribes the wheelchair, the OT or the doctor?",
