@@ -137,6 +137,14 @@ class Citation:
     url: str | None = None
     date: str | None = None  # the article's date, when it gives one: how current the quote is
 
+    @property
+    def heading(self) -> str:
+        """The section as a reader can find it in the article: its own heading, or "" for a
+        section named only by us ("Paragraphs 6–9" of an article without headings)."""
+        from bot.ingest.chunking import has_heading  # the models come first: no import cycle
+
+        return self.section if has_heading(self.section) else ""
+
 
 Mode = Literal["candidate", "recruiter"]
 Detail = Literal["short", "standard", "detailed"]

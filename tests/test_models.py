@@ -152,3 +152,10 @@ def test_values_passed_between_stages_cannot_be_changed(value, field):
 )
 def test_only_web_addresses_are_links(value, expected):
     assert web_url(value) == expected
+
+
+def test_a_citations_heading_is_its_section_only_when_the_article_names_it():
+    cited = make_citation()
+    assert dataclasses.replace(cited, section="Advantages").heading == "Advantages"
+    for ours in ("Paragraphs 6–9", "Paragraph 3", "Introduction"):
+        assert dataclasses.replace(cited, section=ours).heading == ""

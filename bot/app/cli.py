@@ -165,7 +165,8 @@ def _human(answer: Any, handoff: str = "") -> str:
     if answer.citations and answer.mode == "candidate":
         lines += ["", "Sources:"]
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.title} — {c.publisher}, “{c.section}”: “{c.quote}”")
+            where = f", “{c.heading}”" if c.heading else ""
+            lines.append(f"[{c.n}] {c.title} — {c.publisher}{where}: “{c.quote}”")
     return "\n".join(lines)
 
 

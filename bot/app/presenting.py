@@ -32,9 +32,9 @@ def source_card(citation: Citation) -> str:
     The title links to the article only when its address is http(s)."""
     url = web_url(citation.url)
     title = f"[{as_text(citation.title)}]({url})" if url else as_text(citation.title)
+    where = f" · *{as_text(citation.heading)}*" if citation.heading else ""
     return (
-        f"> **[{citation.n}]** {title} — {as_text(citation.publisher)} · "
-        f"*{as_text(citation.section)}*  \n"
+        f"> **[{citation.n}]** {title} — {as_text(citation.publisher)}{where}  \n"
         f"> “{as_text(citation.quote)}”"
     )
 
@@ -83,22 +83,22 @@ def source_chip(citation: Citation, key: str, repeated: bool = False) -> str:
     and a link to the article when its address is http(s)."""
     url = web_url(citation.url)
     link = (
-        f' · <a href="{escape(url)}" target="_blank" rel="noopener">Read the article</a>'
+        f'<a href="{escape(url)}" target="_blank" rel="noopener">Read the article</a>'
         if url
         else ""
     )
     quote = " ".join(citation.quote.split())
     if repeated:  # told apart by their quotes; the publisher shows opened
         summary = f'“{escape(quote)}” <span class="publisher">· {escape(citation.title)}</span>'
-        where = f"{escape(citation.section)} · {escape(citation.publisher)}"
+        where = " · ".join(escape(w) for w in (citation.heading, citation.publisher) if w)
     else:
         summary = f'{escape(citation.title)} <span class="publisher">· {escape(citation.publisher)}</span>'
-        where = escape(citation.section)
+        where = escape(citation.heading)
     return (
         f'<details class="source" id="{key}-{citation.n}">'
         f"<summary><b>[{citation.n}]</b> {summary}</summary>"
         f"<blockquote>“{escape(quote)}”</blockquote>"
-        f'<p class="where">{where}{link}</p></details>'
+        f'<p class="where">{" · ".join(part for part in (where, link) if part)}</p></details>'
     )
 
 

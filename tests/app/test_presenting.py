@@ -1,6 +1,6 @@
 import dataclasses
 
-from bot.app.presenting import chat_html, chat_markdown, draft_text
+from bot.app.presenting import chat_html, chat_markdown, draft_text, source_card, source_chip
 from bot.models import Answer, Citation
 from bot.prompts import load_wording
 
@@ -87,6 +87,18 @@ def test_a_headingless_articles_sources_name_the_article_not_its_paragraph_numbe
         shown = draft_text([drafted], wording, style)
         assert "Paragraph" not in shown
         assert shown.endswith("[1, 2] OT in schools — Flagstar")
+
+
+def test_a_section_named_only_by_its_paragraphs_is_not_shown_to_a_reader():
+    """"Paragraphs 6–9" of an article without headings is our name, nowhere on its page: the
+    chat's source card and chip show the title and publisher, the link, and no section."""
+    cited = Citation(1, "OT in schools", "Flagstar", "001.txt", "Paragraphs 6–9", "IEP meetings.",
+                     "c", 0.8, "https://flagstar.example/ot")
+    for shown in (source_card(cited), source_chip(cited, "a"), source_chip(cited, "a", True)):
+        assert "Paragraph" not in shown and "Flagstar" in shown
+    assert '<p class="where"><a href=' in source_chip(cited, "a")
+    headed = dataclasses.replace(cited, section="Roles")
+    assert "*Roles*" in source_card(headed) and '<p class="where">Roles · <a' in source_chip(headed, "a")
 
 
 def test_an_uncovered_question_gets_a_note_to_the_recruiter_not_a_reply_to_the_candidate():
