@@ -32,8 +32,7 @@ def source_groups(citations: Iterable[Citation]) -> dict[tuple[str, str, str, st
     reader how current a rule or status may be."""
     groups: dict[tuple[str, str, str, str, str], list[int]] = {}
     for c in citations:
-        named = c.section if has_heading(c.section) else ""
-        groups.setdefault((c.title, c.publisher, c.date or "", named, c.url or ""), []).append(c.n)
+        groups.setdefault((c.title, c.publisher, c.date or "", c.heading, c.url or ""), []).append(c.n)
     return groups
 
 

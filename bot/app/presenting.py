@@ -113,6 +113,7 @@ def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftSt
     notes: list[str] = []
     parts: list[tuple[str, str, tuple[Citation, ...]]] = []
     greeting = closing = ""
+    greetings, closings = _greetings(wording), _closings(wording)
     shift = 0
     for answer in answers:
         if answer.refused and not answer.citations:
@@ -128,9 +129,9 @@ def draft_text(answers: Sequence[Answer], wording: AnswerWording, style: DraftSt
         for paragraph in paragraphs:
             if paragraph.startswith(f"{wording.recruiter.note_for_recruiter}: "):
                 notes.append(_note(f"{paragraph} (“{answer.question}”)", wording, style))
-            elif paragraph in _greetings(wording):
+            elif paragraph in greetings:
                 greeting = greeting or paragraph
-            elif paragraph in _closings(wording):
+            elif paragraph in closings:
                 closing = closing or paragraph
             else:
                 kept.append(paragraph)

@@ -218,17 +218,17 @@ def _unrelated(bot: Bot, question: str) -> bool:
     """Is a question the app logged no gap an article could fill: off topic (no chunk comes near
     it: the weather, a recipe), medical advice (refused whatever the articles say) or no words
     at all (two or more, none of them English or the articles': "asdkjh qwe zzzz")?"""
+    words = re.findall(r"[a-z']+", question.lower())
+    vocabulary = bot.chain.library.vocabulary
+    if len(words) >= 2 and not any(
+        english_frequency(w) > 0 or w in vocabulary.surface for w in words
+    ):
+        return True  # known without a search
     evidence = bot.evidence(question)
     policy = evidence.out_of_scope
     if policy is not None and not policy.unless_covered:
         return True
-    if evidence.signals is not None and evidence.signals["chunk"] < OFF_TOPIC_SIMILARITY:
-        return True
-    words = re.findall(r"[a-z']+", question.lower())
-    vocabulary = bot.chain.library.vocabulary
-    return len(words) >= 2 and not any(
-        english_frequency(w) > 0 or w in vocabulary.surface for w in words
-    )
+    return evidence.signals is not None and evidence.signals["chunk"] < OFF_TOPIC_SIMILARITY
 
 
 def assess(bot: Bot, question: str, origin: str = "bank") -> QuestionCoverage:
@@ -295,7 +295,8 @@ def coverage(
                 seen.add(question.lower())
                 asked.append((question, origin))
     unrelated = [q for q, origin in asked if origin != "bank" and _unrelated(bot, q)]
-    asked = [(q, origin) for q, origin in asked if q not in unrelated]
+    left = set(unrelated)
+    asked = [(q, origin) for q, origin in asked if q not in left]
 
     results = []
     for question, origin in asked:
@@ -355,14 +356,19 @@ def coverage(
         for a in bot.articles()
         for g in a.get("gaps", [])
     ]
-    left_out = (
-        (f"{len(unrelated)} question{'' if len(unrelated) == 1 else 's'} the app logged "
-         "left out as no gap an article could fill (off topic, medical advice or not words): "
-         + "; ".join(f"“{q[:80]}”" for q in unrelated[:5]) + ("; …" if len(unrelated) > 5 else ""),)
-        if unrelated else ()
-    )
     return CoverageReport(
-        results, articles, gaps, structural, bot.settings.relevance_floor, notes=left_out
+        results, articles, gaps, structural, bot.settings.relevance_floor,
+        notes=(_left_out(unrelated),) if unrelated else (),
+    )
+
+
+def _left_out(questions: list[str]) -> str:
+    """The report's note on the logged questions `_unrelated` left out, the first five quoted."""
+    quoted = "; ".join(f"“{q[:80]}”" for q in questions[:5]) + ("; …" if len(questions) > 5 else "")
+    plural = "" if len(questions) == 1 else "s"
+    return (
+        f"{len(questions)} question{plural} the app logged left out as no gap an article could "
+        f"fill (off topic, medical advice or not words): {quoted}"
     )
 
 
