@@ -355,8 +355,12 @@ class Composer:
                 break
             if chosen and sigmoid(passage.score) < sigmoid(top.score) * self.policy.keep(mode, detail):
                 break
-            if any(_redundant(passage.best, other.best) for other in chosen):
-                continue
+            if any(
+                _redundant(passage.best, other.best)
+                and not _opens_lead_in(passage, other) and not _opens_lead_in(other, passage)
+                for other in chosen
+            ):
+                continue  # (a list's items are read with its lead-in: not a repeat of it)
             if chosen and _self_promotion(passage, asked):
                 continue
             if chosen and _out_of_context(passage):
@@ -367,6 +371,10 @@ class Composer:
             floor = min(top.score - COMPARISON_MARGIN, 0.0)
             sides = _both_sides(chosen, passages, floor)[len(chosen) :]
         sides += _announced_lists(chosen + sides, passages)
+        # A list is ranked with its whole lead-in paragraph: the chosen paragraph that opens it
+        # ("Research pay before you respond. The BLS publishes wage data ... Then:") is what it
+        # was ranked for, and joins it whatever the budget leaves, as an announced list does.
+        leads = [p for p in chosen if any(_opens_lead_in(p, other) for other in chosen)]
         placed: list[tuple[Passage, Statement]] = []
         for passage in chosen + sides:
             statement = _passage_statement(
@@ -374,7 +382,7 @@ class Composer:
                 every_kind,
             )
             words = sum(len(part.text.split()) for part in statement.parts)
-            if placed and words > budget and passage not in sides:
+            if placed and words > budget and passage not in sides and passage not in leads:
                 continue
             if placed and _adds_nothing(passage, statement, [s for _, s in placed]):
                 continue
@@ -459,20 +467,26 @@ def _lead_paragraph_first(
     for passage, _ in placed:
         if passage.kind != "list":
             continue
-        chunk = passage.chunk
-        head = list_head(chunk, passage.best.index)
-        if head < 0:
-            continue
-        block = chunk.sentences[head].block
         at = next(i for i, (p, _) in enumerate(ordered) if p is passage)
         for j in range(at + 1, len(ordered)):
-            other = ordered[j][0]
-            if other.kind == "paragraph" and other.chunk.id == chunk.id and all(
-                m.index < head and chunk.sentences[m.index].block == block for m in other.members
-            ):
+            if _opens_lead_in(ordered[j][0], passage):
                 ordered.insert(at, ordered.pop(j))
                 break
     return ordered
+
+
+def _opens_lead_in(paragraph: Passage, listed: Passage) -> bool:
+    """Is `paragraph` quoted from the sentences that open `listed`'s lead-in paragraph?"""
+    if paragraph.kind != "paragraph" or listed.kind != "list":
+        return False
+    chunk = listed.chunk
+    head = list_head(chunk, listed.best.index)
+    if head < 0 or paragraph.chunk.id != chunk.id:
+        return False
+    block = chunk.sentences[head].block
+    return all(
+        m.index < head and chunk.sentences[m.index].block == block for m in paragraph.members
+    )
 
 
 def _draft_group(chunk: Chunk) -> tuple[str, str]:

@@ -768,3 +768,46 @@ def test_the_sentences_that_open_a_lists_lead_in_paragraph_come_before_the_list(
     assert [p for p, _ in _lead_paragraph_first(placed)] == [opening, listed]
     # a paragraph from elsewhere keeps its rank
     assert [p for p, _ in _lead_paragraph_first(placed[:1])] == [listed]
+
+
+def test_the_paragraph_opening_a_lists_lead_in_is_quoted_with_the_list(composer):
+    """A list is ranked with its whole lead-in paragraph: 'Research pay before you respond. The
+    BLS publishes wage data ... Then:' is what its items were found for. Its items, read with
+    that lead-in, look like a repeat of it, and fill a short answer's words: the paragraph is
+    quoted all the same, before the list, as the article has it."""
+    from bot.answer.scoring import Candidate, Passage
+    from bot.ingest.chunking import split
+    from bot.models import Article, Block
+
+    steps = ("Thank the employer and express interest before raising any requests about the offer",
+             "Ask for a specific figure or range backed by your research and your experience",
+             "Negotiate the whole package when base pay is fixed: continuing education funds, "
+             "paid time off, the schedule or a sign-on bonus may all still move",
+             "Get every agreed change in an updated written offer before you resign anywhere",
+             "Keep your tone respectful and concise, since a polite counteroffer is a normal part "
+             "of hiring in health care and rarely costs anyone an offer",
+             "Decide beforehand which terms matter most to you, and which you would give up, so "
+             "that you can answer a counteroffer of theirs on the spot",
+             "Ask how productivity is measured and what happens when a patient cancels, because "
+             "that decides what a per-visit rate is really worth each week")
+    blocks = (Block("heading", "How to negotiate"),
+              Block("lead_in", "Research pay before you respond. The Bureau of Labor Statistics "
+                               "publishes wage data by state and metro area. Then:"),
+              *(Block("list_item", s) for s in steps))
+    chunk = split(Article("n.txt", "Offers", "Pub", None, None, (), blocks), 400)[0]
+    same = np.ones(3) / np.sqrt(3)  # items read with the lead-in: as alike as a repeat
+
+    def passage(kind, score, *indexes):
+        members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, score, same)
+                        for i in indexes)
+        return Passage(chunk, kind, members, score)
+
+    items = [i for i, s in enumerate(chunk.sentences) if s.kind == "list_item"]
+    listed, opener = passage("list", 2.0, *items), passage("paragraph", 1.8, 1, 0)
+    roomy = with_policy(composer, candidate_keep_ratio=0.5)
+    statements = roomy._statements("where can i find salary data?", [listed, opener], "candidate",
+                                   "standard", comparison=False)
+    quoted = [[p.text for p in s.parts] for s in statements]
+    assert quoted[0][-1] == chunk.sentences[1].text  # the wage data: what the list was found for
+    assert sum(len(t.split()) for t in quoted[1]) + 20 > 120  # the list alone fills the budget
+    assert set(quoted[1]) <= {chunk.sentences[i].text for i in items}
