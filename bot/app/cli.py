@@ -364,6 +364,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         themes = Themes.load(settings.prompts_dir / "themes.toml")
     except (OSError, ValueError) as error:
         raise UsageError(str(error)) from None
+    if bank.encoding:
+        print(f"otbot: {args.questions}: read as {bank.encoding} text", file=sys.stderr)
     if bank.skipped:
         print(f"otbot: {args.questions}: left out {' and '.join(bank.skipped)}", file=sys.stderr)
     bot = _indexed_bot(settings, index_alone=True)

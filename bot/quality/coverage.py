@@ -116,6 +116,7 @@ class QuestionBank:
     columns: list[str] = field(default_factory=list)
     extra: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    encoding: str = ""  # the encoding it was read in when not UTF-8 ("Windows-1252")
 
 
 def load_question_bank(path: Path) -> QuestionBank:
@@ -128,13 +129,7 @@ def load_question_bank(path: Path) -> QuestionBank:
             f"question bank not found: {path} (give your questions with --questions FILE: "
             ".txt, one per line, or .csv with a 'question' column)"
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"{path}: not UTF-8 text (byte {error.object[error.start]:#x} at position "
-            f"{error.start}): save it as UTF-8"
-        ) from None
+    text, read_as = _bank_text(path)
     rows: list[tuple[str, dict[str, str]]] = []
     columns: list[str] = []
     comments = 0
@@ -154,14 +149,15 @@ def load_question_bank(path: Path) -> QuestionBank:
         # The other columns: their names as a reader wrote them, and as the file spells them.
         other = [(n, raw) for n, raw in zip(names, reader.fieldnames or [], strict=True) if raw != key]
         columns = [n for n, _ in other]
+        first = (reader.fieldnames or [key])[0]
         for row in reader:
             others = {n: (row.get(raw) or "").strip() for n, raw in other}
             asked = (row.get(key) or "").strip()
+            if (row.get(first) or "").strip().startswith("#") or asked.startswith("#"):
+                comments += 1  # "# to ask legal", as a .txt bank's comment lines are
+                continue
             if not asked:
                 empty += 1  # a row with no question: said, not silently dropped
-                continue
-            if asked.startswith("#"):
-                comments += 1  # "# to ask legal", as a .txt bank's comment lines are
                 continue
             rows.append((asked, others))
     elif path.suffix.lower() in (".txt", ".text", ".md", ""):
@@ -197,7 +193,35 @@ def load_question_bank(path: Path) -> QuestionBank:
         )
         if n
     ]
-    return QuestionBank(questions, columns, extra if columns else {}, skipped)
+    return QuestionBank(questions, columns, extra if columns else {}, skipped, read_as)
+
+
+def _bank_text(path: Path) -> tuple[str, str]:
+    """A bank file's text, and the encoding it was read in when not UTF-8 ("" when it was).
+
+    Spreadsheets and Windows editors save "Unicode text" as UTF-16 (with its byte-order mark)
+    and plain "CSV" or "Text" in Windows-1252: both are read as such. Anything else, or bytes
+    no text holds (NUL, other control codes), is not a question list."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = [("utf-16", "UTF-16")]
+    else:
+        candidates = [("utf-8-sig", ""), ("cp1252", "Windows-1252")]
+    for encoding, name in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL.search(text):
+            return text, name
+    raise ValueError(
+        f"{path}: not a text file of questions (neither UTF-8, UTF-16 nor Windows-1252 text): "
+        "save it as UTF-8 text or CSV (in Excel: Save As, 'CSV UTF-8')"
+    )
+
+
+# Characters no typed question holds: a binary file decoded as if it were text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_question_bank(path: Path) -> list[str]:

@@ -61,10 +61,20 @@ def test_a_bank_file_as_people_write_one(tmp_path: Path):
     assert load_question_bank(listed).questions == [
         "What is an IEP?", "Do school OTs get summers off?"
     ]
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\xe9 OT?\n".encode("latin-1"))
-    with pytest.raises(ValueError, match=r"latin.txt: not UTF-8 text .*save it as UTF-8"):
-        load_question_bank(latin)
+    # What Excel and Windows editors save: "Unicode text" (UTF-16) and ANSI (Windows-1252).
+    wide = tmp_path / "unicode.txt"
+    wide.write_bytes("What’s an IEP?\r\n".encode("utf-16"))
+    assert load_question_bank(wide).questions == ["What’s an IEP?"]
+    assert load_question_bank(wide).encoding == "UTF-16"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("question;owner\r\nCafé OT, is it real?;ana\r\n# note;x;;\r\n".encode("cp1252"))
+    bank = load_question_bank(latin)
+    assert bank.questions == ["Café OT, is it real?"]  # the '# note' row is a comment
+    assert bank.skipped == ["1 comment line"] and bank.encoding == "Windows-1252"
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(ValueError, match=r"image.txt: not a text file of questions .*CSV UTF-8"):
+        load_question_bank(binary)
 
 
 def test_coverage_statuses_gaps_and_structure(seed_bot):
