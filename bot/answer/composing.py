@@ -207,11 +207,13 @@ KINDS_LIST = 6
 
 
 # A sentence that leans on the one before it for what it speaks of: it opens with a pronoun or a
-# demonstrative standing for a noun ("This lets graduates ...", "They also ...") or ends on one
-# ("... OTs hold both."). English's own words for pointing back, not words of any article. A
-# demonstrative before its noun ("These roles are ...", "Both settings use ...") names what it
-# speaks of well enough to stand.
+# demonstrative standing for a noun ("This lets graduates ...", "They also ..."), or with a phrase
+# naming a case the sentence before set out ("In that case no taxes are withheld", "If so, ...",
+# "Otherwise ..."), or ends on one ("... OTs hold both."). English's own words for pointing back,
+# not words of any article. A demonstrative before its noun ("These roles are ...", "Both
+# settings use ...") names what it speaks of well enough to stand.
 _LEANS_BACK = re.compile(
+    r"^(?:in (?:that|this|either|such an?|which) (?:case|event)|if so|if not|otherwise|even so)\b|"
     r"^(?:it|its|they|their|them)\b|^(?:this|these|those|that|such)\s+(?:is|are|was|were|can|could|may|"
     r"might|will|would|should|has|have|had|does|do|also|usually|often|means?|lets?|allows?|gives?|"
     r"makes?|helps?)\b"

@@ -144,7 +144,7 @@ _QUANTITY = (
 )
 _NO_FIXED_AMOUNT = re.compile(
     rf"\bno (?:single|set|fixed|standard|national|typical|one)\b(?:[ -][a-z]+){{0,2}}[ -](?:{_QUANTITY})\b"
-    r"|\bvar(y|ies|ying) (widely|a lot|greatly|by)\b"
+    r"|\bvar(y|ies|ying) (widely|a lot|greatly|enormously|considerably|by)\b"
     r"|\b(shorter|longer|fewer|smaller|larger|bigger) than\b",
     re.IGNORECASE,
 )

@@ -337,6 +337,24 @@ def test_a_sentence_that_points_back_is_never_quoted_without_what_it_points_at()
     assert quoted(passage(0, 1)) == [texts[0], texts[1]]
 
 
+def test_a_sentence_naming_the_case_before_it_leans_on_it():
+    """'In that case no taxes are withheld' after the employees' paycheck, without the sentence
+    on contractors it points at, says the opposite of the article: it joins only with it."""
+    from bot.answer.composing import _passage_statement
+    from bot.answer.scoring import Candidate, Passage
+    from bot.models import Chunk, Sentence
+
+    texts = ("Most PRN OTs are employees and get a regular paycheck with taxes withheld.",
+             "Some staffing companies instead hire per diem therapists as 1099 contractors.",
+             "In that case no taxes are withheld, and the therapist pays self-employment taxes.")
+    chunk = Chunk("p", "p.html", "PRN", "Pub", None, None, "Pay", "general", 0,
+                  " ".join(texts), tuple(Sentence(t, "sentence", "general") for t in texts))
+    members = tuple(Candidate(chunk, i, chunk.sentences[i], 0.5, 0.5, 1.0 - 0.1 * n, np.zeros(3))
+                    for n, i in enumerate((0, 2)))
+    quoted = [p.text for p in _passage_statement(Passage(chunk, "paragraph", members, 1.0), 120).parts]
+    assert quoted == [texts[0]]
+
+
 def test_a_paragraph_leaning_on_a_list_before_it_is_left_out_beside_a_better_one():
     """'Many experienced driver rehab OTs hold both.' right after the list of the two
     credentials cannot be quoted with what it means: it joins no answer but as its best."""

@@ -520,6 +520,7 @@ def test_a_money_figure_is_answered_by_money_a_share_or_no_fixed_amount():
     assert answers_money("Stipends can add $1,500 a week.")
     assert answers_money("About 80% of candidates pass on the first attempt.")
     assert answers_money("Amounts vary widely, and this is easy to negotiate.")
+    assert answers_money("Startup costs vary enormously depending on the model you choose.")
     assert not answers_money("PRN rates are usually higher but often come without benefits.")
     assert not answers_money("Most positions are commonly eight-hour days.")  # an amount, not money
 
