@@ -118,6 +118,10 @@ def test_what_a_family_pays_for_a_service_is_a_cost_not_an_ots_pay():
         ("candidate has swelling in her arm after surgery, should she wear a compression sleeve?",
          "medical advice", False),
         ("my wrist is numb after long shifts, should i be wearing a brace?", "medical advice", False),
+        # a condition, and which thing to use for it; stopping or starting someone's care
+        ("My mom has macular degeneration, what magnifier should she use?", "medical advice",
+         False),
+        ("Should I stop giving my baby thickened feeds?", "medical advice", False),
         # whether someone has a condition
         ("do i have carpal tunnel?", "medical advice", False),
         ("my toddler isnt talking yet, is that autism?", "medical advice", False),
@@ -159,6 +163,9 @@ def test_the_shipped_policy_topics(question, topic, unless_covered):
         "do low vision OTs prescribe the magnifiers or is that someone else's job?",
         "who prescribes the wheelchair, the OT or the doctor?",
         "can a COTA give medications?",
+        # what services a child gets, and a career routine
+        "my son has an IEP, which goals should he get?",
+        "should i keep doing home health visits for my agency?",
     ],
 )
 def test_questions_about_services_are_not_medical_advice_or_policy(question):
