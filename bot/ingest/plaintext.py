@@ -187,9 +187,91 @@ def row_statement(cells: tuple[Cell, ...]) -> str:
     return "; ".join(parts) + "."
 
 
+# A page number on a line of its own, as text copied out of a PDF keeps it: "Page 2 of 5",
+# "- 3 -", "4/12".
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|[-–—]\s*\d+\s*[-–—]|\d+\s*/\s*\d+)\s*$", re.I)
+# A line of prose broken where the page's width ran out: it ends on a word or a comma, and the
+# next line goes on in lower case (or the break cut a word at a hyphen).
+_WRAPPED = re.compile(r"[\w,)”’'\"-]$")
+_HYPHENATED = re.compile(r"[A-Za-z]-$")
+# A text whose lines break like this this many times was wrapped to a width (a PDF's text, an
+# e-mail): its paragraphs are runs of lines, not lines.
+_MIN_WRAPS = 3
+
+
+def unwrap(text: str) -> str:
+    """Text copied out of a PDF or a fixed-width page, with one line per paragraph as a scraped
+    page has it; other text unchanged.
+
+    Page numbers and the running header or footer every page repeats are dropped (a line found on
+    three pages or more, in a text that numbers its pages); lines broken at the page's width are
+    joined into their paragraph, and a word split at a line's end is joined again: "rehabili-" /
+    "tation" is "rehabilitation", "speech-" / "language" keeps its hyphen, since English writes
+    "speech-language" but not "speechlanguage". A list item goes on its own line, as do the lines
+    after a blank one.
+
+    Example: "The VA runs one of the largest\nhealth systems in the country." -> one line.
+    """
+    lines = text.splitlines()
+    breaks = sum(
+        1
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.strip() and b.strip() and not _LIST_ITEM.match(b)
+        and _WRAPPED.search(a.rstrip()) and b.strip()[0].islower()
+    )
+    if breaks < _MIN_WRAPS:
+        return text
+    if any(_PAGE_NUMBER.match(line) for line in lines):
+        seen: dict[str, int] = {}
+        for line in lines:
+            if line.strip():
+                seen[line.strip()] = seen.get(line.strip(), 0) + 1
+        running = {line for line, n in seen.items() if n >= 3 and len(line.split()) <= 12}
+        lines = [
+            line for line in lines if not _PAGE_NUMBER.match(line) and line.strip() not in running
+        ]
+    joined: list[str] = []
+    previous = ""  # the line before, stripped ("" after a blank line)
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            joined.append("")
+            previous = ""
+            continue
+        if previous and not _LIST_ITEM.match(line) and _continues(previous, stripped):
+            joined[-1] = _join(joined[-1], stripped)
+        else:
+            joined.append(line.rstrip())
+        previous = joined[-1].strip()
+    return "\n".join(joined)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Does `line` go on with the paragraph (or list item) `previous` wrapped from? It does when
+    `previous` stops short of a sentence's end, or `line` opens in lower case; not after a
+    heading-like line in capitals, nor after a lead-in's colon."""
+    if previous.endswith(":") or (previous.isupper() and not line[0].islower()):
+        return False
+    return not previous.endswith((".", "!", "?", "…")) or line[0].islower()
+
+
+def _join(before: str, after: str) -> str:
+    if _HYPHENATED.search(before) and after[0].islower():
+        head = re.search(r"([A-Za-z]+)-$", before)
+        tail = re.match(r"[a-z]+", after)
+        if head and tail:
+            from bot.answer.lexical import english_frequency  # wordfreq's word list
+
+            whole = head.group(1) + tail.group(0)
+            if english_frequency(whole.lower()) > 0:
+                return before[:-1] + after
+        return before + after
+    return f"{before} {after}"
+
+
 def parse_plain_text(text: str) -> PlainText:
     """Turn scraped plain text into blocks, reading a leading date line and title line."""
-    lines = text.splitlines()
+    lines = unwrap(text).splitlines()
     i = 0
     while i < len(lines) and not lines[i].strip():
         i += 1
@@ -197,11 +279,13 @@ def parse_plain_text(text: str) -> PlainText:
     date: str | None = None
     title: str | None = None
     author: str | None = None
+    first = True
     while i < len(lines):
         line = lines[i]
         if not line.strip():
             i += 1
             continue
+        first, was_first = False, first
         byline = parse_byline(line) if author is None else None
         if date is None and parse_date(line):
             date = parse_date(line)
@@ -210,7 +294,12 @@ def parse_plain_text(text: str) -> PlainText:
         elif (
             title is None
             and is_heading_like(line)
-            and (date or author or _followed_by_byline(lines, i) or _followed_by_prose(lines, i))
+            and (
+                date or author or _followed_by_byline(lines, i) or _followed_by_prose(lines, i)
+                # the text's first line, over a subtitle or a first heading ("A career guide
+                # for ...", "WHY VETERAN CARE"): a brochure's or a document's own title
+                or (was_first and _followed_by_prose(lines, i, headings=2))
+            )
         ):
             title = line.strip()
         else:
@@ -279,8 +368,13 @@ def _has_content_after(lines: list[str], i: int) -> bool:
     return any(line.strip() for line in lines[i + 1 :])
 
 
-def _followed_by_prose(lines: list[str], i: int) -> bool:
+def _followed_by_prose(lines: list[str], i: int, headings: int = 0) -> bool:
+    """Is the next line of text prose, after at most `headings` heading-like lines?"""
     for line in lines[i + 1 :]:
         if line.strip():
-            return not is_heading_like(line)
+            if not is_heading_like(line):
+                return True
+            if headings == 0:
+                return False
+            headings -= 1
     return False

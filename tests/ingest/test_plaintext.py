@@ -130,3 +130,74 @@ def test_a_long_paragraph_ending_in_a_colon_leads_the_items_that_follow():
     text = "A Title\nBy Jo Ellis | June 4, 2024\n" + lead + "\nAn application fee\nA background check\n"
     kinds = [b.kind for b in parse_plain_text(text).blocks]
     assert kinds == ["lead_in", "list_item", "list_item"]
+
+
+PDF_TEXT = """Careers in Occupational Therapy | Veteran Care
+
+SERVING THOSE WHO SERVED: OT WITH VETERANS
+
+A career guide for occupational therapists
+
+WHY VETERAN CARE
+
+The Department of Veterans Affairs operates one of the largest integrated
+health care systems in the United States. For therapists who want inter-
+disciplinary teams, speech-
+language pathologists and a mission, veteran care is worth a look.
+
+Common assignments include:
+
+• Inpatient acute care and inpatient
+  rehabilitation units
+• Polytrauma programs
+
+
+Page 1 of 3
+
+
+Careers in Occupational Therapy | Veteran Care
+
+POLYTRAUMA PROGRAMS
+
+Regional centers provide the most intensive inpatient rehabili-
+tation.
+
+
+Page 2 of 3
+
+
+Careers in Occupational Therapy | Veteran Care
+
+LICENSURE
+
+One state's license is enough for VA positions.
+
+Page 3 of 3
+"""
+
+
+def test_text_copied_out_of_a_pdf_reads_as_its_paragraphs():
+    """Lines broken at the page's width are one paragraph again, a word split at a line's end is
+    whole ('rehabili-' 'tation'), unless English writes it with its hyphen ('speech-language');
+    page numbers and the running header on every page are not the article; the first line of
+    the text, over its subtitle, is its title."""
+    parsed = parse_plain_text(PDF_TEXT)
+    assert parsed.title == "SERVING THOSE WHO SERVED: OT WITH VETERANS"
+    texts = [(b.kind, b.text) for b in parsed.blocks]
+    assert ("paragraph", "The Department of Veterans Affairs operates one of the largest "
+            "integrated health care systems in the United States. For therapists who want "
+            "interdisciplinary teams, speech-language pathologists and a mission, veteran care "
+            "is worth a look.") in texts
+    assert ("list_item", "Inpatient acute care and inpatient rehabilitation units") in texts
+    assert ("paragraph", "Regional centers provide the most intensive inpatient rehabilitation.") in texts
+    assert not any("Page" in t or "Veteran Care" in t for _, t in texts)
+    assert [t for k, t in texts if k == "heading"][-2:] == ["POLYTRAUMA PROGRAMS", "LICENSURE"]
+
+
+def test_text_with_one_paragraph_a_line_is_left_as_it_is():
+    """A scraped page's lines are its paragraphs already: nothing is joined, and a line that
+    repeats ('Pros:') stays where no page is numbered."""
+    from bot.ingest.plaintext import unwrap
+
+    text = "Pros:\nNo commute\n\nCons:\nScreen fatigue\n\nPros:\nVariety\n\nPros:\nPay\n"
+    assert unwrap(text) == text
