@@ -583,7 +583,12 @@ class Vocabulary:
         function word that English uses at least 10**REAL_WORD_GAP times as often ("dose" ->
         "does", "thong" -> "thing"), or kept ("pace" stays: "place" is not common enough beside it).
         A noisy channel: a rare word one slip from a far commoner one was most likely that one
-        mistyped. Among several, the corpus's commonest wins."""
+        mistyped. Among several, the corpus's commonest wins. A word of three letters (or its
+        plural) that begins a longer corpus word is that word cut short, and kept ("vet" where
+        the articles write "veterans" is no slip for "get")."""
+        base = word[:-1] if len(word) == 4 and word.endswith("s") else word
+        if len(base) == 3 and self._begins_longer(base):
+            return word
         own = english_frequency(word)
         found = []
         for choice, _, _ in process.extract(
@@ -598,6 +603,18 @@ class Vocabulary:
                 if common - own >= REAL_WORD_GAP:
                     found.append((self._forms.get(choice, 0), common, choice))
         return max(found)[2] if found else word
+
+    def _begins_longer(self, word: str) -> bool:
+        """Does a corpus word three letters or more longer begin with `word`? A short word that
+        does is likelier that word cut short ("vet": "veterans", "rep": "representative") than a
+        slip for a commoner one ("get")."""
+        start = bisect.bisect_left(self._alphabetical, word)
+        return any(
+            len(w) >= len(word) + 3
+            for w in itertools.takewhile(
+                lambda w: w.startswith(word), itertools.islice(self._alphabetical, start, None)
+            )
+        )
 
     def _abbreviation(self, word: str) -> str:
         """An upper-case word of four letters or more that neither the articles nor the glossary

@@ -54,6 +54,16 @@ def test_a_rare_english_word_one_slip_from_a_far_commoner_one_is_read_as_that_on
     assert english_frequency("does") - english_frequency("dose") >= REAL_WORD_GAP
 
 
+def test_a_short_word_that_begins_a_longer_corpus_word_is_that_word_cut_short():
+    """'vet' is one slip from 'get', which English uses hundreds of times as often, but where the
+    articles write 'veterans' it is their word cut short (newcomer 31: 'my husband is a get')."""
+    vocabulary = Vocabulary(["Occupational therapists get to serve veterans at the VA."],
+                            english=frozenset({"vet", "vets", "wat"}))
+    assert vocabulary.correct_text("my husband is a vet") == "my husband is a vet"
+    assert vocabulary.correct_text("do vets get OT?") == "do vets get OT?"
+    assert english_frequency("get") - english_frequency("vet") >= REAL_WORD_GAP
+
+
 def test_correct_text_keeps_everything_but_the_misspelt_words():
     vocabulary = Vocabulary(["Elementary schools need occupational therapists."])
     assert (
