@@ -98,8 +98,11 @@ _ASKER = (
     r"caregiver|family member|therapist|ot|cota|ota)s?"
 )
 _FRAME_PREFIX = re.compile(
-    # (not a comparison: "school based vs clinic ot - what ages ...?" names the question's subject)
-    rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:(?:(?!\bvs\b|\bversus\b)[^:\-–—?]){{0,90}}?\b(?:{_ASKER}|"
+    # (not a comparison: "school based vs clinic ot - what ages ...?" names the question's subject;
+    # nor a question itself: "how are primary care OT jobs funded - i never see postings")
+    rf"^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?!\W*(?:what|whats|how|hows|why|when|where|which|whos|"
+    r"is|are|do|does|did)\b)"
+    rf"(?:(?:(?!\bvs\b|\bversus\b)[^:\-–—?]){{0,90}}?\b(?:{_ASKER}|"
     r"draft\w*|repl\w*|writ\w*|"
     r"respond\w*|ask\w*|question|tone)\b[^:\-–—?]{0,40}?)\s*(?::|\s[-–—]+\s)\s*"
     rf"|^(?:(?:hi|hey|hello)\b[\s,!.]*)?(?:a |the )?{_ASKER} here\b[\s,.;:!]*",
@@ -172,7 +175,9 @@ _REPLY_MANNER = (
 # A request for the reply itself, after the question: "... what should I tell her?", "Can you
 # draft something I can send her?", "need a quick reply", "add that".
 _FRAME_SUFFIX = re.compile(
-    r"[\s.,;:!-]*(?:(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|answer|reply|respond)"
+    # (not how to answer an interview's question: "how do i answer the 'biggest weakness' question")
+    r"[\s.,;:!-]*(?:(?:what|how) (?:should|do|can|would) (?:i|we) (?:say|tell|"
+    r"answer(?!\s+(?:the|a|an)\s+[^?]*\bquestions?\b)|reply|respond)"
     r"|(?:(?:can|could|would) (?:you|u) (?:please |pls )?|please |pls )(?:draft|write|prepare"
     r"|compose|put together|give me|help me (?:draft|write|reply|answer|respond))\b"
     r"(?:\s+(?:me|her|him|them))?"

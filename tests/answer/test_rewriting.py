@@ -59,6 +59,23 @@ def test_comma_framing_and_a_described_asker_are_cut_but_the_description_kept():
     assert strip_framing("Do school OTs get summers off?") == "Do school OTs get summers off?"
 
 
+def test_a_question_is_never_taken_for_its_own_framing():
+    """A question that names OTs before a dash is no 'candidate question -' prefix, and how to
+    answer an interview's question is no request to word a reply (newcomer 32: the first was
+    cut to 'i never see any postings' and called off topic, the second to '... interview? and')."""
+    funded = "how are primary care OT jobs funded, and how do i even find one - i never see any postings"
+    assert strip_framing(funded) == funded
+    weakness = ("what should i bring to my first interview? and how do i answer the whats your "
+                "biggest weakness question")
+    assert strip_framing(weakness) == weakness
+    assert questions_of(weakness) == ["what should i bring to my first interview?",
+                                      "how do i answer the whats your biggest weakness question"]
+    assert strip_framing("candidate question - does she need a license?") == "does she need a license?"
+    assert strip_framing("do school OTs get summers off? what should i tell her?") == (
+        "do school OTs get summers off?"
+    )
+
+
 def test_a_request_to_word_a_reply_is_framing():
     assert strip_framing(
         "Draft a reply to a candidate who wants to know the main differences between school and "
