@@ -529,15 +529,7 @@ class Vocabulary:
         is no clipping."""
         if len(word) < 4 or english_frequency(word) >= CLIPPING_ZIPF:
             return ""
-        # A clipping cuts three letters or more ("hone" is no clipping of "honest", but "home"
-        # with a slip).
-        start = bisect.bisect_left(self._alphabetical, word)
-        longer = []
-        for w in itertools.islice(self._alphabetical, start, None):  # the words it begins
-            if not w.startswith(word):
-                break
-            if len(w) >= len(word) + 3:
-                longer.append(w)
+        longer = self._cut_from(word)
         # An everyday word that merely begins the same ("certain" beside "certification") is
         # not what a clipping stands for: people clip the long, rarer words of a trade.
         longer = [w for w in longer if english_frequency(w) < EVERYDAY_ZIPF] or longer
@@ -587,7 +579,7 @@ class Vocabulary:
         plural) that begins a longer corpus word is that word cut short, and kept ("vet" where
         the articles write "veterans" is no slip for "get")."""
         base = word[:-1] if len(word) == 4 and word.endswith("s") else word
-        if len(base) == 3 and self._begins_longer(base):
+        if len(base) == 3 and self._cut_from(base):
             return word
         own = english_frequency(word)
         found = []
@@ -604,17 +596,15 @@ class Vocabulary:
                     found.append((self._forms.get(choice, 0), common, choice))
         return max(found)[2] if found else word
 
-    def _begins_longer(self, word: str) -> bool:
-        """Does a corpus word three letters or more longer begin with `word`? A short word that
-        does is likelier that word cut short ("vet": "veterans", "rep": "representative") than a
-        slip for a commoner one ("get")."""
+    def _cut_from(self, word: str) -> list[str]:
+        """The corpus words `word` could be cut from: those it begins that are three letters or
+        more longer ("hone" is no clipping of "honest", but "home" with a slip; "vet" is of
+        "veterans")."""
         start = bisect.bisect_left(self._alphabetical, word)
-        return any(
-            len(w) >= len(word) + 3
-            for w in itertools.takewhile(
-                lambda w: w.startswith(word), itertools.islice(self._alphabetical, start, None)
-            )
+        begun = itertools.takewhile(
+            lambda w: w.startswith(word), itertools.islice(self._alphabetical, start, None)
         )
+        return [w for w in begun if len(w) >= len(word) + 3]
 
     def _abbreviation(self, word: str) -> str:
         """An upper-case word of four letters or more that neither the articles nor the glossary

@@ -8,6 +8,7 @@ which the two cells run together. This module turns such text back into `Block`s
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -193,7 +194,7 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+\d+(?:\s+of\s+\d+)?|[-–—]\s*\d+\s*
 # A line of prose broken where the page's width ran out: it ends on a word or a comma, and the
 # next line goes on in lower case (or the break cut a word at a hyphen).
 _WRAPPED = re.compile(r"[\w,)”’'\"-]$")
-_HYPHENATED = re.compile(r"[A-Za-z]-$")
+_HYPHENATED = re.compile(r"([A-Za-z]+)-$")
 # A text whose lines break like this this many times was wrapped to a width (a PDF's text, an
 # e-mail): its paragraphs are runs of lines, not lines.
 _MIN_WRAPS = 3
@@ -222,10 +223,7 @@ def unwrap(text: str) -> str:
     if breaks < _MIN_WRAPS:
         return text
     if any(_PAGE_NUMBER.match(line) for line in lines):
-        seen: dict[str, int] = {}
-        for line in lines:
-            if line.strip():
-                seen[line.strip()] = seen.get(line.strip(), 0) + 1
+        seen = Counter(line.strip() for line in lines if line.strip())
         running = {line for line, n in seen.items() if n >= 3 and len(line.split()) <= 12}
         lines = [
             line for line in lines if not _PAGE_NUMBER.match(line) and line.strip() not in running
@@ -256,17 +254,14 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def _join(before: str, after: str) -> str:
-    if _HYPHENATED.search(before) and after[0].islower():
-        head = re.search(r"([A-Za-z]+)-$", before)
-        tail = re.match(r"[a-z]+", after)
-        if head and tail:
-            from bot.answer.lexical import english_frequency  # wordfreq's word list
+    head = _HYPHENATED.search(before)
+    tail = re.match(r"[a-z]+", after)
+    if head is None or tail is None:
+        return f"{before} {after}"
+    from bot.answer.lexical import english_frequency  # wordfreq's word list, loaded on use
 
-            whole = head.group(1) + tail.group(0)
-            if english_frequency(whole.lower()) > 0:
-                return before[:-1] + after
-        return before + after
-    return f"{before} {after}"
+    whole = head.group(1) + tail.group(0)
+    return before[:-1] + after if english_frequency(whole.lower()) > 0 else before + after
 
 
 def parse_plain_text(text: str) -> PlainText:
@@ -279,13 +274,12 @@ def parse_plain_text(text: str) -> PlainText:
     date: str | None = None
     title: str | None = None
     author: str | None = None
-    first = True
+    first = i  # the text's first line
     while i < len(lines):
         line = lines[i]
         if not line.strip():
             i += 1
             continue
-        first, was_first = False, first
         byline = parse_byline(line) if author is None else None
         if date is None and parse_date(line):
             date = parse_date(line)
@@ -298,7 +292,7 @@ def parse_plain_text(text: str) -> PlainText:
                 date or author or _followed_by_byline(lines, i) or _followed_by_prose(lines, i)
                 # the text's first line, over a subtitle or a first heading ("A career guide
                 # for ...", "WHY VETERAN CARE"): a brochure's or a document's own title
-                or (was_first and _followed_by_prose(lines, i, headings=2))
+                or (i == first and _followed_by_prose(lines, i, headings=2))
             )
         ):
             title = line.strip()
