@@ -9,7 +9,7 @@ and the announcing sentences are flagged so the answerer never presents them as 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.ingest.sentences import split_sentences
 from bot.models import Block, StructuralGap
@@ -32,10 +32,16 @@ _FURNITURE_LINES = re.compile(
     r"you'll be the first to know.*|you will be the first to know.*|"
     r"(posted|published|written) (on|by|in) .{0,60}|"
     r"(tags|categories|category|filed under|topics): .{0,120}|(\d+ )?min(ute)? read|"
-    r"we use cookies.*|accept( all)? cookies|"
-    r"((facebook|twitter|linkedin|instagram|pinterest|youtube|email)[\s|,·•/]*)+)$",
+    r"we use cookies.*|accept( all)? cookies|(©|copyright ©?\s*\d{4}|\(c\)\s*\d{4}).{0,200}|"
+    r"((facebook|twitter|linkedin|instagram|pinterest|youtube|email)[\s|,·•/]*)+|"
+    # a forum's or help page's buttons: "Reply | Quote | Report", "Was this helpful? Yes / No"
+    r"((reply|quote|report|like|flag|permalink|upvote|downvote)[\s|,·•/]*){2,}|"
+    r"(was this (article |answer |post |page )?helpful\??|helpful\?)([\s|/·•]*(yes|no)){0,2})$",
     re.IGNORECASE,
 )
+# A question-and-answer page's labels: "Q: What does ...?" heads the answer "A: It ...".
+_QUESTION_LABEL = re.compile(r"^(?:Q|Question)\s*[:.]\s+(?P<text>.+\?)$")
+_ANSWER_LABEL = re.compile(r"^(?:A|Answer)\s*[:.]\s+(?=\S)")
 # A label alone before the page's tag links ("Tags:" then "Mental Health , Careers").
 _TAGS_LABEL = re.compile(r"^(tags|categories|filed under|topics):$", re.IGNORECASE)
 # An author box: "About Marisol Okafor", then a bio that starts with her name.
@@ -112,6 +118,33 @@ def drop_furniture(blocks: list[Block]) -> list[Block]:
     return kept
 
 
+def read_question_labels(blocks: list[Block]) -> list[Block]:
+    """On a page of questions and answers ("Q: ..." then "A: ..."), each question is the heading
+    of its answer and the labels go; a page with one "Q:" line alone is left as it is.
+
+    Example: [paragraph "Q: Where do feeding OTs work?", paragraph "A: Common settings ..."] ->
+    [heading "Where do feeding OTs work?", paragraph "Common settings ..."]
+    """
+    questions = [i for i, b in enumerate(blocks) if _QUESTION_LABEL.match(b.text.strip())]
+    if len(questions) < 2:
+        return blocks
+    read: list[Block] = []
+    level = 0
+    for i, block in enumerate(blocks):
+        text = block.text.strip()
+        if i in questions:
+            # Under the page's own headings, a question is a sub-heading.
+            question = _QUESTION_LABEL.match(text)
+            assert question is not None
+            read.append(replace(block, kind="heading", text=question["text"], cells=(),
+                                level=level + 1 if level else 0))
+            continue
+        if block.kind == "heading" and block.level:
+            level = block.level
+        read.append(replace(block, text=_ANSWER_LABEL.sub("", text, count=1)))
+    return read
+
+
 def _announces_missing_list(blocks: list[Block], i: int) -> bool:
     block = blocks[i]
     following = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -134,7 +167,7 @@ def _announces_missing_list(blocks: list[Block], i: int) -> bool:
 
 def clean(source: str, blocks: list[Block], date: str | None) -> Cleaned:
     """Remove furniture and report structural gaps for one article's blocks."""
-    kept = drop_furniture(blocks)
+    kept = read_question_labels(drop_furniture(blocks))
     gaps: list[StructuralGap] = []
     orphans: set[int] = set()
     for i, block in enumerate(kept):

@@ -138,3 +138,42 @@ def test_sidebars_tags_and_author_boxes_are_furniture():
     kept = drop_furniture([Block("heading", "About Early Intervention"),
                            Block("paragraph", "Early intervention serves infants and toddlers.")])
     assert len(kept) == 2
+
+
+def test_a_forums_buttons_and_a_copyright_line_are_furniture():
+    blocks = [
+        Block("paragraph", "Feeding therapy helps children who have trouble eating."),
+        Block("heading", "Reply | Quote | Report"),
+        Block("heading", "Was this helpful? Yes / No"),
+        Block("paragraph", "© 2025 CareerDesk. All rights reserved. | Terms | Privacy"),
+        Block("paragraph", "Was this helpful to new grads? Ask your mentor."),
+    ]
+    assert [b.text for b in drop_furniture(blocks)] == [
+        "Feeding therapy helps children who have trouble eating.",
+        "Was this helpful to new grads? Ask your mentor.",
+    ]
+
+
+def test_questions_and_answers_labelled_q_and_a_read_as_headings_and_their_text():
+    from bot.ingest.cleaning import read_question_labels
+
+    blocks = [
+        Block("heading", "Feeding FAQ", level=2),
+        Block("paragraph", "Q: My toddler eats five foods. Is that picky eating?"),
+        Block("lead_in", "A: Many toddlers go through a picky phase. Signs include:"),
+        Block("list_item", "gagging at new foods"),
+        Block("heading", "Q: Where do feeding OTs work?", level=2),
+        Block("paragraph", "A: Outpatient clinics and early intervention programs."),
+    ]
+    read = read_question_labels(blocks)
+    assert [(b.kind, b.level, b.text) for b in read] == [
+        ("heading", 2, "Feeding FAQ"),
+        ("heading", 3, "My toddler eats five foods. Is that picky eating?"),
+        ("lead_in", 0, "Many toddlers go through a picky phase. Signs include:"),
+        ("list_item", 0, "gagging at new foods"),
+        ("heading", 3, "Where do feeding OTs work?"),
+        ("paragraph", 0, "Outpatient clinics and early intervention programs."),
+    ]
+    # One "Q:" alone is no page of questions: "A: ..." may be a label of something else.
+    alone = [Block("paragraph", "Q: Is it worth it?"), Block("paragraph", "A: Often, yes.")]
+    assert read_question_labels(alone) == alone
