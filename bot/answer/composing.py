@@ -295,7 +295,7 @@ class Composer:
         for candidate in evidence[:EVIDENCE_SENTENCES]:
             evidence_terms |= set(tokens(evidence_text(candidate)))
         signals = evidence_signals(
-            self.library, scored.terms, evidence, evidence_terms, hits, self.embed_words
+            self.library, scored.terms, evidence, evidence_terms, hits, self.embed_words, question
         )
         signals["passage"] = sigmoid(passages[0].score) if passages else 0.0
         # Whether it names a place or employer the articles never do ("texas", "Mayo Clinic"):

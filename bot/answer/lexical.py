@@ -185,7 +185,7 @@ KNOWN_ZIPF = 3.0
 # The US states and DC: where licensure, pay and jobs are set, so the places candidates name most;
 # a closed list of proper names, not words of any question. In chat they are often typed in lower
 # case ("does texas require ..."), where capitals cannot mark them as names.
-_US_STATE = re.compile(
+US_STATE = re.compile(
     r"\b(?:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
     r"georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|"
     r"massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|"
@@ -198,7 +198,7 @@ _US_STATE = re.compile(
 # The postal codes of US states, as people write them ("does NJ have a jurisprudence exam?"),
 # in capitals only, and not those that are also common words or, in OT and healthcare, other
 # things (IN, OR, ME, OK, HI; MS, MA, MD, PA, CT, CO, VA, ID, DE, LA, SC, AL, NE, SD, DC).
-_STATE_CODES = {
+STATE_CODES = {
     "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california", "FL": "florida",
     "GA": "georgia", "IL": "illinois", "IA": "iowa", "KS": "kansas", "KY": "kentucky",
     "MI": "michigan", "MN": "minnesota", "MO": "missouri", "MT": "montana", "NV": "nevada",
@@ -207,7 +207,7 @@ _STATE_CODES = {
     "TN": "tennessee", "TX": "texas", "UT": "utah", "VT": "vermont", "WA": "washington",
     "WV": "west virginia", "WI": "wisconsin", "WY": "wyoming",
 }
-_STATE_CODE = re.compile(rf"\b(?:{'|'.join(_STATE_CODES)})\b")
+STATE_CODE = re.compile(rf"\b(?:{'|'.join(STATE_CODES)})\b")
 
 
 @lru_cache(maxsize=16384)
@@ -436,6 +436,17 @@ class Vocabulary:
                 forms.setdefault(self._derived(term), word)
         return forms
 
+    def worded_terms(self, text: str) -> list[tuple[str, frozenset[str]]]:
+        """Each word of a question as read (corrected), with the terms (as `terms` gives them) it
+        stands for: none for a stop or question word.
+
+        Example: "whats a snf ot" -> [("what", {}), ("a", {}), ("snf", {"snf"}), ("ot", {"ot"})]
+        """
+        return [
+            (word, frozenset(self._derived(t) for t in _content_tokens([word])))
+            for word in words_of(self._as_asked(text))
+        ]
+
     def __contains__(self, term: object) -> bool:
         return term in self.frequency
 
@@ -649,13 +660,13 @@ class Vocabulary:
         ("does texas require ...", "does NJ ..."), unless the articles name it."""
         names: list[tuple[int, str]] = [
             (found.start(), found.group(0).title())
-            for found in _US_STATE.finditer(text)
+            for found in US_STATE.finditer(text)
             if not all(w in self.surface for w in found.group(0).lower().split())
         ]
         names += [
             (found.start(), found.group(0))
-            for found in _STATE_CODE.finditer(text)
-            if not all(w in self.surface for w in _STATE_CODES[found.group(0)].split())
+            for found in STATE_CODE.finditer(text)
+            if not all(w in self.surface for w in STATE_CODES[found.group(0)].split())
         ]
         run: list[re.Match[str]] = []
 

@@ -17,7 +17,7 @@ from bot.prompts import PromptError, read_toml
 
 SIGNALS = (
     "unmatched", "similarity", "specific", "coverage", "known_coverage", "unknown", "missing",
-    "chunk", "passage", "unmet", "named",
+    "chunk", "passage", "unmet", "named", "meaning_missing",
 )
 # What the passage ranker weighs for each passage (see `scoring.passage_features`).
 PASSAGE_FEATURES = (

@@ -16,7 +16,15 @@ from typing import Literal
 
 import numpy as np
 
-from bot.answer.lexical import STOP_WORDS, tokens, words_of
+from bot.answer.lexical import (
+    STATE_CODE,
+    STOP_WORDS,
+    US_STATE,
+    Vocabulary,
+    english_frequency,
+    tokens,
+    words_of,
+)
 from bot.answer.refusal import RefusalModel
 from bot.answer.retrieval import Hit, Library
 from bot.answer.rewriting import own_words
@@ -100,6 +108,21 @@ _ASKS_SHARE = re.compile(
     r"(?:percentage|percent|share|proportion|fraction|portion)\b|\bwhat\s*%|\bhow many percent\b",
     re.IGNORECASE,
 )
+# A question asking which organisations, places or products ("which hospitals", "which states
+# allow ...", "what brand of bench") asks for their names: it is answered only by a sentence that
+# names one (`names_one`). The English nouns for things known by their names, not words of any
+# question; "which state license" asks for a license, not a state's name, so a noun asked for is
+# plural or ends the phrase.
+_NAMED_KIND = (
+    r"hospitals|universit(?:y|ies)|colleges?|compan(?:y|ies)|brands?|employers|agenc(?:y|ies)|"
+    r"states|cities|vendors?|manufacturers?|apps?|websites?|platforms?|districts|providers"
+)
+_ASKS_NAMES = re.compile(
+    rf"\bwhich\s+(?:[\w-]+\s+){{0,2}}?(?:{_NAMED_KIND})\b(?!\s+(?:license|licenses|licensure|"
+    r"rules?|requirements?|laws?|jobs?|roles?|positions?|settings?|programs?)\b)"
+    r"|\bwhat\s+(?:[\w-]+\s+)?brands?\b",
+    re.IGNORECASE,
+)
 # "one in five", "3 out of 10", "two-thirds": a count on each side, so "pulled out of class",
 # "the third visit" and "a third-party payer" state no share.
 _COUNT = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|a hundred"
@@ -158,6 +181,10 @@ OWN_WORDS, HEADING_WORDS = 0.8, 0.2
 ANAPHORIC_PENALTY = 0.04
 # Each rank its chunk stands below the best retrieved chunk costs a sentence this much.
 RANK_PENALTY = 0.01
+# A capitalised word English uses less often than this (Zipf scale) is a name, not a common word
+# written with a capital ("Level II", "Certified Brain Injury Specialist"): "Medicare" 3.9,
+# "Klose" 1.6, "Level" 5.2, "Certified" 4.1.
+NAME_ZIPF = 4.0
 # An abbreviation the corpus never uses counts as present when this share of its long form is.
 LONG_FORM_SHARE = 0.75
 # A question word the evidence credits below this is missing from it.
@@ -573,6 +600,8 @@ def score_evidence(
         ranked = [c for c in ranked if answers_money(c.sentence.text)]
     if _ASKS_SHARE.search(own):
         ranked = [c for c in ranked if answers_share(c.sentence.text)]
+    if _ASKS_NAMES.search(own):
+        ranked = [c for c in ranked if names_one(c.sentence.text, own)]
     if _ASKS_YEAR.search(own) and not any(
         _STATES_YEAR.search(c.sentence.text) for c in ranked[:EVIDENCE_SENTENCES]
     ):
@@ -593,6 +622,7 @@ def evidence_signals(
     evidence_terms: set[str],
     hits: list[Hit],
     embed_words: Callable[[list[str]], Vectors] | None = None,
+    question: str = "",
 ) -> dict[str, float]:
     """The measurements the answer/refuse decision weighs, each roughly in [0, 1].
 
@@ -605,7 +635,11 @@ def evidence_signals(
     - chunk: cosine of the question and its best chunk;
     - unmatched: weight share of the never-used words whose meaning is not in the best sentences
       (each word's best cosine with them or with one of their words, below 1);
-    - unmet: the same for corpus words of the question that the best sentences lack.
+    - unmet: the same for corpus words of the question that the best sentences lack;
+    - meaning_missing: the share of the question's meaning carried by the words the best
+      sentences lack, each word's share read by the embedding model (`term_importance`): "stuck"
+      in "would I be stuck there all summer?" carries little of it, "parking" in "do hospitals
+      pay for parking?" much.
 
     `compose` adds "passage": the passage ranker's probability for the best passage; and "named":
     1 when the question names a place or employer the articles never do (`Vocabulary.unmentioned`:
@@ -641,6 +675,14 @@ def evidence_signals(
         )
         far = [t.weight * (1 - float(c)) for t, c in zip(strangers + absent, closeness, strict=True)]
         unmatched, unmet = sum(far[: len(strangers)]), sum(far[len(strangers) :])
+    meaning_missing = 0.0
+    if question and embed_words is not None and terms:
+        importance = term_importance(vocabulary, question, terms, embed_words)
+        lacking = sum(
+            share for t, share in zip(terms, importance, strict=True)
+            if t.credit(evidence_terms) < PRESENT_CREDIT
+        )
+        meaning_missing = lacking / (sum(importance) or 1.0)
     return {
         "unmatched": unmatched / total,
         "similarity": max(top.similarity, 0.0) if top else 0.0,
@@ -651,7 +693,28 @@ def evidence_signals(
         "missing": max(missing, default=0.0) / top_idf,
         "chunk": max((h.dense for h in hits), default=0.0),
         "unmet": unmet / total,
+        "meaning_missing": meaning_missing,
     }
+
+
+def term_importance(
+    vocabulary: Vocabulary,
+    question: str,
+    terms: list[Term],
+    embed: Callable[[list[str]], Vectors],
+) -> list[float]:
+    """How much of the question's meaning each term carries, by the embedding model: 1 - cosine
+    of the question and the question without the term's words (0 for a term no single word
+    stands for, such as "1 on 1"). One model call for the question and its variants.
+
+    Example: "if i take a school contract would i be stuck there all summer" -> "contract" 0.17,
+    "summer" 0.12, "stuck" 0.04: without "stuck" it asks nearly the same.
+    """
+    worded = vocabulary.worded_terms(question)
+    texts = [" ".join(word for word, _ in worded)]
+    texts += [" ".join(word for word, own in worded if t.word not in own) for t in terms]
+    vectors = embed(texts)
+    return [max(0.0, 1.0 - float(vectors[0] @ v)) for v in vectors[1:]]
 
 
 def evidence_text(candidate: Candidate) -> str:
@@ -739,6 +802,28 @@ def answers_share(text: str) -> bool:
     """Can this sentence answer a question asking for a share: does it state one ("80 to 90
     percent", "half", "one in five"), or say there is no fixed one?"""
     return bool(_STATES_SHARE.search(text)) or bool(_NO_FIXED_AMOUNT.search(text))
+
+
+def names_one(text: str, question: str) -> bool:
+    """Can this sentence answer a question asking which organisations, places or products: does
+    it name one the question did not? A US state for "which states"; otherwise a capitalised word
+    that opens no sentence or list item, is no abbreviation in capitals and is no everyday English
+    word ("Medicare", "Klose"; not "Level" in "Level II" or "Certified" in a credential's title).
+
+    Example: "Some states spell out detailed requirements" cannot answer "which states allow
+    ...?"; "Ohio and Texas require a jurisprudence exam" can.
+    """
+    if re.search(r"\b(?:states|cities)\b", question, re.IGNORECASE):
+        return bool(US_STATE.search(text) or STATE_CODE.search(text))
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+    for found in re.finditer(r"\b[A-Z][a-z][\w'’-]*", text):
+        word = re.sub(r"['’]s$", "", found.group(0))
+        before = text[: found.start()].rstrip()
+        if not before or before.endswith((".", "!", "?", ":", ";", "•")) or word.lower() in asked:
+            continue  # a word opening a sentence or an item is capitalised whatever it is
+        if english_frequency(word.lower()) < NAME_ZIPF:
+            return True
+    return False
 
 
 def _amounts(text: str) -> set[str]:

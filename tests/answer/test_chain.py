@@ -250,8 +250,11 @@ The ATT comes with a 90-day eligibility period, so you need to test within that 
 def test_a_policy_topic_is_spoken_of_by_a_passage_whose_article_is_about_it(
     tmp_path_factory, embedder
 ):
-    """The sentence answering "how long do I have to take the NBCOT exam after the ATT?" names
-    no licensing word itself; its article, titled after the license, speaks of the topic."""
+    """The sentence answering "once I have my ATT, how long is my window to test for the NBCOT?"
+    names no licensing word itself; its article, titled after the license, speaks of the topic.
+    (In this one-sentence article, "after i get my ATT, how long do i have to take the NBCOT
+    exam?" sits under the decision's floor: the sentence says neither "NBCOT" nor "exam", which
+    carry most of that question's meaning; the licensing article of evals/articles_b answers it.)"""
     import shutil
 
     from bot.service import Bot
@@ -262,7 +265,7 @@ def test_a_policy_topic_is_spoken_of_by_a_passage_whose_article_is_about_it(
     (root / "corpus" / "license.md").write_text(LICENSE_ARTICLE, encoding="utf-8")
     bot = Bot(Settings(corpus_dir=root / "corpus", index_dir=root / "index"), embedder)
     bot.ingest(show_progress=False)
-    answer = bot.ask("after i get my ATT, how long do i have to take the NBCOT exam?")
+    answer = bot.ask("once i have my ATT how long is my window to test for the NBCOT?")
     assert not answer.refused
     assert "90-day eligibility period" in answer.citations[0].quote
 

@@ -804,3 +804,69 @@ def test_how_long_is_answered_by_a_span_of_time():
     assert answers_duration("Processing times vary by state.")  # no fixed span
     assert not answers_duration("NBCOT reports scores on a scaled range, and 450 is the passing score.")
     assert not answers_duration("Contracts spell out a guaranteed number of hours, most often 36 to 40.")
+
+
+def test_the_words_that_carry_a_question_weigh_more_than_its_idiom(seed_bot, library, glossary):
+    """Leaving a word out changes the question's meaning much when the word is what it asks
+    about, little when it is a turn of phrase ("stuck" in "would I be stuck there")."""
+    from bot.answer.scoring import term_importance
+
+    question = "if i take a school contract would i be stuck there all summer?"
+    terms = question_terms(library, question, glossary)
+    importance = dict(zip(
+        [t.word for t in terms],
+        term_importance(library.vocabulary, question, terms, seed_bot.chain.embed_word.many),
+        strict=True,
+    ))
+    assert all(0.0 <= v <= 1.0 for v in importance.values())
+    assert importance["summer"] > importance["stuck"]
+    assert importance["contract"] > importance["stuck"]
+
+
+def test_meaning_missing_is_the_share_of_meaning_the_evidence_lacks(
+    seed_bot, retrieve, library, policy, glossary
+):
+    question = "Do school OTs get summers off?"
+    found = retrieve(question)
+    evidence = score_evidence(library, question, found.vector, found.hits, policy, glossary)
+    best = sorted(evidence.candidates, key=lambda c: c.evidence_score, reverse=True)
+    embed = seed_bot.chain.embed_word.many
+    everything = set().union(*(tokens(c.sentence.text) for c in best[:5]))
+    present = evidence_signals(
+        library, evidence.terms, best, everything, found.hits, embed, question
+    )
+    lacking = evidence_signals(
+        library, evidence.terms, best, everything - {"summer"}, found.hits, embed, question
+    )
+    assert present["meaning_missing"] == 0.0
+    assert 0.0 < lacking["meaning_missing"] < 1.0
+    # Without the question or a way to embed it, nothing is read as missing.
+    assert evidence_signals(library, evidence.terms, best, set(), found.hits)["meaning_missing"] == 0.0
+
+
+def test_a_question_asking_which_organisations_places_or_products_asks_for_names():
+    from bot.answer.scoring import _ASKS_NAMES
+
+    for asked in ("Which states allow OTs to perform internal pelvic exams?",
+                  "which high chair brand should i buy?", "what brand of switch works best?",
+                  "which hospitals are the best places to work in stroke rehab?",
+                  "which teletherapy companies are hiring OTs?"):
+        assert _ASKS_NAMES.search(asked), asked
+    for asked in ("which state license do i need?",  # a license, not a state's name
+                  "which settings hire new grads?", "what districts look for in a school OT",
+                  "which professional organization guides school OT?"):
+        assert not _ASKS_NAMES.search(asked), asked
+
+
+def test_names_are_capitalised_words_english_does_not_use_every_day():
+    from bot.answer.scoring import names_one
+
+    asked = "Which hospitals are the best places to work in stroke rehab?"
+    assert names_one("Some programs started at Rancho Los Amigos in the 1950s.", asked)
+    assert names_one("It is paid for by Medicare.", asked)
+    assert not names_one("Medicare pays for it.", asked)  # a sentence's first word
+    assert not names_one("Request a Level II fieldwork placement in inpatient rehab.", asked)
+    assert not names_one("Consider the Certified Brain Injury Specialist (CBIS) later on.", asked)
+    # "which states": only a state's name answers
+    assert names_one("Ohio and Texas require a jurisprudence exam.", "which states require it?")
+    assert not names_one("Some states spell out their rules.", "which states require it?")
