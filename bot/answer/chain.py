@@ -121,6 +121,8 @@ class _State:
     handoffs: tuple[str, ...] = ()  # what the policy topics of those parts say instead
     offer_recruiter: bool = True  # may a recruiter help with those parts (not medical advice)?
     part_starts: tuple[int, ...] = ()  # where each answered part's statements begin (not 0)
+    whole: bool = False  # read the message whole, not only its one question (`focus`)
+    focused: bool = False  # did `focus` leave out sentences that tell the context?
 
 
 class AnswerChain:
@@ -158,9 +160,6 @@ class AnswerChain:
             RunnableLambda(self._rewrite, name="rewrite")
             | RunnableLambda(self._retrieve, name="retrieve")
             | self.answerer
-        )
-        self.chain: Runnable[_State, Answer] = self.until_answer | RunnableLambda(
-            self._verify_and_render, name="verify"
         )
 
     def invoke(
@@ -207,7 +206,33 @@ class AnswerChain:
                 state.out_of_scope = next(iter(own.values()))
         elif len(alternatives := alternatives_of(parts[0], history)) > 1:
             return self._verify_and_render(self._either(state, alternatives))
-        return self.chain.invoke(state)
+        return self._verify_and_render(self._whole_if_refused(state))
+
+    def _whole_if_refused(self, state: _State) -> _State:
+        """A message that tells its context is matched on its one question (`focus`); when the
+        articles do not answer that question alone, the message is read whole, and answered so
+        when they answer it read so. The context can be what is asked about: "my nbcot lapsed
+        while i was home raising kids. can i still put OTR after my name??" is answered by the
+        sentence on an expired certification, which "can i still put OTR after my name" alone
+        does not find. A message refused on a policy topic stays refused."""
+        done = self.until_answer.invoke(state)
+        assert done.composition is not None
+        policy = done.out_of_scope
+        if not done.focused or not done.composition.refused or (
+            policy is not None and not policy.unless_covered
+        ):
+            return done
+        whole = self.until_answer.invoke(
+            _State(
+                state.question, state.history, state.mode, state.id, state.tone, state.detail,
+                whole=True,
+            )
+        )
+        if whole.composition is None or whole.composition.refused:
+            return done
+        for step, ms in done.timings.items():
+            whole.timings[step] = whole.timings.get(step, 0.0) + ms
+        return whole
 
     def _either(self, state: _State, alternatives: list[str]) -> _State:
         """An alternative question ("is it X or is it Y?") answered from whichever of its two
@@ -336,7 +361,8 @@ class AnswerChain:
         vocabulary = self.library.vocabulary
         question = vocabulary.correct_text(state.question)
         framed = strip_framing(question)
-        focused = focus(framed, state.history)
+        focused = framed if state.whole else focus(framed, state.history)
+        state.focused = focused != framed
         state.standalone = vocabulary.correct_text(rewrite(focused, state.history))
         state.search_text = self.glossary.expand(state.standalone, vocabulary.english)
         # (A policy may be known already: a part of a parent's message asked for medical advice.)

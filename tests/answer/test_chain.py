@@ -567,3 +567,25 @@ def test_a_follow_up_asking_something_of_its_own_keeps_no_policy_or_place_of_the
     # A follow-up with no topic of its own still asks the pay question.
     again = seed_bot.ask("and in texas?", history)
     assert again.refused and pay.handoff in again.answer
+
+
+def test_a_message_is_read_whole_when_its_one_question_alone_is_not_answered(
+    tmp_path_factory, embedder
+):
+    """A message that tells its context is matched on its one question; when that question
+    alone falls under the floor, the message is read whole. Here the context names what is
+    asked about ("clinical OT"): alone, "what settings would i work in?" is weaker evidence
+    (p 0.55 on the shipped articles) than the whole message (p 0.81); with the floor between
+    them, the whole message is answered."""
+    from bot.service import Bot
+    from bot.settings import Settings
+
+    index = tmp_path_factory.mktemp("whole") / "index"
+    bot = Bot(Settings(corpus_dir=SHIPPED_CORPUS, index_dir=index, relevance_floor=0.7), embedder)
+    bot.ingest(show_progress=False)
+    assert bot.ask("what settings would i work in?").refused
+    message = "i'm asking about clinical OT, not schools. what settings would i work in?"
+    answer = bot.ask(message)
+    assert not answer.refused
+    assert answer.standalone_question == message
+    assert any("hospitals" in c.quote for c in answer.citations)
