@@ -126,23 +126,22 @@ def read_question_labels(blocks: list[Block]) -> list[Block]:
     Example: [paragraph "Q: Where do feeding OTs work?", paragraph "A: Common settings ..."] ->
     [heading "Where do feeding OTs work?", paragraph "Common settings ..."]
     """
-    questions = [i for i, b in enumerate(blocks) if _QUESTION_LABEL.match(b.text.strip())]
+    questions = {
+        i: found for i, b in enumerate(blocks) if (found := _QUESTION_LABEL.match(b.text.strip()))
+    }
     if len(questions) < 2:
         return blocks
     read: list[Block] = []
     level = 0
     for i, block in enumerate(blocks):
-        text = block.text.strip()
         if i in questions:
             # Under the page's own headings, a question is a sub-heading.
-            question = _QUESTION_LABEL.match(text)
-            assert question is not None
-            read.append(replace(block, kind="heading", text=question["text"], cells=(),
+            read.append(replace(block, kind="heading", text=questions[i]["text"], cells=(),
                                 level=level + 1 if level else 0))
             continue
         if block.kind == "heading" and block.level:
             level = block.level
-        read.append(replace(block, text=_ANSWER_LABEL.sub("", text, count=1)))
+        read.append(replace(block, text=_ANSWER_LABEL.sub("", block.text.strip(), count=1)))
     return read
 
 
